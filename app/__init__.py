@@ -1,0 +1,1 @@
+"""Casustafel: the integraal / multidisciplinair overleg."""

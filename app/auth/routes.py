@@ -1,0 +1,116 @@
+"""Login, logout and changing one's own password."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from app.auth import service
+from app.db import SessionDep
+from app.errors import DomainError
+from app.security.csrf import PRE_SESSION_COOKIE
+from app.security.deps import CurrentActor, CurrentUser, client_address, optional_user
+from app.security.sessions import SESSION_COOKIE
+from app.users import service as user_service
+from app.users.models import PasswordChange, User
+from app.web import FormValues, domain_errors, parse_form, redirect, render
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this site: never an open redirect to somewhere else.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=request.app.state.settings.secure_cookies,
+    )
+    response.delete_cookie(PRE_SESSION_COOKIE, path="/")
+
+
+@router.get("/inloggen")
+def login_page(
+    request: Request,
+    user: Annotated[User | None, Depends(optional_user)],
+    volgende: str | None = None,
+    uitgelogd: bool = False,
+) -> Response:
+    if user is not None:
+        return redirect(request, _safe_next(volgende))
+    return render(
+        request,
+        "auth/login.html",
+        {
+            "values": {"volgende": _safe_next(volgende)},
+            "errors": {},
+            "logged_out": uitgelogd,
+        },
+    )
+
+
+@router.post("/inloggen")
+def login(request: Request, session: SessionDep, form: FormValues) -> Response:
+    email = str(form.get("email", "")).strip()
+    password = str(form.get("password", ""))
+    values = {"email": email, "volgende": _safe_next(form.get("volgende"))}
+    errors = {}
+    if not email:
+        errors["email"] = "Vul uw e-mailadres in."
+    if not password:
+        errors["password"] = "Vul uw wachtwoord in."
+    if not errors:
+        try:
+            logged_in = service.log_in(
+                session,
+                email=email,
+                password=password,
+                client_address=client_address(request),
+                previous_token=request.cookies.get(SESSION_COOKIE),
+                settings=request.app.state.settings,
+            )
+        except DomainError as exc:
+            errors = domain_errors(exc)
+        else:
+            response = redirect(request, values["volgende"])
+            _set_session_cookie(request, response, logged_in.token)
+            return response
+    return render(request, "auth/login.html", {"values": values, "errors": errors}, status_code=422)
+
+
+@router.post("/uitloggen")
+def logout(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    service.log_out(session, token=request.cookies.get(SESSION_COOKIE, ""), by=actor)
+    response = redirect(request, "/inloggen?uitgelogd=1")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/wachtwoord")
+def password_page(request: Request, user: CurrentUser) -> Response:
+    return render(request, "auth/password.html", {"errors": {}})
+
+
+@router.post("/wachtwoord")
+def change_password(
+    request: Request, session: SessionDep, user: CurrentUser, actor: CurrentActor, form: FormValues
+) -> Response:
+    data, errors = parse_form(PasswordChange, form)
+    if data is not None:
+        try:
+            token = user_service.change_own_password(session, user=user, data=data, by=actor)
+        except DomainError as exc:
+            errors = domain_errors(exc)
+        else:
+            response = redirect(request, "/?wachtwoord=gewijzigd")
+            _set_session_cookie(request, response, token)
+            return response
+    return render(request, "auth/password.html", {"errors": errors}, status_code=422)

@@ -1,0 +1,133 @@
+"""The `casustafel` command: database, accounts, demo data, audit check and the server."""
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from sqlmodel import Session, select
+
+from app import audit, demo
+from app.audit import Actor
+from app.config import PROJECT_ROOT, get_settings
+from app.db import make_engine
+from app.errors import DomainError
+from app.organisations.models import Organisation, OrganisationKind
+from app.security.passwords import MIN_PASSWORD_LENGTH
+from app.users import service as user_service
+from app.users.models import UserCreate
+
+app = typer.Typer(help="Casustafel beheren vanaf de opdrachtregel.", no_args_is_help=True)
+db_app = typer.Typer(help="De database.", no_args_is_help=True)
+audit_app = typer.Typer(help="De logging.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+
+CLI_ACTOR = Actor(user=None, organisation_name=None, client_address="cli")
+
+
+def _session() -> Session:
+    return Session(make_engine(get_settings().database_url))
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    """The Alembic configuration of this project, optionally for another database."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", database_url or get_settings().database_url)
+    return config
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Breng de database naar de nieuwste versie (migraties)."""
+    url = get_settings().database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), "head")
+    typer.echo("Database bijgewerkt.")
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="E-mailadres (inlognaam).")],
+    name: Annotated[str, typer.Option(help="Volledige naam.")],
+    organisation: Annotated[str, typer.Option(help="Naam van de organisatie.")],
+    kind: Annotated[OrganisationKind, typer.Option(help="Soort organisatie, als die nieuw is.")] = (
+        OrganisationKind.MUNICIPALITY
+    ),
+    beheerder: Annotated[bool, typer.Option(help="Rol beheerder.")] = False,
+    deelnemer: Annotated[bool, typer.Option(help="Rol deelnemer.")] = False,
+    fg: Annotated[bool, typer.Option(help="Rol functionaris gegevensbescherming.")] = False,
+) -> None:
+    """Maak een account aan; het wachtwoord wordt gevraagd (of van standaardinvoer gelezen)."""
+    password = getpass.getpass(f"Wachtwoord (minstens {MIN_PASSWORD_LENGTH} tekens): ")
+    with _session() as session:
+        found = session.exec(select(Organisation).where(Organisation.name == organisation)).first()
+        if found is None:
+            found = Organisation(name=organisation, kind=kind)
+            session.add(found)
+            session.flush()
+        try:
+            data = UserCreate(
+                email=email,
+                name=name,
+                organisation_id=found.id,
+                password=password,
+                is_admin=beheerder,
+                is_participant=deelnemer,
+                is_privacy_officer=fg,
+            )
+            user_service.create_user(session, data=data, by=CLI_ACTOR)
+        except (DomainError, ValueError) as exc:
+            typer.echo(f"Niet aangemaakt: {exc}", err=True)
+            raise typer.Exit(1) from exc
+    typer.echo(f"Account {email} aangemaakt.")
+
+
+@app.command("seed-demo")
+def seed_demo(
+    if_empty: Annotated[bool, typer.Option(help="Alleen laden in een lege database.")] = False,
+) -> None:
+    """Laad de demo (gemeente Dorpsveen) in een lege database."""
+    with _session() as session:
+        if if_empty and not demo.is_empty(session):
+            typer.echo("De database bevat al gegevens; de demo is niet opnieuw geladen.")
+            return
+        try:
+            loaded = demo.seed_demo(session)
+        except demo.NotADemoDatabase as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from exc
+    typer.echo("Demo geladen." if loaded else "De demo staat al in de database.")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Controleer de hashketen van de logging."""
+    with _session() as session:
+        broken = audit.first_broken_event(session)
+    if broken is not None:
+        typer.echo(
+            f"De logging is aangetast: de keten breekt bij gebeurtenis {broken.id} "
+            f"({broken.occurred_at.isoformat()}, {broken.action}).",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo("De logging is intact.")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Start de webserver."""
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port)
+
+
+def main() -> None:
+    """Entry point of the `casustafel` command."""
+    app()

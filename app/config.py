@@ -1,0 +1,85 @@
+"""Settings from the environment (prefix CASUSTAFEL_), refused when unsafe in production."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEVELOPMENT_SECRET_KEY = "ontwikkeling-niet-geheim-verander-dit-in-productie"
+DEVELOPMENT_DATA_KEY = "b250d2lra2VsaW5nLW5pZXQtZ2VoZWltLTMyLWJ5dGU="
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The settings would run production with a default or missing secret."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CASUSTAFEL_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'casustafel.db'}"
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    data_encryption_keys: list[str] = Field(default_factory=lambda: [DEVELOPMENT_DATA_KEY])
+    base_url: str = "http://127.0.0.1:8000"
+
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "casustafel@localhost"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get the Secure flag when the app is served over https."""
+        return self.base_url.startswith("https://")
+
+    def refuse_unsafe_production(self) -> None:
+        """Stop start-up in production when a secret is missing or still the default."""
+        if self.environment != Environment.PRODUCTION:
+            return
+        problems = []
+        if (
+            not self.secret_key
+            or self.secret_key == DEVELOPMENT_SECRET_KEY
+            or len(self.secret_key) < 32
+        ):
+            problems.append(
+                "Zet CASUSTAFEL_SECRET_KEY op een eigen geheime waarde van minstens 32 tekens."
+            )
+        keys = self.data_encryption_keys
+        if not keys or not all(keys) or DEVELOPMENT_DATA_KEY in keys:
+            problems.append(
+                "Zet CASUSTAFEL_DATA_ENCRYPTION_KEYS op eigen sleutels "
+                '(JSON-lijst, bijvoorbeeld ["<base64 van 32 bytes>"]).'
+            )
+        if problems:
+            raise UnsafeConfiguration(
+                "Casustafel start niet in productie met standaardgeheimen. " + " ".join(problems)
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,64 @@
+"""Database engine, naming convention, sessions and the one clock the app uses."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime (SQLModel stores and returns timestamps in UTC)."""
+    return datetime.now(UTC)
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for the URL; SQLite gets foreign keys, WAL and serialised write transactions."""
+    if database_url.startswith("sqlite"):
+        engine = create_engine(
+            database_url,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": 15},
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(database_url, hide_parameters=True, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    # Every transaction takes the write lock up front. A deferred transaction that read first
+    # and writes later fails outright (SQLITE_BUSY_SNAPSHOT) when another connection wrote in
+    # between; taking the lock at BEGIN makes such transactions wait their turn instead.
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, on the app's engine."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,0 +1,132 @@
+"""The application: create_app() wires settings, database, routes, error pages and middleware."""
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.auditlog.routes import router as auditlog_router
+from app.auth.routes import router as auth_router
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.db import make_engine
+from app.errors import Forbidden, LoginRequired, NotFound
+from app.home.routes import router as home_router
+from app.organisations.routes import router as organisations_router
+from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_csrf
+from app.security.headers import SecurityHeadersMiddleware
+from app.users.routes import router as users_router
+from app.web import login_redirect, render
+
+logger = logging.getLogger("casustafel")
+
+ERROR_PAGES = {
+    400: ("Ongeldig verzoek", "Dit verzoek kon niet worden verwerkt."),
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina of handeling."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u heeft er geen toegang toe."),
+    405: ("Niet toegestaan", "Deze handeling is hier niet mogelijk."),
+    500: (
+        "Er ging iets mis",
+        "Er is een fout opgetreden aan onze kant. Er is niets half opgeslagen. "
+        "Probeer het opnieuw; blijft het misgaan, neem dan contact op met uw beheerder.",
+    ),
+}
+CSRF_MESSAGE = (
+    "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
+    "Ga terug, laad de pagina opnieuw en probeer het nog eens."
+)
+
+
+def error_page(request: Request, status_code: int, message: str | None = None) -> Response:
+    """The Dutch error page for a status code."""
+    title, default_message = ERROR_PAGES.get(status_code, ERROR_PAGES[400])
+    return render(
+        request,
+        "errors/error.html",
+        {"title": title, "message": message or default_message, "status_code": status_code},
+        status_code=status_code,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, _exc: Exception) -> Response:
+        return login_redirect(request)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, _exc: Exception) -> Response:
+        return error_page(request, 404)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, _exc: Exception) -> Response:
+        return error_page(request, 403)
+
+    @app.exception_handler(CsrfRejected)
+    async def _csrf(request: Request, _exc: Exception) -> Response:
+        return error_page(request, 403, CSRF_MESSAGE)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        return error_page(request, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        # A malformed id in the path is a page that does not exist.
+        in_path = any(error["loc"][:1] == ("path",) for error in exc.errors())
+        return error_page(request, 404 if in_path else 400)
+
+
+class UnhandledErrorMiddleware:
+    """Turns an unexpected exception into the Dutch 500 page (inside the security headers)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            # The traceback names code, not values: no personal data reaches the log.
+            logger.exception("Onverwachte fout bij %s %s", scope["method"], scope["path"])
+            if started:
+                raise
+            response = error_page(Request(scope), 500)
+            await response(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the Casustafel ASGI app."""
+    settings = settings or get_settings()
+    settings.refuse_unsafe_production()
+    app = FastAPI(
+        title="Casustafel",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    for router in (home_router, auth_router, organisations_router, users_router, auditlog_router):
+        app.include_router(router)
+    _install_error_handlers(app)
+    app.add_middleware(PreSessionCookieMiddleware, secure=settings.secure_cookies)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

@@ -1,0 +1,102 @@
+"""Pages for managing organisations (beheerder only)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.errors import DomainError
+from app.organisations import service
+from app.organisations.deps import OrganisationDep
+from app.organisations.models import (
+    ORGANISATION_KIND_LABELS,
+    OrganisationCreate,
+    OrganisationUpdate,
+)
+from app.security.deps import AccountManager, CurrentActor
+from app.web import (
+    FormErrors,
+    FormValues,
+    domain_errors,
+    parse_form,
+    redirect,
+    render,
+    with_unchecked_boxes,
+)
+
+router = APIRouter(prefix="/organisaties")
+
+
+def _form(
+    request: Request, values: dict[str, Any], errors: FormErrors, *, organisation_id: int | None
+) -> Response:
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "organisation_id": organisation_id,
+            "kinds": ORGANISATION_KIND_LABELS,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("")
+def organisation_list(request: Request, session: SessionDep, _: AccountManager) -> Response:
+    organisations = service.list_organisations(session)
+    return render(
+        request,
+        "organisations/list.html",
+        {"organisations": organisations, "kinds": ORGANISATION_KIND_LABELS},
+    )
+
+
+@router.get("/nieuw")
+def new_organisation(request: Request, _: AccountManager) -> Response:
+    return _form(request, {}, {}, organisation_id=None)
+
+
+@router.post("/nieuw")
+def create_organisation(
+    request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
+) -> Response:
+    data, errors = parse_form(OrganisationCreate, form)
+    if data is not None:
+        try:
+            service.create_organisation(session, data=data, by=actor)
+        except DomainError as exc:
+            errors = domain_errors(exc)
+        else:
+            return redirect(request, "/organisaties")
+    return _form(request, form, errors, organisation_id=None)
+
+
+@router.get("/{organisation_id}")
+def edit_organisation(
+    request: Request, organisation: OrganisationDep, _: AccountManager
+) -> Response:
+    return _form(request, organisation.model_dump(), {}, organisation_id=organisation.id)
+
+
+@router.post("/{organisation_id}")
+def update_organisation(
+    request: Request,
+    session: SessionDep,
+    organisation: OrganisationDep,
+    _: AccountManager,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    form = with_unchecked_boxes(form, "active")
+    data, errors = parse_form(OrganisationUpdate, form)
+    if data is not None:
+        try:
+            service.update_organisation(session, organisation=organisation, data=data, by=actor)
+        except DomainError as exc:
+            errors = domain_errors(exc)
+        else:
+            return redirect(request, "/organisaties")
+    return _form(request, form, errors, organisation_id=organisation.id)

@@ -1,0 +1,67 @@
+"""Request dependencies: who is asking, and may they."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.audit import Actor
+from app.db import SessionDep
+from app.errors import Forbidden, LoginRequired
+from app.security import permissions
+from app.security.sessions import SESSION_COOKIE, load_session
+from app.users import service as user_service
+from app.users.models import User
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it."""
+    return request.client.host if request.client else "onbekend"
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    """The logged-in, active user, or None; also made available to templates."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    user_session = load_session(session, token=token, settings=request.app.state.settings)
+    if user_session is None:
+        return None
+    user = user_service.get_active_user(session, user_id=user_session.user_id)
+    request.state.user = user
+    return user
+
+
+def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The logged-in user; anyone else is sent to the login page."""
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+CurrentUser = Annotated[User, Depends(require_user)]
+
+
+def current_actor(request: Request, user: CurrentUser) -> Actor:
+    """The logged-in user as the actor of audited use cases."""
+    return Actor(
+        user=user, organisation_name=user.organisation.name, client_address=client_address(request)
+    )
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def allowed(rule: Callable[[User], bool]) -> Callable[[User], User]:
+    """A dependency that lets through only users the rule allows (others get 403)."""
+
+    def check(user: CurrentUser) -> User:
+        if not rule(user):
+            raise Forbidden
+        return user
+
+    return check
+
+
+AccountManager = Annotated[User, Depends(allowed(permissions.can_manage_accounts))]
+AuditReader = Annotated[User, Depends(allowed(permissions.can_read_audit_log))]

@@ -1,0 +1,115 @@
+"""Pages for managing users (beheerder only)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from app.db import SessionDep
+from app.errors import DomainError
+from app.organisations import service as organisation_service
+from app.security.deps import AccountManager, CurrentActor
+from app.security.passwords import MIN_PASSWORD_LENGTH
+from app.users import service
+from app.users.deps import UserDep
+from app.users.models import ROLE_LABELS, UserCreate, UserUpdate
+from app.web import (
+    FormErrors,
+    FormValues,
+    domain_errors,
+    parse_form,
+    redirect,
+    render,
+    with_unchecked_boxes,
+)
+
+router = APIRouter(prefix="/gebruikers")
+
+ROLE_FIELDS = tuple(ROLE_LABELS)
+
+
+def _form(
+    request: Request,
+    session: Session,
+    values: dict[str, Any],
+    errors: FormErrors,
+    *,
+    user_id: int | None,
+) -> Response:
+    values = {key: value for key, value in values.items() if "password" not in key}
+    return render(
+        request,
+        "users/form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "user_id": user_id,
+            "organisation_options": [
+                (organisation.id, organisation.name)
+                for organisation in organisation_service.list_organisations(
+                    session, only_active=True
+                )
+            ],
+            "roles": ROLE_LABELS,
+            "min_password_length": MIN_PASSWORD_LENGTH,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("")
+def user_list(request: Request, session: SessionDep, _: AccountManager) -> Response:
+    return render(request, "users/list.html", {"users": service.list_users(session)})
+
+
+@router.get("/nieuw")
+def new_user(request: Request, session: SessionDep, _: AccountManager) -> Response:
+    return _form(request, session, {"is_participant": True}, {}, user_id=None)
+
+
+@router.post("/nieuw")
+def create_user(
+    request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
+) -> Response:
+    form = with_unchecked_boxes(form, *ROLE_FIELDS)
+    data, errors = parse_form(UserCreate, form)
+    if data is not None:
+        try:
+            service.create_user(session, data=data, by=actor)
+        except DomainError as exc:
+            errors = domain_errors(exc)
+        else:
+            return redirect(request, "/gebruikers")
+    return _form(request, session, form, errors, user_id=None)
+
+
+@router.get("/{user_id}")
+def edit_user(request: Request, session: SessionDep, user: UserDep, _: AccountManager) -> Response:
+    return _form(request, session, user.model_dump(), {}, user_id=user.id)
+
+
+@router.post("/{user_id}")
+def update_user(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    _: AccountManager,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    form = with_unchecked_boxes(form, *ROLE_FIELDS, "active")
+    new_password = str(form.get("new_password", ""))
+    data, errors = parse_form(UserUpdate, form)
+    if new_password and len(new_password) < MIN_PASSWORD_LENGTH:
+        errors["new_password"] = f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens."
+    if data is not None and not errors:
+        try:
+            service.update_user(
+                session, user=user, data=data, new_password=new_password or None, by=actor
+            )
+        except DomainError as exc:
+            errors = domain_errors(exc)
+        else:
+            return redirect(request, "/gebruikers")
+    return _form(request, session, form, errors, user_id=user.id)

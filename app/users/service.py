@@ -1,0 +1,126 @@
+"""Use cases for users: create, edit, deactivate, change password."""
+
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.audit import Actor
+from app.db import utcnow
+from app.errors import DomainError
+from app.organisations.models import Organisation
+from app.security.passwords import hash_password, verify_password
+from app.security.sessions import end_sessions, start_session
+from app.users.models import PasswordChange, User, UserCreate, UserUpdate, normalise_email
+
+
+def get_active_user(session: Session, *, user_id: int) -> User | None:
+    """The user if both the account and its organisation are active."""
+    user = session.get(User, user_id)
+    if user is None or not user.active or not user.organisation.active:
+        return None
+    return user
+
+
+def find_by_email(session: Session, *, email: str) -> User | None:
+    """The user with this e-mail address (any case), active or not."""
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by organisation and name."""
+    statement = select(User).join(Organisation).order_by(col(Organisation.name), col(User.name))
+    return list(session.exec(statement).unique())
+
+
+def _check_unique_email(session: Session, email: str, user_id: int | None = None) -> None:
+    existing = find_by_email(session, email=email)
+    if existing is not None and existing.id != user_id:
+        raise DomainError("Er is al een account met dit e-mailadres.", field="email")
+
+
+def _check_organisation(session: Session, organisation_id: int) -> None:
+    if session.get(Organisation, organisation_id) is None:
+        raise DomainError("Kies een bestaande organisatie.", field="organisation_id")
+
+
+def _role_changes(user: User) -> dict[str, bool]:
+    return {
+        "beheerder": user.is_admin,
+        "deelnemer": user.is_participant,
+        "fg": user.is_privacy_officer,
+    }
+
+
+def create_user(session: Session, *, data: UserCreate, by: Actor) -> User:
+    """Create an account with its first password."""
+    _check_unique_email(session, data.email)
+    _check_organisation(session, data.organisation_id)
+    user = User.model_validate(data, update={"password_hash": hash_password(data.password)})
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        action="gebruiker.aangemaakt",
+        actor=by,
+        object_type="gebruiker",
+        object_id=user.id,
+        detail={"rollen": _role_changes(user)},
+    )
+    session.commit()
+    return user
+
+
+def update_user(
+    session: Session, *, user: User, data: UserUpdate, new_password: str | None, by: Actor
+) -> User:
+    """Edit an account; deactivating it (or a new password) ends its sessions."""
+    if by.user is not None and by.user.id == user.id and not (data.active and data.is_admin):
+        raise DomainError(
+            "U kunt uw eigen account niet deactiveren of uw eigen beheerdersrol afnemen; "
+            "vraag dat een andere beheerder.",
+            field="active" if not data.active else "is_admin",
+        )
+    _check_unique_email(session, data.email, user_id=user.id)
+    _check_organisation(session, data.organisation_id)
+    changed = sorted(
+        field for field, value in data.model_dump().items() if getattr(user, field) != value
+    )
+    user.sqlmodel_update(data.model_dump())
+    if new_password:
+        user.password_hash = hash_password(new_password)
+        user.password_changed_at = utcnow()
+        changed.append("wachtwoord")
+    if not user.active or new_password:
+        end_sessions(session, user_ids=[user.id])
+    session.add(user)
+    audit.record(
+        session,
+        action="gebruiker.gewijzigd",
+        actor=by,
+        object_type="gebruiker",
+        object_id=user.id,
+        detail={"velden": changed, "actief": user.active},
+    )
+    session.commit()
+    return user
+
+
+def change_own_password(session: Session, *, user: User, data: PasswordChange, by: Actor) -> str:
+    """Change one's own password; every session ends and a new one starts (its token returned)."""
+    if not verify_password(data.current_password, user.password_hash):
+        raise DomainError("Uw huidige wachtwoord klopt niet.", field="current_password")
+    if data.new_password != data.new_password_repeat:
+        raise DomainError(
+            "De twee nieuwe wachtwoorden zijn niet gelijk.", field="new_password_repeat"
+        )
+    if data.new_password == data.current_password:
+        raise DomainError("Kies een ander wachtwoord dan uw huidige.", field="new_password")
+    user.password_hash = hash_password(data.new_password)
+    user.password_changed_at = utcnow()
+    session.add(user)
+    end_sessions(session, user_ids=[user.id])
+    token = start_session(session, user_id=user.id, client_address=by.client_address)
+    audit.record(
+        session, action="wachtwoord.gewijzigd", actor=by, object_type="gebruiker", object_id=user.id
+    )
+    session.commit()
+    return token

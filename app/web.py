@@ -1,0 +1,149 @@
+"""Rendering: templates, htmx-aware redirects and Dutch form errors."""
+
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from app.config import PROJECT_ROOT
+from app.errors import DomainError
+from app.security import permissions
+from app.security.csrf import CSRF_FIELD, csrf_token
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MONTHS = [
+    "jan.",
+    "feb.",
+    "mrt.",
+    "apr.",
+    "mei",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+]
+
+templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+FormErrors = dict[str, str]
+
+
+def _local_datetime(value: Any) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(AMSTERDAM)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+
+
+templates.env.filters["local_datetime"] = _local_datetime
+templates.env.globals["permissions"] = permissions
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    """The submitted form as a dict (a repeated name gives a list), without the CSRF field."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key in form:
+        items = form.getlist(key)
+        values[key] = items if len(items) > 1 else items[0]
+    values.pop(CSRF_FIELD, None)
+    return values
+
+
+FormValues = Annotated[dict[str, Any], Depends(form_values)]
+
+
+def with_unchecked_boxes(form: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The form with the named checkboxes as False when unticked (a browser leaves them out)."""
+    return {name: False for name in names} | form
+
+
+def is_htmx(request: Request) -> bool:
+    """Whether htmx sent the request (and expects a fragment or an htmx redirect)."""
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a template with the current user and CSRF token available to it."""
+    full_context = {
+        "current_user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, name, full_context, status_code=status_code)
+    response.headers["vary"] = "HX-Request"
+    return response
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a successful change: 303 for a plain form, HX-Redirect for htmx."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"hx-redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def login_redirect(request: Request) -> Response:
+    """Send a visitor to the login page, coming back here afterwards."""
+    target = request.url.path
+    return redirect(request, f"/inloggen?volgende={quote(target, safe='/')}")
+
+
+def _dutch_message(error: ErrorDetails) -> str:
+    context = error.get("ctx") or {}
+    match error["type"]:
+        case "missing":
+            return "Vul dit veld in."
+        case "string_too_short" if context.get("min_length", 1) <= 1:
+            return "Vul dit veld in."
+        case "string_too_short":
+            return f"Gebruik minstens {context['min_length']} tekens."
+        case "string_too_long":
+            return f"Gebruik hoogstens {context['max_length']} tekens."
+        case "value_error":
+            return str(context.get("error", "Deze waarde klopt niet."))
+        case "enum" | "literal_error":
+            return "Kies een van de mogelijkheden."
+        case "int_parsing" | "int_type":
+            return "Kies een van de mogelijkheden."
+        case "bool_parsing":
+            return "Kies ja of nee."
+        case "date_parsing" | "date_from_datetime_parsing":
+            return "Vul een geldige datum in."
+        case _:
+            return "Deze waarde klopt niet."
+
+
+def validation_errors(exc: ValidationError) -> FormErrors:
+    """Field name -> Dutch message, the first problem per field."""
+    errors: FormErrors = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "__all__"
+        errors.setdefault(field, _dutch_message(error))
+    return errors
+
+
+def domain_errors(exc: DomainError) -> FormErrors:
+    """A refused use case as form errors: beside its field, or above the form."""
+    return {exc.field or "__all__": exc.message}
+
+
+def parse_form(model: type[ModelT], values: dict[str, Any]) -> tuple[ModelT | None, FormErrors]:
+    """Validate submitted values against a model: the model, or Dutch errors per field."""
+    # An empty field counts as not filled in: required ones say so, optional ones take defaults.
+    cleaned = {key: value for key, value in values.items() if value != ""}
+    try:
+        return model.model_validate(cleaned), {}
+    except ValidationError as exc:
+        return None, validation_errors(exc)

@@ -1,0 +1,123 @@
+"""Browser tests: the real server (uvicorn, demo data on SQLite) and Debian's headless Chromium."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
+
+from tests.pg import free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+CLI = [sys.executable, "-c", "from app.cli import main; main()"]
+# Records every CSP violation in the page, whatever Chromium prints to the console.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
+});
+"""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`casustafel db upgrade`, `seed-demo` and uvicorn on a free port, as `make run` does."""
+    database = tmp_path_factory.mktemp("e2e") / "casustafel.db"
+    env = os.environ | {"CASUSTAFEL_DATABASE_URL": f"sqlite:///{database}"}
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True)
+    port = free_port()
+    log = (database.parent / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    _wait_until_serving(base_url, server)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("de server stopte bij het starten")
+        try:
+            if httpx.get(f"{base_url}/inloggen", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError("de server startte niet binnen 30 seconden")
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture
+def browser_context(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A fresh Chromium with its own empty profile."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profiel"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_FLAGS,
+        locale="nl-NL",
+    )
+    context.add_init_script(CSP_LISTENER)
+    yield context
+    context.close()
+
+
+@dataclass
+class BrowserPage:
+    """A page plus what went wrong in it: console errors and CSP violations."""
+
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        reported = self.page.evaluate("window.__cspViolations || []")
+        in_console = [text for text in self.console_errors if "Content Security Policy" in text]
+        return [*reported, *in_console]
+
+
+@pytest.fixture
+def browser_page(browser_context: BrowserContext, live_server: str) -> BrowserPage:
+    page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+    page.set_default_timeout(10_000)
+    watched = BrowserPage(page=page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watched.console_errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: watched.console_errors.append(str(error)))
+    return watched
