@@ -1,4 +1,4 @@
-"""Each demo user logs in with a real browser and sees the Dutch start page, safely and accessibly."""
+"""Each demo user logs in with a real browser and sees the Dutch start page, safely."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -9,8 +9,12 @@ from tests.e2e.conftest import BrowserPage
 
 SERIOUS = {"serious", "critical"}
 PAGES_PER_ROLE = {
-    "beheer@dorpsveen.example": ["/organisaties", "/organisaties/nieuw", "/gebruikers",
-                                 "/gebruikers/nieuw"],
+    "beheer@dorpsveen.example": [
+        "/organisaties",
+        "/organisaties/nieuw",
+        "/gebruikers",
+        "/gebruikers/nieuw",
+    ],
     "fg@dorpsveen.example": ["/logging"],
 }
 
