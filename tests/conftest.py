@@ -1,7 +1,10 @@
 """Fixtures: every test gets its own migrated database, on SQLite and on a real PostgreSQL."""
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +21,7 @@ from app.main import create_app
 from tests.pg import PostgresServer
 
 BACKENDS = ["sqlite", "postgresql"]
+CLI = [sys.executable, "-c", "from app.cli import main; main()"]
 TEMPLATE_DATABASE = "casustafel_template"
 
 
@@ -109,3 +113,13 @@ def log_in(client: TestClient, email: str, password: str) -> None:
         "/inloggen", data={"email": email, "password": password, "csrf_token": csrf_from(client)}
     )
     assert response.status_code == 303, response.text
+
+
+def run_cli(
+    database_url: str, *arguments: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run `casustafel ARGUMENTS` against the database, as an operator would."""
+    env = os.environ | {"CASUSTAFEL_DATABASE_URL": database_url}
+    return subprocess.run(
+        [*CLI, *arguments], env=env, input=stdin, text=True, capture_output=True, check=False
+    )

@@ -1,8 +1,7 @@
 """The audit log: append-only, hash-chained; `casustafel audit verify` names a tampered event."""
 
-import os
 import subprocess
-import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
@@ -11,16 +10,13 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.audit import Actor, AuditEvent, Outcome
+from app.db import make_engine
+from tests.conftest import run_cli
 from tests.factories import make_user
-
-CLI = [sys.executable, "-c", "from app.cli import main; main()"]
 
 
 def run_verify(database_url: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"CASUSTAFEL_DATABASE_URL": database_url}
-    return subprocess.run(
-        [*CLI, "audit", "verify"], env=env, capture_output=True, text=True, check=False
-    )
+    return run_cli(database_url, "audit", "verify")
 
 
 def write_events(session: Session, count: int) -> list[AuditEvent]:
@@ -112,3 +108,27 @@ def test_an_event_holds_the_nen_7513_fields(session: Session) -> None:
     assert (stored.object_type, stored.object_id) == ("gebruiker", "0")
     assert stored.outcome == Outcome.SUCCESS
     assert stored.client_address == "127.0.0.1"
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(database_url: str, session: Session) -> None:
+    actor = Actor(user=None, organisation_name=None, client_address="127.0.0.1")
+    engines = [make_engine(database_url) for _ in range(4)]
+
+    def write(engine_number: int) -> None:
+        for number in range(10):
+            with Session(engines[engine_number]) as own_session:
+                audit.record(
+                    own_session,
+                    action="test.gelijktijdig",
+                    actor=actor,
+                    detail={"schrijver": engine_number, "nummer": number},
+                )
+                own_session.commit()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    for engine in engines:
+        engine.dispose()
+
+    assert len(session.exec(select(AuditEvent.id)).all()) == 40
+    assert run_verify(database_url).returncode == 0

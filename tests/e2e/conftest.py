@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 
+from tests.conftest import run_cli
 from tests.pg import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -23,7 +24,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-CLI = [sys.executable, "-c", "from app.cli import main; main()"]
 # Records every CSP violation in the page, whatever Chromium prints to the console.
 CSP_LISTENER = """
 window.__cspViolations = [];
@@ -43,9 +43,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`casustafel db upgrade`, `seed-demo` and uvicorn on a free port, as `make run` does."""
     database = tmp_path_factory.mktemp("e2e") / "casustafel.db"
-    env = os.environ | {"CASUSTAFEL_DATABASE_URL": f"sqlite:///{database}"}
+    database_url = f"sqlite:///{database}"
     for step in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True)
+        assert run_cli(database_url, *step).returncode == 0
+    env = os.environ | {"CASUSTAFEL_DATABASE_URL": database_url}
     port = free_port()
     log = (database.parent / "server.log").open("w")
     server = subprocess.Popen(

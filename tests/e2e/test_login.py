@@ -93,3 +93,17 @@ def test_login_works_with_the_keyboard_alone(browser_page: BrowserPage, live_ser
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Welkom, Sanne Sociaal")).to_be_visible()
+
+
+def test_htmx_requests_carry_the_csrf_header_inherited_from_body(
+    browser_page: BrowserPage, live_server: str
+) -> None:
+    page = browser_page.page
+    log_in(page, live_server, "wijkagent@politie.example")
+    expect(page.get_by_role("heading", name="Welkom, Wim Wijkagent")).to_be_visible()
+
+    # A state-changing htmx request from inside <main>: without the inherited header it gets 403.
+    page.evaluate("htmx.ajax('POST', '/uitloggen', {source: '#inhoud', target: '#inhoud'})")
+
+    expect(page.get_by_text("U bent uitgelogd.")).to_be_visible()
+    assert browser_page.csp_violations() == []
