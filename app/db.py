@@ -24,6 +24,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def apply_update(record: SQLModel, changes: SQLModel) -> list[str]:
+    """Copy the changes onto the record; the names of the fields that really changed."""
+    values = changes.model_dump()
+    changed = sorted(field for field, value in values.items() if getattr(record, field) != value)
+    record.sqlmodel_update(values)
+    return changed
+
+
 def make_engine(database_url: str) -> Engine:
     """An engine for the URL; SQLite gets foreign keys, WAL and serialised write transactions."""
     if database_url.startswith("sqlite"):

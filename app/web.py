@@ -1,5 +1,6 @@
 """Rendering: templates, htmx-aware redirects and Dutch form errors."""
 
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ MONTHS = [
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+ResultT = TypeVar("ResultT")
 FormErrors = dict[str, str]
 
 
@@ -137,6 +139,19 @@ def validation_errors(exc: ValidationError) -> FormErrors:
 def domain_errors(exc: DomainError) -> FormErrors:
     """A refused use case as form errors: beside its field, or above the form."""
     return {exc.field or "__all__": exc.message}
+
+
+def run_form(
+    model: type[ModelT], values: dict[str, Any], use_case: Callable[[ModelT], ResultT]
+) -> tuple[ResultT | None, FormErrors]:
+    """Validate the form and run the use case with it: its result, or Dutch errors per field."""
+    data, errors = parse_form(model, values)
+    if data is None:
+        return None, errors
+    try:
+        return use_case(data), {}
+    except DomainError as exc:
+        return None, domain_errors(exc)
 
 
 def parse_form(model: type[ModelT], values: dict[str, Any]) -> tuple[ModelT | None, FormErrors]:

@@ -13,7 +13,7 @@ from app.security.deps import CurrentActor, CurrentUser, client_address, optiona
 from app.security.sessions import SESSION_COOKIE
 from app.users import service as user_service
 from app.users.models import PasswordChange, User
-from app.web import FormValues, domain_errors, parse_form, redirect, render
+from app.web import FormValues, domain_errors, redirect, render, run_form
 
 router = APIRouter()
 
@@ -103,14 +103,13 @@ def password_page(request: Request, user: CurrentUser) -> Response:
 def change_password(
     request: Request, session: SessionDep, user: CurrentUser, actor: CurrentActor, form: FormValues
 ) -> Response:
-    data, errors = parse_form(PasswordChange, form)
-    if data is not None:
-        try:
-            token = user_service.change_own_password(session, user=user, data=data, by=actor)
-        except DomainError as exc:
-            errors = domain_errors(exc)
-        else:
-            response = redirect(request, "/?wachtwoord=gewijzigd")
-            _set_session_cookie(request, response, token)
-            return response
+    token, errors = run_form(
+        PasswordChange,
+        form,
+        lambda data: user_service.change_own_password(session, user=user, data=data, by=actor),
+    )
+    if token is not None:
+        response = redirect(request, "/?wachtwoord=gewijzigd")
+        _set_session_cookie(request, response, token)
+        return response
     return render(request, "auth/password.html", {"errors": errors}, status_code=422)

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.errors import DomainError
 from app.organisations import service
 from app.organisations.deps import OrganisationDep
 from app.organisations.models import (
@@ -18,10 +17,9 @@ from app.security.deps import AccountManager, CurrentActor
 from app.web import (
     FormErrors,
     FormValues,
-    domain_errors,
-    parse_form,
     redirect,
     render,
+    run_form,
     with_unchecked_boxes,
 )
 
@@ -63,14 +61,13 @@ def new_organisation(request: Request, _: AccountManager) -> Response:
 def create_organisation(
     request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
 ) -> Response:
-    data, errors = parse_form(OrganisationCreate, form)
-    if data is not None:
-        try:
-            service.create_organisation(session, data=data, by=actor)
-        except DomainError as exc:
-            errors = domain_errors(exc)
-        else:
-            return redirect(request, "/organisaties")
+    _, errors = run_form(
+        OrganisationCreate,
+        form,
+        lambda data: service.create_organisation(session, data=data, by=actor),
+    )
+    if not errors:
+        return redirect(request, "/organisaties")
     return _form(request, form, errors, organisation_id=None)
 
 
@@ -91,12 +88,13 @@ def update_organisation(
     form: FormValues,
 ) -> Response:
     form = with_unchecked_boxes(form, "active")
-    data, errors = parse_form(OrganisationUpdate, form)
-    if data is not None:
-        try:
-            service.update_organisation(session, organisation=organisation, data=data, by=actor)
-        except DomainError as exc:
-            errors = domain_errors(exc)
-        else:
-            return redirect(request, "/organisaties")
+    _, errors = run_form(
+        OrganisationUpdate,
+        form,
+        lambda data: service.update_organisation(
+            session, organisation=organisation, data=data, by=actor
+        ),
+    )
+    if not errors:
+        return redirect(request, "/organisaties")
     return _form(request, form, errors, organisation_id=organisation.id)

@@ -4,6 +4,7 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.audit import Actor
+from app.db import apply_update
 from app.errors import DomainError
 from app.organisations.models import Organisation, OrganisationCreate, OrganisationUpdate
 from app.security.sessions import end_sessions
@@ -46,10 +47,7 @@ def update_organisation(
 ) -> Organisation:
     """Edit an organisation; deactivating it ends the sessions of all its people."""
     _check_unique_name(session, data.name, organisation_id=organisation.id)
-    changed = sorted(
-        field for field, value in data.model_dump().items() if getattr(organisation, field) != value
-    )
-    organisation.sqlmodel_update(data.model_dump())
+    changed = apply_update(organisation, data)
     session.add(organisation)
     if not organisation.active:
         members = select(User.id).where(User.organisation_id == organisation.id)

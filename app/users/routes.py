@@ -7,7 +7,6 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.db import SessionDep
-from app.errors import DomainError
 from app.organisations import service as organisation_service
 from app.security.deps import AccountManager, CurrentActor
 from app.security.passwords import MIN_PASSWORD_LENGTH
@@ -17,10 +16,9 @@ from app.users.models import ROLE_LABELS, UserCreate, UserUpdate
 from app.web import (
     FormErrors,
     FormValues,
-    domain_errors,
-    parse_form,
     redirect,
     render,
+    run_form,
     with_unchecked_boxes,
 )
 
@@ -73,14 +71,11 @@ def create_user(
     request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
 ) -> Response:
     form = with_unchecked_boxes(form, *ROLE_FIELDS)
-    data, errors = parse_form(UserCreate, form)
-    if data is not None:
-        try:
-            service.create_user(session, data=data, by=actor)
-        except DomainError as exc:
-            errors = domain_errors(exc)
-        else:
-            return redirect(request, "/gebruikers")
+    _, errors = run_form(
+        UserCreate, form, lambda data: service.create_user(session, data=data, by=actor)
+    )
+    if not errors:
+        return redirect(request, "/gebruikers")
     return _form(request, session, form, errors, user_id=None)
 
 
@@ -99,17 +94,14 @@ def update_user(
     form: FormValues,
 ) -> Response:
     form = with_unchecked_boxes(form, *ROLE_FIELDS, "active")
-    new_password = str(form.get("new_password", ""))
-    data, errors = parse_form(UserUpdate, form)
-    if new_password and len(new_password) < MIN_PASSWORD_LENGTH:
-        errors["new_password"] = f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens."
-    if data is not None and not errors:
-        try:
-            service.update_user(
-                session, user=user, data=data, new_password=new_password or None, by=actor
-            )
-        except DomainError as exc:
-            errors = domain_errors(exc)
-        else:
-            return redirect(request, "/gebruikers")
+    new_password = str(form.get("new_password", "")) or None
+    _, errors = run_form(
+        UserUpdate,
+        form,
+        lambda data: service.update_user(
+            session, user=user, data=data, new_password=new_password, by=actor
+        ),
+    )
+    if not errors:
+        return redirect(request, "/gebruikers")
     return _form(request, session, form, errors, user_id=user.id)

@@ -4,10 +4,10 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.audit import Actor
-from app.db import utcnow
+from app.db import apply_update, utcnow
 from app.errors import DomainError
 from app.organisations.models import Organisation
-from app.security.passwords import hash_password, verify_password
+from app.security.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.security.sessions import end_sessions, start_session
 from app.users.models import PasswordChange, User, UserCreate, UserUpdate, normalise_email
 
@@ -73,6 +73,8 @@ def update_user(
     session: Session, *, user: User, data: UserUpdate, new_password: str | None, by: Actor
 ) -> User:
     """Edit an account; deactivating it (or a new password) ends its sessions."""
+    if new_password is not None and len(new_password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens.", field="new_password")
     if by.user is not None and by.user.id == user.id and not (data.active and data.is_admin):
         raise DomainError(
             "U kunt uw eigen account niet deactiveren of uw eigen beheerdersrol afnemen; "
@@ -81,10 +83,7 @@ def update_user(
         )
     _check_unique_email(session, data.email, user_id=user.id)
     _check_organisation(session, data.organisation_id)
-    changed = sorted(
-        field for field, value in data.model_dump().items() if getattr(user, field) != value
-    )
-    user.sqlmodel_update(data.model_dump())
+    changed = apply_update(user, data)
     if new_password:
         user.password_hash = hash_password(new_password)
         user.password_changed_at = utcnow()

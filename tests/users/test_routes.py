@@ -201,3 +201,29 @@ def test_changing_own_password(client: TestClient, session: Session, app: FastAP
         assert other_device.get("/").status_code == 303
     events = session.exec(select(AuditEvent.action).order_by(col(AuditEvent.id))).all()
     assert "wachtwoord.gewijzigd" in events
+
+
+def test_beheerder_resets_a_password_that_then_works(
+    admin_client: TestClient, session: Session, app: FastAPI
+) -> None:
+    colleague = make_user(session)
+    fields = {
+        "name": colleague.name,
+        "email": colleague.email,
+        "organisation_id": str(colleague.organisation_id),
+        "is_participant": "true",
+        "active": "true",
+    }
+
+    too_short = post_form(
+        admin_client, f"/gebruikers/{colleague.id}", fields | {"new_password": "kort"}
+    )
+    reset = post_form(
+        admin_client, f"/gebruikers/{colleague.id}", fields | {"new_password": "opnieuw-ingesteld"}
+    )
+
+    assert too_short.status_code == 422
+    assert 'id="new_password-error">Gebruik minstens 12 tekens.' in too_short.text
+    assert reset.status_code == 303
+    with TestClient(app, follow_redirects=False) as colleague_client:
+        log_in(colleague_client, colleague.email, "opnieuw-ingesteld")
