@@ -1,8 +1,9 @@
 """Database engine, naming convention, sessions and the one clock the app uses."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -17,6 +18,14 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def today() -> date:
+    """Today's date in the Netherlands: what covenant periods and meeting dates are counted in."""
+    return datetime.now(AMSTERDAM).date()
 
 
 def utcnow() -> datetime:

@@ -1,10 +1,22 @@
 """Demo data: the fictional municipality Dorpsveen (every password Casustafel-demo-2026)."""
 
+import hashlib
+from datetime import date
+from functools import lru_cache
+
 from sqlmodel import Session, select
 
 from app import audit
 from app.audit import Actor
+from app.covenants.models import (
+    Covenant,
+    CovenantDocument,
+    CovenantSignature,
+    CovenantVersion,
+    DeclarationText,
+)
 from app.organisations.models import Organisation, OrganisationKind
+from app.pdf import render_pdf
 from app.security.passwords import hash_password
 from app.users.models import User
 
@@ -48,6 +60,20 @@ DEMO_USERS = [
 ]
 DEMO_EMAILS = frozenset(email for email, *_ in DEMO_USERS)
 
+DEMO_COVENANT = "Privacyconvenant Zorg en Veiligheid Dorpsveen 2026"
+# organisation, signed on, signatory, function; the Woonstichting has not signed.
+DEMO_SIGNATURES = [
+    ("Gemeente Dorpsveen", date(2025, 12, 15), "M. de Burgemeester", "burgemeester"),
+    ("Politie, basisteam Dorpsveen", date(2025, 12, 18), "P. Teamchef", "teamchef basisteam"),
+    ("Sociaal team Dorpsveen", date(2026, 1, 8), "S. Manager", "manager sociaal team"),
+]
+DEMO_DECLARATION = (
+    "Ik verklaar dat ik alles wat ik tijdens dit overleg hoor of lees over inwoners en hun "
+    "situatie geheimhoud. Ik gebruik die informatie alleen voor het doel van dit overleg, "
+    "maak er geen aantekeningen van die ik buiten het overleg bewaar en deel haar met niemand "
+    "buiten het overleg. Deze verklaring geldt voor deze ene bijeenkomst."
+)
+
 
 class NotADemoDatabase(RuntimeError):
     """The database holds accounts that are not part of the demo: seeding would mix them."""
@@ -72,6 +98,19 @@ def seed_demo(session: Session) -> bool:
     }
     session.add_all(organisations.values())
     session.flush()
+    _seed_accounts(session, organisations)
+    _seed_covenant(session, organisations)
+    audit.record(
+        session,
+        action="demo.geladen",
+        actor=Actor(user=None, organisation_name=None, client_address="cli"),
+        context="casustafel seed-demo",
+    )
+    session.commit()
+    return True
+
+
+def _seed_accounts(session: Session, organisations: dict[str, Organisation]) -> None:
     for email, name, organisation_name, (admin, participant, privacy) in DEMO_USERS:
         session.add(
             User(
@@ -84,11 +123,47 @@ def seed_demo(session: Session) -> bool:
                 is_privacy_officer=privacy,
             )
         )
-    audit.record(
-        session,
-        action="demo.geladen",
-        actor=Actor(user=None, organisation_name=None, client_address="cli"),
-        context="casustafel seed-demo",
+
+
+def _seed_covenant(session: Session, organisations: dict[str, Organisation]) -> None:
+    covenant = Covenant(title=DEMO_COVENANT)
+    session.add(covenant)
+    session.flush()
+    version = CovenantVersion(
+        covenant_id=covenant.id,
+        label="1.0",
+        established_on=date(2025, 12, 1),
+        in_force_from=date(2026, 1, 1),
+        in_force_until=date(2027, 12, 31),
     )
-    session.commit()
-    return True
+    session.add(version)
+    session.flush()
+    pdf = demo_covenant_pdf()
+    session.add(
+        CovenantDocument(
+            version_id=version.id,
+            filename="privacyconvenant-dorpsveen-2026.pdf",
+            size=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            content=pdf,
+        )
+    )
+    for organisation_name, signed_on, signatory, function in DEMO_SIGNATURES:
+        session.add(
+            CovenantSignature(
+                version_id=version.id,
+                organisation_id=organisations[organisation_name].id,
+                signed_on=signed_on,
+                signatory_name=signatory,
+                signatory_function=function,
+            )
+        )
+    session.add(DeclarationText(version=1, text=DEMO_DECLARATION))
+
+
+@lru_cache(maxsize=1)
+def demo_covenant_pdf() -> bytes:
+    """A short, real PDF standing in for the signed covenant."""
+    return render_pdf(
+        "print/demo_covenant.html", {"title": DEMO_COVENANT, "parties": list(DEMO_ORGANISATIONS)}
+    )

@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.auditlog.routes import router as auditlog_router
 from app.auth.routes import router as auth_router
 from app.config import PROJECT_ROOT, Settings, get_settings
+from app.covenants.routes import declaration_router
+from app.covenants.routes import router as covenants_router
 from app.db import make_engine
 from app.errors import Forbidden, LoginRequired, NotFound
 from app.home.routes import router as home_router
@@ -123,7 +125,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
-    for router in (home_router, auth_router, organisations_router, users_router, auditlog_router):
+    for router in (
+        home_router,
+        auth_router,
+        organisations_router,
+        users_router,
+        auditlog_router,
+        covenants_router,
+        declaration_router,
+    ):
         app.include_router(router)
     _install_error_handlers(app)
     app.add_middleware(PreSessionCookieMiddleware, secure=settings.secure_cookies)

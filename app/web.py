@@ -1,9 +1,8 @@
 """Rendering: templates, htmx-aware redirects and Dutch form errors."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,11 +11,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.config import PROJECT_ROOT
+from app.db import AMSTERDAM
 from app.errors import DomainError
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = [
     "jan.",
     "feb.",
@@ -50,15 +49,17 @@ templates.env.filters["local_datetime"] = _local_datetime
 templates.env.globals["permissions"] = permissions
 
 
-async def form_values(request: Request) -> dict[str, Any]:
-    """The submitted form as a dict (a repeated name gives a list), without the CSRF field."""
+async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:
+    """The submitted form as a dict (a repeated name gives a list), without the CSRF field;
+    uploaded files are closed once the request is done."""
     form = await request.form()
     values: dict[str, Any] = {}
     for key in form:
         items = form.getlist(key)
         values[key] = items if len(items) > 1 else items[0]
     values.pop(CSRF_FIELD, None)
-    return values
+    yield values
+    await form.close()
 
 
 FormValues = Annotated[dict[str, Any], Depends(form_values)]

@@ -1,10 +1,13 @@
 """Small factories: make_x(session, **overrides) -> a stored x."""
 
 import itertools
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
+from app.covenants.models import Covenant, CovenantDocument, CovenantSignature, CovenantVersion
+from app.db import today
 from app.organisations.models import Organisation, OrganisationKind
 from app.security.passwords import hash_password
 from app.users.models import User
@@ -38,3 +41,44 @@ def make_user(session: Session, **overrides: Any) -> User:
     session.add(user)
     session.commit()
     return user
+
+
+def make_covenant(
+    session: Session,
+    *,
+    in_force_from: date | None = None,
+    in_force_until: date | None = None,
+    signed_by: tuple[int, ...] = (),
+) -> tuple[Covenant, CovenantVersion]:
+    """A covenant with one version (in force from a year ago by default), signed by the given
+    organisations a month before it came into force."""
+    start = in_force_from or today() - timedelta(days=365)
+    covenant = Covenant(title=f"Convenant {next(_counter)}")
+    session.add(covenant)
+    session.flush()
+    version = CovenantVersion(
+        covenant_id=covenant.id,
+        label="1.0",
+        established_on=start - timedelta(days=60),
+        in_force_from=start,
+        in_force_until=in_force_until,
+    )
+    session.add(version)
+    session.flush()
+    session.add(
+        CovenantDocument(
+            version_id=version.id, filename="c.pdf", size=3, sha256="0" * 64, content=b"pdf"
+        )
+    )
+    for organisation_id in signed_by:
+        session.add(
+            CovenantSignature(
+                version_id=version.id,
+                organisation_id=organisation_id,
+                signed_on=start - timedelta(days=30),
+                signatory_name="A. Tekenaar",
+                signatory_function="directeur",
+            )
+        )
+    session.commit()
+    return covenant, version

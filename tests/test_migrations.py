@@ -13,6 +13,11 @@ EXPECTED_TABLES = {
     "login_lockout",
     "organisation",
     "user_session",
+    "covenant",
+    "covenant_version",
+    "covenant_document",
+    "covenant_signature",
+    "declaration_text",
 }
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import Enum
 from sqlmodel import Field, SQLModel
 
 from app.db import utcnow
@@ -48,7 +48,14 @@ ORGANISATION_KIND_LABELS: dict[str, str] = {
 
 class OrganisationBase(SQLModel):
     name: str = Field(min_length=2, max_length=200)
-    kind: OrganisationKind = Field(sa_type=String(40))
+    kind: OrganisationKind = Field(
+        sa_type=Enum(
+            OrganisationKind,
+            native_enum=False,
+            length=40,
+            values_callable=lambda kinds: [kind.value for kind in kinds],
+        )
+    )
 
 
 class Organisation(OrganisationBase, table=True):

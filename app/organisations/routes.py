@@ -4,12 +4,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from app.db import SessionDep
+from app.covenants import service as covenant_service
+from app.db import SessionDep, today
 from app.organisations import service
 from app.organisations.deps import OrganisationDep
 from app.organisations.models import (
     ORGANISATION_KIND_LABELS,
+    Organisation,
     OrganisationCreate,
     OrganisationUpdate,
 )
@@ -27,16 +30,27 @@ router = APIRouter(prefix="/organisaties")
 
 
 def _form(
-    request: Request, values: dict[str, Any], errors: FormErrors, *, organisation_id: int | None
+    request: Request,
+    session: Session,
+    values: dict[str, Any],
+    errors: FormErrors,
+    *,
+    organisation: Organisation | None,
 ) -> Response:
+    status = (
+        covenant_service.organisation_status(session, organisation=organisation, day=today())
+        if organisation is not None
+        else []
+    )
     return render(
         request,
         "organisations/form.html",
         {
             "values": values,
             "errors": errors,
-            "organisation_id": organisation_id,
+            "organisation_id": organisation.id if organisation else None,
             "kinds": ORGANISATION_KIND_LABELS,
+            "covenant_status": status,
         },
         status_code=422 if errors else 200,
     )
@@ -53,8 +67,8 @@ def organisation_list(request: Request, session: SessionDep, _: AccountManager) 
 
 
 @router.get("/nieuw")
-def new_organisation(request: Request, _: AccountManager) -> Response:
-    return _form(request, {}, {}, organisation_id=None)
+def new_organisation(request: Request, session: SessionDep, _: AccountManager) -> Response:
+    return _form(request, session, {}, {}, organisation=None)
 
 
 @router.post("/nieuw")
@@ -68,14 +82,14 @@ def create_organisation(
     )
     if not errors:
         return redirect(request, "/organisaties")
-    return _form(request, form, errors, organisation_id=None)
+    return _form(request, session, form, errors, organisation=None)
 
 
 @router.get("/{organisation_id}")
 def edit_organisation(
-    request: Request, organisation: OrganisationDep, _: AccountManager
+    request: Request, session: SessionDep, organisation: OrganisationDep, _: AccountManager
 ) -> Response:
-    return _form(request, organisation.model_dump(), {}, organisation_id=organisation.id)
+    return _form(request, session, organisation.model_dump(), {}, organisation=organisation)
 
 
 @router.post("/{organisation_id}")
@@ -97,4 +111,4 @@ def update_organisation(
     )
     if not errors:
         return redirect(request, "/organisaties")
-    return _form(request, form, errors, organisation_id=organisation.id)
+    return _form(request, session, form, errors, organisation=organisation)

@@ -65,3 +65,5 @@ def allowed(rule: Callable[[User], bool]) -> Callable[[User], User]:
 
 AccountManager = Annotated[User, Depends(allowed(permissions.can_manage_accounts))]
 AuditReader = Annotated[User, Depends(allowed(permissions.can_read_audit_log))]
+CovenantManager = Annotated[User, Depends(allowed(permissions.can_manage_covenants))]
+CovenantReader = Annotated[User, Depends(allowed(permissions.can_view_covenants))]

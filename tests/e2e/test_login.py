@@ -29,6 +29,7 @@ def serious_accessibility_problems(page: Page) -> list[str]:
 
 
 def log_in(page: Page, base_url: str, email: str) -> None:
+    """Log in through the form as a demo user."""
     page.goto(f"{base_url}/")
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
     page.get_by_label("E-mailadres").fill(email)

@@ -1,0 +1,389 @@
+"""Use cases for covenants: record versions and signatures, withdraw, download, warn."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from sqlalchemy import func
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.audit import Actor
+from app.covenants import coverage
+from app.covenants.models import (
+    MAX_DOCUMENT_BYTES,
+    Covenant,
+    CovenantCreate,
+    CovenantDocument,
+    CovenantSignature,
+    CovenantSignatureCreate,
+    CovenantVersion,
+    CovenantVersionCreate,
+    DeclarationText,
+    DeclarationTextCreate,
+    SignatureWithdrawal,
+)
+from app.db import today
+from app.errors import DomainError
+from app.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class UploadedDocument:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CovenantOverview:
+    """Everything the covenant page shows, loaded in a fixed number of queries."""
+
+    covenant: Covenant
+    versions: list[CovenantVersion]
+    signatures: list[CovenantSignature]
+    organisations: list[Organisation]
+    documents: dict[int, CovenantDocument]
+
+    @property
+    def version_by_id(self) -> dict[int | None, CovenantVersion]:
+        return {version.id: version for version in self.versions}
+
+    @property
+    def organisation_by_id(self) -> dict[int | None, Organisation]:
+        return {organisation.id: organisation for organisation in self.organisations}
+
+    def signatures_of(self, organisation_id: int, version_id: int) -> list[CovenantSignature]:
+        """The signatures (newest first) an organisation put on a version."""
+        return [
+            s
+            for s in self.signatures
+            if s.organisation_id == organisation_id and s.version_id == version_id
+        ]
+
+
+@dataclass(frozen=True)
+class CoverageWarnings:
+    expiring: list[tuple[Covenant, CovenantVersion]]
+    unsigned: list[tuple[Covenant, Organisation]]
+
+
+def _check_document(document: UploadedDocument | None) -> UploadedDocument:
+    if document is None or not document.content:
+        raise DomainError("Kies het ondertekende convenant als PDF-bestand.", field="document")
+    if len(document.content) > MAX_DOCUMENT_BYTES:
+        raise DomainError("Het bestand is groter dan 20 MB.", field="document")
+    try:
+        if (
+            not document.content.startswith(b"%PDF-")
+            or not PdfReader(BytesIO(document.content)).pages
+        ):
+            raise DomainError("Dit bestand is geen PDF.", field="document")
+    except (PyPdfError, ValueError, KeyError, OSError) as exc:
+        raise DomainError("Dit bestand is geen leesbare PDF.", field="document") from exc
+    return document
+
+
+def _store_version(
+    session: Session,
+    *,
+    covenant: Covenant,
+    data: CovenantVersionCreate | CovenantCreate,
+    document: UploadedDocument,
+    by: Actor,
+) -> CovenantVersion:
+    version = CovenantVersion.model_validate(
+        data,
+        update={"covenant_id": covenant.id, "created_by_user_id": by.user.id if by.user else None},
+    )
+    session.add(version)
+    session.flush()
+    name = document.filename.rsplit("/", 1)[-1][:200] or "convenant.pdf"
+    session.add(
+        CovenantDocument(
+            version_id=version.id,
+            filename=name,
+            size=len(document.content),
+            sha256=hashlib.sha256(document.content).hexdigest(),
+            content=document.content,
+        )
+    )
+    return version
+
+
+def create_covenant(
+    session: Session, *, data: CovenantCreate, document: UploadedDocument | None, by: Actor
+) -> Covenant:
+    """Record a covenant with its first version and signed PDF."""
+    checked = _check_document(document)
+    if session.exec(select(Covenant.id).where(Covenant.title == data.title)).first():
+        raise DomainError("Er is al een convenant met deze titel.", field="title")
+    covenant = Covenant(title=data.title)
+    session.add(covenant)
+    session.flush()
+    version = _store_version(session, covenant=covenant, data=data, document=checked, by=by)
+    audit.record(
+        session,
+        action="convenant.aangemaakt",
+        actor=by,
+        object_type="convenant",
+        object_id=covenant.id,
+        detail={"versie": version.label},
+    )
+    session.commit()
+    return covenant
+
+
+def add_version(
+    session: Session,
+    *,
+    covenant: Covenant,
+    data: CovenantVersionCreate,
+    document: UploadedDocument | None,
+    by: Actor,
+) -> CovenantVersion:
+    """Add a new version; earlier versions and their signatures stay as they are."""
+    checked = _check_document(document)
+    labels = session.exec(
+        select(CovenantVersion.label).where(CovenantVersion.covenant_id == covenant.id)
+    ).all()
+    if data.label in labels:
+        raise DomainError("Dit convenant heeft al een versie met dit nummer.", field="label")
+    version = _store_version(session, covenant=covenant, data=data, document=checked, by=by)
+    audit.record(
+        session,
+        action="convenant.versie.toegevoegd",
+        actor=by,
+        object_type="convenantversie",
+        object_id=version.id,
+        detail={"convenant": covenant.id, "versie": version.label},
+    )
+    session.commit()
+    return version
+
+
+def record_signature(
+    session: Session, *, version: CovenantVersion, data: CovenantSignatureCreate, by: Actor
+) -> CovenantSignature:
+    """Record an organisation's signature on a version."""
+    organisation = session.get(Organisation, data.organisation_id)
+    if organisation is None or not organisation.active:
+        raise DomainError("Kies een actieve organisatie.", field="organisation_id")
+    if data.signed_on < version.established_on:
+        raise DomainError(
+            "Deze datum ligt vóór het convenant zelf "
+            f"(vastgesteld op {version.established_on:%d-%m-%Y}).",
+            field="signed_on",
+        )
+    if data.signed_on > today():
+        raise DomainError("Een ondertekening kan niet in de toekomst liggen.", field="signed_on")
+    active = session.exec(
+        select(CovenantSignature).where(
+            CovenantSignature.version_id == version.id,
+            CovenantSignature.organisation_id == data.organisation_id,
+            col(CovenantSignature.withdrawn_on).is_(None),
+        )
+    ).first()
+    if active is not None:
+        raise DomainError(
+            f"{organisation.name} heeft deze versie al ondertekend op "
+            f"{active.signed_on:%d-%m-%Y}. Trek die ondertekening eerst in.",
+            field="organisation_id",
+        )
+    signature = CovenantSignature.model_validate(
+        data,
+        update={
+            "version_id": version.id,
+            "recorded_by_user_id": by.user.id if by.user else None,
+        },
+    )
+    session.add(signature)
+    session.flush()
+    audit.record(
+        session,
+        action="convenant.ondertekend",
+        actor=by,
+        object_type="ondertekening",
+        object_id=signature.id,
+        detail={"versie": version.id, "organisatie": organisation.id},
+    )
+    session.commit()
+    return signature
+
+
+def withdraw_signature(
+    session: Session, *, signature: CovenantSignature, data: SignatureWithdrawal, by: Actor
+) -> CovenantSignature:
+    """Withdraw a signature as of a date; the record and its history stay."""
+    if signature.withdrawn_on is not None:
+        raise DomainError("Deze ondertekening is al ingetrokken.")
+    if data.withdrawn_on < signature.signed_on:
+        raise DomainError(
+            "Intrekken kan niet vóór de datum van ondertekening.", field="withdrawn_on"
+        )
+    signature.withdrawn_on = data.withdrawn_on
+    signature.withdrawal_reason = data.withdrawal_reason
+    session.add(signature)
+    audit.record(
+        session,
+        action="convenant.ondertekening.ingetrokken",
+        actor=by,
+        object_type="ondertekening",
+        object_id=signature.id,
+        detail={"per": data.withdrawn_on.isoformat()},
+    )
+    session.commit()
+    return signature
+
+
+def read_document(session: Session, *, version: CovenantVersion, by: Actor) -> CovenantDocument:
+    """The signed PDF of a version; every download is logged."""
+    document = session.exec(
+        select(CovenantDocument).where(CovenantDocument.version_id == version.id)
+    ).one()
+    audit.record(
+        session,
+        action="convenant.document.gedownload",
+        actor=by,
+        object_type="convenantversie",
+        object_id=version.id,
+        detail={"sha256": document.sha256},
+    )
+    session.commit()
+    return document
+
+
+def list_covenants(session: Session) -> list[tuple[Covenant, list[CovenantVersion]]]:
+    """Every covenant with its versions, newest version first."""
+    covenants = session.exec(select(Covenant).order_by(col(Covenant.title))).all()
+    versions = session.exec(
+        select(CovenantVersion).order_by(col(CovenantVersion.in_force_from).desc())
+    ).all()
+    return [(c, [v for v in versions if v.covenant_id == c.id]) for c in covenants]
+
+
+def overview(session: Session, *, covenant: Covenant) -> CovenantOverview:
+    """The covenant with its versions, all signatures, the organisations and document facts."""
+    versions = list(
+        session.exec(
+            select(CovenantVersion)
+            .where(CovenantVersion.covenant_id == covenant.id)
+            .order_by(col(CovenantVersion.in_force_from), col(CovenantVersion.id))
+        ).all()
+    )
+    version_ids = [version.id for version in versions]
+    signatures = list(
+        session.exec(
+            select(CovenantSignature)
+            .where(col(CovenantSignature.version_id).in_(version_ids))
+            .order_by(col(CovenantSignature.signed_on).desc(), col(CovenantSignature.id).desc())
+        ).all()
+    )
+    documents = session.exec(
+        select(CovenantDocument)
+        .where(col(CovenantDocument.version_id).in_(version_ids))
+        .options(defer(CovenantDocument.content))  # type: ignore[arg-type]
+    ).all()
+    organisations = list(
+        session.exec(
+            select(Organisation).where(col(Organisation.active)).order_by(col(Organisation.name))
+        ).all()
+    )
+    return CovenantOverview(
+        covenant=covenant,
+        versions=versions,
+        signatures=signatures,
+        organisations=organisations,
+        documents={document.version_id: document for document in documents},
+    )
+
+
+def _everything(
+    session: Session,
+) -> tuple[list[Covenant], list[CovenantVersion], list[CovenantSignature]]:
+    covenants = list(session.exec(select(Covenant).order_by(col(Covenant.title))).all())
+    versions = list(session.exec(select(CovenantVersion)).all())
+    signatures = list(session.exec(select(CovenantSignature)).all())
+    return covenants, versions, signatures
+
+
+def coverage_warnings(session: Session, *, day: date) -> CoverageWarnings:
+    """For the beheerder: covenants about to expire, and organisations not covered by a
+    covenant in force (every active organisation counts as a member until overleggen exist)."""
+    covenants, versions, signatures = _everything(session)
+    organisations = session.exec(
+        select(Organisation).where(col(Organisation.active)).order_by(col(Organisation.name))
+    ).all()
+    expiring, unsigned = [], []
+    for covenant in covenants:
+        own = [version for version in versions if version.covenant_id == covenant.id]
+        expiring += [(covenant, v) for v in coverage.expiring_versions(day, versions=own)]
+        if not any(version.in_force_on(day) for version in own):
+            continue
+        missing = set(
+            coverage.organisations_without_signature(
+                day,
+                versions=own,
+                signatures=signatures,
+                organisation_ids=[organisation.id for organisation in organisations],
+            )
+        )
+        unsigned += [(covenant, o) for o in organisations if o.id in missing]
+    return CoverageWarnings(expiring=expiring, unsigned=unsigned)
+
+
+def organisation_status(
+    session: Session, *, organisation: Organisation, day: date
+) -> list[tuple[Covenant, coverage.Coverage, list[tuple[CovenantVersion, CovenantSignature]]]]:
+    """Per covenant: whether the organisation is covered today, and its signature history."""
+    covenants, versions, signatures = _everything(session)
+    person = coverage.Person(
+        key=f"organisatie:{organisation.id}",
+        name=organisation.name,
+        organisation_id=organisation.id,
+    )
+    by_id = {version.id: version for version in versions}
+    status = []
+    for covenant in covenants:
+        own = [version for version in versions if version.covenant_id == covenant.id]
+        [answer] = coverage.coverage_on(day, versions=own, signatures=signatures, people=[person])
+        history = [
+            (by_id[s.version_id], s)
+            for s in sorted(signatures, key=lambda s: s.signed_on)
+            if s.organisation_id == organisation.id
+            and by_id[s.version_id].covenant_id == covenant.id
+        ]
+        status.append((covenant, answer, history))
+    return status
+
+
+def declaration_texts(session: Session) -> list[DeclarationText]:
+    """Every version of the geheimhoudingsverklaring, newest first."""
+    return list(session.exec(select(DeclarationText).order_by(col(DeclarationText.version).desc())))
+
+
+def add_declaration_text(
+    session: Session, *, data: DeclarationTextCreate, by: Actor
+) -> DeclarationText:
+    """Store a new version of the declaration text; older versions stay as they were signed."""
+    latest = session.exec(select(func.max(DeclarationText.version))).one()
+    text = DeclarationText(
+        version=(latest or 0) + 1,
+        text=data.text.strip(),
+        created_by_user_id=by.user.id if by.user else None,
+    )
+    session.add(text)
+    session.flush()
+    audit.record(
+        session,
+        action="geheimhoudingsverklaring.tekst.gewijzigd",
+        actor=by,
+        object_type="verklaringtekst",
+        object_id=text.id,
+        detail={"versie": text.version},
+    )
+    session.commit()
+    return text
