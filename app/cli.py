@@ -1,6 +1,7 @@
 """The `casustafel` command: database, accounts, demo data, audit check and the server."""
 
 import getpass
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session, select
 
-from app import audit, demo
+from app import audit, demo, jobs
 from app.audit import Actor
 from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine
@@ -117,6 +118,18 @@ def audit_verify() -> None:
         )
         raise typer.Exit(1)
     typer.echo("De logging is intact.")
+
+
+@app.command("worker")
+def worker() -> None:
+    """Voer de achtergrondtaken uit (planning bijhouden, herinneringen, e-mail versturen)."""
+    settings = get_settings()
+    stop = threading.Event()
+    typer.echo("Achtergrondtaken draaien; stop met Ctrl+C.")
+    try:
+        jobs.work(make_engine(settings.database_url), settings, stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @app.command("serve")

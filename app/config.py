@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "casustafel@localhost"
+    mail_interval_seconds: float = Field(default=15.0, gt=0)
+
+    background_jobs: bool = True
 
     @property
     def secure_cookies(self) -> bool:

@@ -2,11 +2,12 @@
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import Enum, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -31,6 +32,13 @@ def today() -> date:
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (SQLModel stores and returns timestamps in UTC)."""
     return datetime.now(UTC)
+
+
+def string_enum(enum: type[StrEnum], length: int = 40) -> Enum:
+    """An enum stored as its (Dutch) value in a plain VARCHAR: readable, no native enum type."""
+    return Enum(
+        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 def apply_update(record: SQLModel, changes: SQLModel) -> list[str]:

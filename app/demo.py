@@ -1,7 +1,7 @@
 """Demo data: the fictional municipality Dorpsveen (every password Casustafel-demo-2026)."""
 
 import hashlib
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 from sqlmodel import Session, select
@@ -15,7 +15,16 @@ from app.covenants.models import (
     CovenantVersion,
     DeclarationText,
 )
+from app.db import today
 from app.organisations.models import Organisation, OrganisationKind
+from app.overleg import service as planning_service
+from app.overleg.models import (
+    MeetingSeries,
+    MemberRole,
+    SeriesKind,
+    SeriesMember,
+    SeriesOrganisation,
+)
 from app.pdf import render_pdf
 from app.security.passwords import hash_password
 from app.users.models import User
@@ -67,6 +76,15 @@ DEMO_SIGNATURES = [
     ("Politie, basisteam Dorpsveen", date(2025, 12, 18), "P. Teamchef", "teamchef basisteam"),
     ("Sociaal team Dorpsveen", date(2026, 1, 8), "S. Manager", "manager sociaal team"),
 ]
+DEMO_SERIES = "Integraal overleg Dorpsveen"
+# Who sits at the table: the chair, and the members of the four partner organisations.
+DEMO_TABLE = {
+    "voorzitter@dorpsveen.example": MemberRole.CHAIR,
+    "beheer@dorpsveen.example": MemberRole.MEMBER,
+    "wijkagent@politie.example": MemberRole.MEMBER,
+    "sociaalteam@dorpsveen.example": MemberRole.MEMBER,
+    "woningcorporatie@wonen.example": MemberRole.MEMBER,
+}
 DEMO_DECLARATION = (
     "Ik verklaar dat ik alles wat ik tijdens dit overleg hoor of lees over inwoners en hun "
     "situatie geheimhoud. Ik gebruik die informatie alleen voor het doel van dit overleg, "
@@ -98,8 +116,9 @@ def seed_demo(session: Session) -> bool:
     }
     session.add_all(organisations.values())
     session.flush()
-    _seed_accounts(session, organisations)
-    _seed_covenant(session, organisations)
+    users = _seed_accounts(session, organisations)
+    covenant = _seed_covenant(session, organisations)
+    _seed_overleg(session, organisations, users, covenant)
     audit.record(
         session,
         action="demo.geladen",
@@ -110,22 +129,24 @@ def seed_demo(session: Session) -> bool:
     return True
 
 
-def _seed_accounts(session: Session, organisations: dict[str, Organisation]) -> None:
+def _seed_accounts(session: Session, organisations: dict[str, Organisation]) -> dict[str, User]:
+    users = {}
     for email, name, organisation_name, (admin, participant, privacy) in DEMO_USERS:
-        session.add(
-            User(
-                email=email,
-                name=name,
-                organisation_id=organisations[organisation_name].id,
-                password_hash=hash_password(DEMO_PASSWORD),
-                is_admin=admin,
-                is_participant=participant,
-                is_privacy_officer=privacy,
-            )
+        users[email] = User(
+            email=email,
+            name=name,
+            organisation_id=organisations[organisation_name].id,
+            password_hash=hash_password(DEMO_PASSWORD),
+            is_admin=admin,
+            is_participant=participant,
+            is_privacy_officer=privacy,
         )
+    session.add_all(users.values())
+    session.flush()
+    return users
 
 
-def _seed_covenant(session: Session, organisations: dict[str, Organisation]) -> None:
+def _seed_covenant(session: Session, organisations: dict[str, Organisation]) -> Covenant:
     covenant = Covenant(title=DEMO_COVENANT)
     session.add(covenant)
     session.flush()
@@ -159,6 +180,38 @@ def _seed_covenant(session: Session, organisations: dict[str, Organisation]) -> 
             )
         )
     session.add(DeclarationText(version=1, text=DEMO_DECLARATION))
+    return covenant
+
+
+def _seed_overleg(
+    session: Session,
+    organisations: dict[str, Organisation],
+    users: dict[str, User],
+    covenant: Covenant,
+) -> None:
+    series = MeetingSeries(
+        name=DEMO_SERIES,
+        kind=SeriesKind.INTEGRAL,
+        covenant_id=covenant.id,
+        default_location="Gemeentehuis Dorpsveen, raadszaal",
+        interval_weeks=4,
+        weekday=1,
+        start_time=time(9, 30),
+        duration_minutes=120,
+        starts_on=date(2026, 1, 6),
+        deadline_working_days=5,
+    )
+    session.add(series)
+    session.flush()
+    session.add_all(
+        SeriesOrganisation(series_id=series.id, organisation_id=o.id)
+        for o in organisations.values()
+    )
+    session.add_all(
+        SeriesMember(series_id=series.id, user_id=users[email].id, role=role)
+        for email, role in DEMO_TABLE.items()
+    )
+    session.add_all(planning_service.missing_meetings(series, today=today(), existing=set()))
 
 
 @lru_cache(maxsize=1)

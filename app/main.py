@@ -9,15 +9,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.agenda.routes import router as agenda_router
+from app.attendance.routes import router as attendance_router
 from app.auditlog.routes import router as auditlog_router
 from app.auth.routes import router as auth_router
+from app.calendar.routes import router as calendar_router
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
 from app.db import make_engine
 from app.errors import Forbidden, LoginRequired, NotFound
 from app.home.routes import router as home_router
+from app.jobs import background_jobs
 from app.organisations.routes import router as organisations_router
+from app.overleg.routes import router as overleg_router
 from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_csrf
 from app.security.headers import SecurityHeadersMiddleware
 from app.users.routes import router as users_router
@@ -121,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         dependencies=[Depends(verify_csrf)],
+        lifespan=background_jobs,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
@@ -133,6 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auditlog_router,
         covenants_router,
         declaration_router,
+        overleg_router,
+        agenda_router,
+        attendance_router,
+        calendar_router,
     ):
         app.include_router(router)
     _install_error_handlers(app)

@@ -1,5 +1,7 @@
 """Every table model, imported once: the one registry for the app and for Alembic."""
 
+from app.agenda.models import AgendaItem
+from app.attendance.models import AttendanceIntention, ConfidentialityDeclaration
 from app.audit import AuditEvent
 from app.covenants.models import (
     Covenant,
@@ -8,13 +10,25 @@ from app.covenants.models import (
     CovenantVersion,
     DeclarationText,
 )
+from app.mail.models import OutboxMessage
 from app.organisations.models import Organisation
+from app.overleg.models import (
+    CalendarFeedToken,
+    Meeting,
+    MeetingSeries,
+    SeriesMember,
+    SeriesOrganisation,
+)
 from app.security.sessions import UserSession
 from app.security.throttle import LoginAttempt, LoginLockout
 from app.users.models import User
 
 __all__ = [
+    "AgendaItem",
+    "AttendanceIntention",
     "AuditEvent",
+    "CalendarFeedToken",
+    "ConfidentialityDeclaration",
     "Covenant",
     "CovenantDocument",
     "CovenantSignature",
@@ -22,7 +36,12 @@ __all__ = [
     "DeclarationText",
     "LoginAttempt",
     "LoginLockout",
+    "Meeting",
+    "MeetingSeries",
     "Organisation",
+    "OutboxMessage",
+    "SeriesMember",
+    "SeriesOrganisation",
     "User",
     "UserSession",
 ]

@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 from app.config import PROJECT_ROOT
 from app.db import AMSTERDAM
 from app.errors import DomainError
+from app.overleg.models import WEEKDAYS
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
 
@@ -47,6 +48,7 @@ def _local_datetime(value: Any) -> str:
 
 templates.env.filters["local_datetime"] = _local_datetime
 templates.env.globals["permissions"] = permissions
+templates.env.globals["weekday_name"] = WEEKDAYS.__getitem__
 
 
 async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:
@@ -73,6 +75,11 @@ def with_unchecked_boxes(form: dict[str, Any], *names: str) -> dict[str, Any]:
 def is_htmx(request: Request) -> bool:
     """Whether htmx sent the request (and expects a fragment or an htmx redirect)."""
     return request.headers.get("hx-request") == "true"
+
+
+def wants_fragment(request: Request, target_id: str) -> bool:
+    """Whether htmx asked to swap just this element (HX-Target is 'tag#id' in htmx 4)."""
+    return is_htmx(request) and request.headers.get("hx-target", "").endswith(f"#{target_id}")
 
 
 def render(

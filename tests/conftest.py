@@ -71,6 +71,7 @@ def settings(database_url: str) -> Settings:
         environment=Environment.TEST,
         database_url=database_url,
         secret_key="test-geheim-" + "x" * 32,
+        background_jobs=False,
     )
 
 

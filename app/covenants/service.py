@@ -256,6 +256,12 @@ def read_document(session: Session, *, version: CovenantVersion, by: Actor) -> C
     return document
 
 
+def covenant_title(session: Session, *, covenant_id: int) -> str:
+    """The title of a covenant (for pages that only name it)."""
+    covenant = session.get(Covenant, covenant_id)
+    return covenant.title if covenant else ""
+
+
 def list_covenants(session: Session) -> list[tuple[Covenant, list[CovenantVersion]]]:
     """Every covenant with its versions, newest version first."""
     covenants = session.exec(select(Covenant).order_by(col(Covenant.title))).all()

@@ -1,10 +1,13 @@
-"""The start page."""
+"""The start page: what each role needs first."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.covenants import service as covenant_service
-from app.db import SessionDep, today
+from app.db import SessionDep, today, utcnow
+from app.overleg import queries
+from app.overleg.models import MemberRole
+from app.overleg.schedule import working_days_between
 from app.security import permissions
 from app.security.deps import CurrentUser
 from app.web import render
@@ -19,8 +22,20 @@ def start_page(
     warnings = None
     if permissions.can_manage_covenants(user):
         warnings = covenant_service.coverage_warnings(session, day=today())
+    rows = queries.series_for(session, user=user, now=utcnow())
+    upcoming = sorted(
+        (row for row in rows if row.next_meeting), key=lambda row: row.next_meeting.starts_at
+    )  # type: ignore[union-attr]
+    chairing = [row for row in upcoming if row.role in (MemberRole.CHAIR, MemberRole.SECRETARY)]
     return render(
         request,
         "home/index.html",
-        {"password_changed": wachtwoord == "gewijzigd", "warnings": warnings},
+        {
+            "password_changed": wachtwoord == "gewijzigd",
+            "warnings": warnings,
+            "upcoming": upcoming,
+            "chairing": chairing[:1],
+            "today": today(),
+            "working_days_until": lambda day: working_days_between(today(), day),
+        },
     )

@@ -3,10 +3,9 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum
 from sqlmodel import Field, SQLModel
 
-from app.db import utcnow
+from app.db import string_enum, utcnow
 
 
 class OrganisationKind(StrEnum):
@@ -48,14 +47,7 @@ ORGANISATION_KIND_LABELS: dict[str, str] = {
 
 class OrganisationBase(SQLModel):
     name: str = Field(min_length=2, max_length=200)
-    kind: OrganisationKind = Field(
-        sa_type=Enum(
-            OrganisationKind,
-            native_enum=False,
-            length=40,
-            values_callable=lambda kinds: [kind.value for kind in kinds],
-        )
-    )
+    kind: OrganisationKind = Field(sa_type=string_enum(OrganisationKind))
 
 
 class Organisation(OrganisationBase, table=True):

@@ -67,3 +67,4 @@ AccountManager = Annotated[User, Depends(allowed(permissions.can_manage_accounts
 AuditReader = Annotated[User, Depends(allowed(permissions.can_read_audit_log))]
 CovenantManager = Annotated[User, Depends(allowed(permissions.can_manage_covenants))]
 CovenantReader = Annotated[User, Depends(allowed(permissions.can_view_covenants))]
+SeriesPlanner = Annotated[User, Depends(allowed(permissions.can_plan))]

@@ -46,7 +46,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database_url = f"sqlite:///{database}"
     for step in (["db", "upgrade"], ["seed-demo"]):
         assert run_cli(database_url, *step).returncode == 0
-    env = os.environ | {"CASUSTAFEL_DATABASE_URL": database_url}
+    env = os.environ | {
+        "CASUSTAFEL_DATABASE_URL": database_url,
+        "CASUSTAFEL_BACKGROUND_JOBS": "false",
+    }
     port = free_port()
     log = (database.parent / "server.log").open("w")
     server = subprocess.Popen(

@@ -1,0 +1,116 @@
+"""Agenda actions of the chair: add an item, move it up or down, freeze the agenda."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.agenda import service
+from app.agenda.models import AgendaItem, AgendaItemCreate
+from app.db import SessionDep
+from app.errors import DomainError, NotFound
+from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess
+from app.overleg.invitations import MailContext
+from app.overleg.models import Meeting
+from app.overleg.routes import render_meeting
+from app.security.deps import CurrentActor
+from app.web import FormValues, domain_errors, redirect, render, run_form, wants_fragment
+
+router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/agenda")
+
+
+def _agenda_response(
+    request: Request,
+    session: SessionDep,
+    access: SeriesAccess,
+    meeting: Meeting,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """The agenda fragment for htmx; otherwise the meeting page (with errors) or back to it."""
+    if not wants_fragment(request, "agenda") and errors:
+        return render_meeting(request, session, access, meeting, values=values, errors=errors)
+    if wants_fragment(request, "agenda"):
+        return render(
+            request,
+            "agenda/_agenda.html",
+            {
+                "access": access,
+                "series": access.series,
+                "meeting": meeting,
+                "items": service.agenda_of(session, meeting_id=meeting.id),
+                "errors": errors or {},
+                "values": values or {},
+            },
+            status_code=422 if errors else 200,
+        )
+    return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}#agenda")
+
+
+def _item(session: SessionDep, meeting: Meeting, item_id: int) -> AgendaItem:
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        raise NotFound
+    return item
+
+
+@router.post("")
+def add_item(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    _, errors = run_form(
+        AgendaItemCreate,
+        form,
+        lambda data: service.add_item(session, meeting=meeting, data=data, by=actor),
+    )
+    return _agenda_response(request, session, access, meeting, errors, form)
+
+
+@router.post("/{item_id}/{direction}")
+def move_item(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    item_id: int,
+    direction: str,
+    actor: CurrentActor,
+) -> Response:
+    offsets = {"omhoog": -1, "omlaag": 1}
+    if direction not in offsets:
+        raise NotFound
+    try:
+        service.move_item(
+            session,
+            meeting=meeting,
+            item=_item(session, meeting, item_id),
+            offset=offsets[direction],
+            by=actor,
+        )
+    except DomainError as exc:
+        return _agenda_response(request, session, access, meeting, domain_errors(exc))
+    return _agenda_response(request, session, access, meeting)
+
+
+@router.post("/vaststellen")
+def freeze(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    try:
+        service.freeze(
+            session,
+            series=access.series,
+            meeting=meeting,
+            by=actor,
+            mail=MailContext.of(request.app.state.settings),
+        )
+    except DomainError as exc:
+        return _agenda_response(request, session, access, meeting, domain_errors(exc))
+    return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}")

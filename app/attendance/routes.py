@@ -1,0 +1,99 @@
+"""Before the meeting: say whether you come; sign (or record) a geheimhoudingsverklaring."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.attendance import service
+from app.attendance.models import Attendance, PaperDeclaration
+from app.db import SessionDep
+from app.errors import DomainError, NotFound
+from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess, SeriesDep
+from app.overleg.models import Meeting
+from app.overleg.routes import render_meeting
+from app.security.deps import CurrentActor
+from app.web import FormErrors, FormValues, redirect, run_form
+
+router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}")
+
+
+def _done(request: Request, access: SeriesAccess, meeting: Meeting) -> Response:
+    path = f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}#aanwezigheid"
+    return redirect(request, path)
+
+
+def _member(access: SeriesAccess) -> None:
+    # Only people at the table answer for themselves; a beheerder who is no member has no seat.
+    if access.membership is None:
+        raise NotFound
+
+
+@router.post("/aanwezigheid")
+def set_intention(
+    request: Request, session: SessionDep, access: SeriesDep, meeting: MeetingDep, form: FormValues
+) -> Response:
+    _member(access)
+    errors: FormErrors = {}
+    try:
+        answer = Attendance(form.get("answer"))
+        service.set_intention(session, meeting=meeting, user=access.user, answer=answer)
+    except ValueError:
+        errors = {"answer": "Kies of u wel of niet komt."}
+    except DomainError as exc:
+        errors = {"answer": exc.message}
+    if errors:
+        return render_meeting(request, session, access, meeting, values=form, errors=errors)
+    return _done(request, access, meeting)
+
+
+@router.post("/verklaring")
+def sign_declaration(
+    request: Request,
+    session: SessionDep,
+    access: SeriesDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    _member(access)
+    errors: FormErrors = {}
+    if form.get("accept") != "true":
+        errors = {"accept": "Vink aan dat u de verklaring heeft gelezen en ermee instemt."}
+    else:
+        try:
+            service.sign_declaration(
+                session, series=access.series, meeting=meeting, user=access.user, by=actor
+            )
+        except DomainError as exc:
+            errors = {"accept": exc.message}
+    if errors:
+        return render_meeting(request, session, access, meeting, values=form, errors=errors)
+    return _done(request, access, meeting)
+
+
+@router.post("/verklaring-op-papier")
+def record_paper_declaration(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    _, errors = run_form(
+        PaperDeclaration,
+        form,
+        lambda data: service.record_paper_declaration(
+            session,
+            series=access.series,
+            meeting=meeting,
+            guest_name=data.guest_name,
+            guest_organisation=data.guest_organisation or None,
+            by=actor,
+        ),
+    )
+    if errors:
+        errors = {
+            ("guest_name" if key == "__all__" else key): message for key, message in errors.items()
+        }
+        return render_meeting(request, session, access, meeting, values=form, errors=errors)
+    return _done(request, access, meeting)

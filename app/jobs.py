@@ -1,0 +1,93 @@
+"""Background work: keep a year of meetings planned, remind of deadlines, deliver the outbox.
+
+Every job is safe to run in several app processes at once (claims and unique keys in the
+database decide who does what), so each process may simply run them all.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.db import today
+from app.mail.sender import run_worker
+from app.overleg import service as planning_service
+from app.overleg.invitations import MailContext
+from app.overleg.models import MeetingSeries
+
+logger = logging.getLogger("casustafel.jobs")
+PLANNING_INTERVAL = 3600.0
+
+
+def keep_meetings_planned(engine: Engine) -> int:
+    """Add the meetings that have come within the twelve-month horizon."""
+    with Session(engine) as session:
+        return sum(
+            planning_service.extend_meetings(session, series=series, today=today())
+            for series in session.exec(select(MeetingSeries)).all()
+        )
+
+
+def send_deadline_reminders(engine: Engine, settings: Settings) -> int:
+    """Put the agenda-deadline reminders that are due in the outbox."""
+    with Session(engine) as session:
+        return planning_service.enqueue_deadline_reminders(
+            session, today=today(), mail=MailContext.of(settings)
+        )
+
+
+def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], object]:
+    last_run = 0.0
+
+    def maybe_run() -> object:
+        nonlocal last_run
+        if time.monotonic() - last_run < seconds:
+            return None
+        last_run = time.monotonic()
+        return job()
+
+    return maybe_run
+
+
+def planning_jobs(engine: Engine, settings: Settings) -> list[Callable[[], object]]:
+    """The periodic planning jobs, each at most once an hour."""
+    return [
+        _at_most_every(PLANNING_INTERVAL, lambda: keep_meetings_planned(engine)),
+        _at_most_every(PLANNING_INTERVAL, lambda: send_deadline_reminders(engine, settings)),
+    ]
+
+
+def work(engine: Engine, settings: Settings, stop: threading.Event) -> None:
+    """Run the jobs and the mail delivery until stopped."""
+    run_worker(
+        engine,
+        settings,
+        stop=stop,
+        interval=settings.mail_interval_seconds,
+        jobs=planning_jobs(engine, settings),
+    )
+
+
+@asynccontextmanager
+async def background_jobs(app: FastAPI) -> AsyncIterator[None]:
+    """App lifespan: a worker thread beside the web server, when the settings ask for it."""
+    settings: Settings = app.state.settings
+    if not settings.background_jobs:
+        yield
+        return
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=work, args=(app.state.engine, settings, stop), name="casustafel-jobs", daemon=True
+    )
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(timeout=10)

@@ -1,0 +1,63 @@
+"""Putting e-mail in the outbox, in the caller's transaction; sending happens in app.mail.sender."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.mail.models import OutboxMessage, OutboxStatus
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A text attachment, e.g. an .ics with content_type "text/calendar; method=REQUEST"."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
+def enqueue(
+    session: Session, *, to: str, subject: str, body: str, attachment: Attachment | None = None
+) -> OutboxMessage:
+    """Add one e-mail to the outbox in the caller's session; the caller commits."""
+    message = OutboxMessage(
+        to_address=to.strip(),
+        # A line break in a header would make the message unsendable on every attempt.
+        subject=" ".join(subject.split()),
+        body_text=body,
+        attachment_filename=attachment.filename if attachment else None,
+        attachment_content_type=attachment.content_type if attachment else None,
+        attachment=attachment.content if attachment else None,
+    )
+    session.add(message)
+    return message
+
+
+def enqueue_many(
+    session: Session,
+    *,
+    recipients: Iterable[str],
+    subject: str,
+    body: str,
+    attachment: Attachment | None = None,
+) -> int:
+    """Add one e-mail per distinct recipient to the outbox; how many were added."""
+    seen: set[str] = set()
+    for recipient in recipients:
+        key = recipient.strip().casefold()
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        enqueue(session, to=recipient, subject=subject, body=body, attachment=attachment)
+    return len(seen)
+
+
+def failed_messages(session: Session) -> list[OutboxMessage]:
+    """The e-mails that were given up on, newest first (for the beheerder)."""
+    statement = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
+    )
+    return list(session.exec(statement))

@@ -1,0 +1,76 @@
+"""Load an overleg or meeting from the path with the user's membership; 404 for outsiders."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from sqlmodel import select
+
+from app.db import SessionDep
+from app.errors import Forbidden, NotFound
+from app.overleg.models import Meeting, MeetingSeries, SeriesMember
+from app.security import permissions
+from app.security.deps import CurrentUser
+from app.users.models import User
+
+
+@dataclass(frozen=True)
+class SeriesAccess:
+    """An overleg as the current user may see it, with their place at its table (if any)."""
+
+    series: MeetingSeries
+    user: User
+    membership: SeriesMember | None
+
+    @property
+    def can_run(self) -> bool:
+        return permissions.can_run_meetings(self.user, self.membership)
+
+    @property
+    def can_plan(self) -> bool:
+        return permissions.can_plan(self.user)
+
+
+def series_access(series_id: int, session: SessionDep, user: CurrentUser) -> SeriesAccess:
+    series = session.get(MeetingSeries, series_id)
+    if series is None:
+        raise NotFound
+    membership = session.exec(
+        select(SeriesMember).where(
+            SeriesMember.series_id == series_id, SeriesMember.user_id == user.id
+        )
+    ).first()
+    if not permissions.can_see_series(user, membership):
+        raise NotFound
+    return SeriesAccess(series=series, user=user, membership=membership)
+
+
+SeriesDep = Annotated[SeriesAccess, Depends(series_access)]
+
+
+def planner_access(access: SeriesDep) -> SeriesAccess:
+    if not access.can_plan:
+        raise Forbidden
+    return access
+
+
+PlannerDep = Annotated[SeriesAccess, Depends(planner_access)]
+
+
+def chair_access(access: SeriesDep) -> SeriesAccess:
+    if not access.can_run:
+        raise Forbidden
+    return access
+
+
+ChairDep = Annotated[SeriesAccess, Depends(chair_access)]
+
+
+def meeting_or_404(meeting_id: int, access: SeriesDep, session: SessionDep) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.series_id != access.series.id:
+        raise NotFound
+    return meeting
+
+
+MeetingDep = Annotated[Meeting, Depends(meeting_or_404)]

@@ -1,0 +1,160 @@
+"""The e-mails planning sends: Dutch text plus an .ics, put in the outbox by the caller's use case.
+
+Never any case data: only the overleg, date, time, place and a link.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.calendar import ics
+from app.config import Settings
+from app.mail import service as mail_service
+from app.mail.service import Attachment
+from app.overleg.models import WEEKDAYS, Meeting, MeetingSeries, SeriesMember
+from app.overleg.schedule import local
+from app.users.models import User
+
+MONTH_NAMES = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+SIGNATURE = "\n\nMet vriendelijke groet,\nCasustafel\n\nDit bericht is automatisch verstuurd."
+
+
+@dataclass(frozen=True)
+class MailContext:
+    """Where links in an e-mail point to, and who sends it."""
+
+    base_url: str
+    sender: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> "MailContext":
+        return cls(base_url=settings.base_url, sender=settings.mail_from)
+
+
+def member_addresses(session: Session, *, series_id: int) -> list[str]:
+    """E-mail addresses of the active members of an overleg."""
+    statement = (
+        select(User.email)
+        .join(SeriesMember, col(SeriesMember.user_id) == User.id)
+        .where(SeriesMember.series_id == series_id, col(User.active))
+        .order_by(col(User.email))
+    )
+    return list(session.exec(statement).all())
+
+
+def describe(meeting: Meeting) -> str:
+    """'dinsdag 3 maart 2026, 09:30–11:30, Gemeentehuis' for a meeting."""
+    start, end = local(meeting.starts_at), local(meeting.ends_at)
+    return (
+        f"{WEEKDAYS[start.weekday()]} {start.day} {MONTH_NAMES[start.month - 1]} {start.year}, "
+        f"{start:%H:%M}–{end:%H:%M}, {meeting.location}"
+    )
+
+
+def _link(mail: MailContext, series: MeetingSeries, meeting: Meeting | None = None) -> str:
+    path = f"/overleggen/{series.id}"
+    if meeting is not None:
+        path += f"/bijeenkomsten/{meeting.id}"
+    return mail.base_url.rstrip("/") + path
+
+
+def invite_to_series(
+    session: Session, *, series: MeetingSeries, meetings: Sequence[Meeting], mail: MailContext
+) -> int:
+    """Invite every member to the whole overleg (a recurring calendar item)."""
+    calendar = ics.series_calendar(series, meetings, base_url=mail.base_url)
+    upcoming = "\n".join(f"- {describe(m)}" for m in meetings[:3])
+    body = (
+        f"U bent lid van het {series.kind} '{series.name}'.\n\n"
+        f"De eerstvolgende bijeenkomsten:\n{upcoming}\n\n"
+        f"In de bijlage staat de reeks voor uw agenda. Alle bijeenkomsten: "
+        f"{_link(mail, series)}{SIGNATURE}"
+    )
+    return mail_service.enqueue_many(
+        session,
+        recipients=member_addresses(session, series_id=series.id),
+        subject=f"Uitnodiging: {series.name}",
+        body=body,
+        attachment=Attachment("overleg.ics", "text/calendar", calendar.decode()),
+    )
+
+
+def announce_meeting_change(
+    session: Session,
+    *,
+    series: MeetingSeries,
+    meeting: Meeting,
+    mail: MailContext,
+    cancelled: bool,
+) -> int:
+    """Tell members a meeting was moved, added or cancelled, with the matching .ics."""
+    method = "CANCEL" if cancelled else "REQUEST"
+    calendar = ics.meeting_invitation(
+        series, meeting, method=method, base_url=mail.base_url, organizer=mail.sender
+    )
+    if cancelled:
+        subject = f"Geannuleerd: {series.name} op {describe(meeting)}"
+        body = (
+            f"De bijeenkomst van {describe(meeting)} gaat niet door.\n"
+            f"Reden: {meeting.cancellation_reason}"
+        )
+    else:
+        subject = f"Bijeenkomst {series.name}: {describe(meeting)}"
+        body = f"De bijeenkomst is gepland op {describe(meeting)}."
+    body += f"\n\nMeer informatie: {_link(mail, series, meeting)}{SIGNATURE}"
+    return mail_service.enqueue_many(
+        session,
+        recipients=member_addresses(session, series_id=series.id),
+        subject=subject,
+        body=body,
+        attachment=Attachment(
+            "bijeenkomst.ics", f"text/calendar; method={method}", calendar.decode()
+        ),
+    )
+
+
+def announce_agenda(
+    session: Session, *, series: MeetingSeries, meeting: Meeting, mail: MailContext
+) -> int:
+    """Tell members the agenda of a meeting is final."""
+    body = (
+        f"De agenda voor {describe(meeting)} is vastgesteld.\n"
+        f"U vindt haar in Casustafel: {_link(mail, series, meeting)}{SIGNATURE}"
+    )
+    return mail_service.enqueue_many(
+        session,
+        recipients=member_addresses(session, series_id=series.id),
+        subject=f"Agenda vastgesteld: {series.name}",
+        body=body,
+    )
+
+
+def remind_of_deadline(
+    session: Session, *, series: MeetingSeries, meeting: Meeting, mail: MailContext
+) -> int:
+    """Remind members that casussen must be in before the agenda deadline."""
+    body = (
+        f"Wilt u een casus inbrengen voor {describe(meeting)}? Dat kan tot en met "
+        f"{meeting.agenda_deadline:%d-%m-%Y}. Later ingebrachte casussen komen alleen op de "
+        f"agenda als de voorzitter ze accepteert.\n\n{_link(mail, series, meeting)}{SIGNATURE}"
+    )
+    return mail_service.enqueue_many(
+        session,
+        recipients=member_addresses(session, series_id=series.id),
+        subject=f"Herinnering: agendadeadline {series.name} op {meeting.agenda_deadline:%d-%m-%Y}",
+        body=body,
+    )

@@ -1,0 +1,176 @@
+"""Overleg (MeetingSeries), its members and organisations, and its bijeenkomsten (Meeting)."""
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from pydantic import ValidationInfo, field_validator
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from app.db import string_enum, utcnow
+
+
+class SeriesKind(StrEnum):
+    INTEGRAL = "integraal overleg"
+    MULTIDISCIPLINARY = "multidisciplinair overleg"
+    CASE_MEETING = "casusoverleg"
+
+
+class MemberRole(StrEnum):
+    CHAIR = "voorzitter"
+    SECRETARY = "secretaris"
+    MEMBER = "lid"
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "gepland"
+    AGENDA_FROZEN = "agenda vastgesteld"
+    IN_PROGRESS = "bezig"
+    FINISHED = "afgerond"
+    MINUTES_FINAL = "verslag vastgesteld"
+    CANCELLED = "geannuleerd"
+
+
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+
+class RecurrenceFields(SQLModel):
+    interval_weeks: int = Field(default=4, ge=1, le=52)
+    weekday: int = Field(ge=0, le=6)
+    start_time: time
+    duration_minutes: int = Field(default=120, ge=15, le=600)
+    starts_on: date
+    ends_on: date | None = None
+    deadline_working_days: int = Field(default=5, ge=0, le=30)
+
+    @field_validator("ends_on")
+    @classmethod
+    def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("starts_on")
+        if value is not None and start is not None and value < start:
+            raise ValueError("De einddatum ligt vóór de startdatum. Kies een latere einddatum.")
+        return value
+
+
+class MeetingSeriesBase(RecurrenceFields):
+    name: str = Field(min_length=3, max_length=200)
+    kind: SeriesKind = Field(sa_type=string_enum(SeriesKind))
+    covenant_id: int
+    default_location: str = Field(min_length=2, max_length=200)
+    allow_declarations: bool = True
+
+
+class MeetingSeries(MeetingSeriesBase, table=True):
+    """A standing case meeting: who sits at the table, under which covenant, how often."""
+
+    __tablename__ = "meeting_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    covenant_id: int = Field(foreign_key="covenant.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetingSeriesCreate(MeetingSeriesBase):
+    pass
+
+
+class SeriesMember(SQLModel, table=True):
+    """A person at the table of an overleg; chairs and the secretary run its meetings."""
+
+    __tablename__ = "series_member"
+    __table_args__ = (UniqueConstraint("series_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="meeting_series.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    role: MemberRole = Field(sa_type=string_enum(MemberRole))
+
+
+class SeriesOrganisation(SQLModel, table=True):
+    """A member organisation of an overleg."""
+
+    __tablename__ = "series_organisation"
+    __table_args__ = (UniqueConstraint("series_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="meeting_series.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+
+
+class Meeting(SQLModel, table=True):
+    """One bijeenkomst of an overleg."""
+
+    __tablename__ = "meeting"
+    # One generated meeting per recurrence date; moved meetings keep their original date here.
+    __table_args__ = (
+        Index(
+            "uq_meeting_series_occurrence",
+            "series_id",
+            "occurrence_date",
+            unique=True,
+            sqlite_where=text("occurrence_date IS NOT NULL"),
+            postgresql_where=text("occurrence_date IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="meeting_series.id", index=True)
+    occurrence_date: date | None = None
+    starts_at: datetime = Field(index=True)
+    ends_at: datetime
+    location: str = Field(max_length=200)
+    status: MeetingStatus = Field(default=MeetingStatus.PLANNED, sa_type=string_enum(MeetingStatus))
+    cancellation_reason: str | None = Field(default=None, max_length=500)
+    holiday_name: str | None = Field(default=None, max_length=100)
+    agenda_deadline: date
+    reminder_sent_at: datetime | None = None
+    sequence: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_extra(self) -> bool:
+        """Added by hand, not generated from the recurrence."""
+        return self.occurrence_date is None
+
+
+class CalendarFeedToken(SQLModel, table=True):
+    """The secret in a user's personal calendar subscription URL (only its hash is kept)."""
+
+    __tablename__ = "calendar_feed_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+def _as_list(value: object) -> object:
+    # A browser sends one ticked checkbox as a single value, several as a list.
+    if value in (None, ""):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+class SeriesPlan(MeetingSeriesCreate):
+    """The planning form: the overleg plus who sits at its table."""
+
+    organisation_ids: list[int] = Field(min_length=1)
+    member_ids: list[int] = Field(default_factory=list)
+    chair_ids: list[int] = Field(min_length=1)
+    secretary_id: int | None = None
+
+    _lists = field_validator("organisation_ids", "member_ids", "chair_ids", mode="before")(_as_list)
+
+
+class MeetingTimes(SQLModel):
+    """When and where one meeting takes place (moving one, or adding an extra one)."""
+
+    day: date
+    start_time: time
+    duration_minutes: int = Field(default=120, ge=15, le=600)
+    location: str = Field(min_length=2, max_length=200)
+
+
+class MeetingCancellation(SQLModel):
+    reason: str = Field(min_length=3, max_length=500)

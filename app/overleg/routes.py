@@ -1,0 +1,350 @@
+"""Pages for overleggen and their meetings: plan, view, move, cancel, calendar files."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from app.agenda import service as agenda_service
+from app.attendance import service as attendance_service
+from app.calendar import ics
+from app.covenants import service as covenant_service
+from app.db import SessionDep, today, utcnow
+from app.overleg import queries, service
+from app.overleg.deps import MeetingDep, PlannerDep, SeriesAccess, SeriesDep
+from app.overleg.invitations import MailContext
+from app.overleg.models import (
+    WEEKDAYS,
+    Meeting,
+    MeetingCancellation,
+    MeetingSeries,
+    MeetingTimes,
+    RecurrenceFields,
+    SeriesKind,
+    SeriesPlan,
+)
+from app.overleg.schedule import local, next_working_day
+from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
+from app.web import FormErrors, FormValues, redirect, render, run_form, with_unchecked_boxes
+
+router = APIRouter(prefix="/overleggen")
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _base_url(request: Request) -> str:
+    return request.app.state.settings.base_url
+
+
+def _mail(request: Request) -> MailContext:
+    return MailContext.of(request.app.state.settings)
+
+
+def _ics(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=ICS_TYPE,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("")
+def series_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return render(
+        request, "overleg/list.html", {"rows": queries.series_for(session, user=user, now=utcnow())}
+    )
+
+
+def _plan_form(
+    request: Request, session: Session, values: dict[str, Any], errors: FormErrors
+) -> Response:
+    return render(
+        request,
+        "overleg/form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "choices": queries.plan_choices(session),
+            "kinds": [(kind.value, kind.value.capitalize()) for kind in SeriesKind],
+            "weekdays": list(enumerate(WEEKDAYS)),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/nieuw")
+def new_series(request: Request, session: SessionDep, _: SeriesPlanner) -> Response:
+    values = {
+        "interval_weeks": 4,
+        "weekday": 1,
+        "start_time": "09:30",
+        "duration_minutes": 120,
+        "deadline_working_days": 5,
+        "allow_declarations": True,
+        "starts_on": today().isoformat(),
+    }
+    return _plan_form(request, session, values, {})
+
+
+@router.post("/nieuw")
+def create_series(
+    request: Request, session: SessionDep, _: SeriesPlanner, actor: CurrentActor, form: FormValues
+) -> Response:
+    form = with_unchecked_boxes(form, "allow_declarations")
+    series, errors = run_form(
+        SeriesPlan,
+        form,
+        lambda plan: service.create_series(
+            session, plan=plan, by=actor, today=today(), mail=_mail(request)
+        ),
+    )
+    if series is not None:
+        return redirect(request, f"/overleggen/{series.id}")
+    return _plan_form(request, session, form, errors)
+
+
+@router.get("/{series_id}")
+def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Response:
+    return render(
+        request,
+        "overleg/detail.html",
+        {
+            "access": access,
+            "overview": queries.series_overview(session, series=access.series, now=utcnow()),
+            "next_working_day": next_working_day,
+            "local": local,
+        },
+    )
+
+
+@router.get("/{series_id}/kalender.ics")
+def series_calendar(request: Request, session: SessionDep, access: SeriesDep) -> Response:
+    meetings = queries.all_meetings(session, series_ids=[access.series.id])
+    return _ics(ics.series_calendar(access.series, meetings, mail=_mail(request)), "overleg.ics")
+
+
+def _recurrence_form(
+    request: Request, series: MeetingSeries, values: dict[str, Any], errors: FormErrors
+) -> Response:
+    return render(
+        request,
+        "overleg/recurrence_form.html",
+        {
+            "series": series,
+            "values": values,
+            "errors": errors,
+            "weekdays": list(enumerate(WEEKDAYS)),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/{series_id}/planning")
+def recurrence_page(request: Request, access: PlannerDep) -> Response:
+    values = RecurrenceFields.model_validate(access.series).model_dump(mode="json")
+    return _recurrence_form(request, access.series, values, {})
+
+
+@router.post("/{series_id}/planning")
+def change_recurrence(
+    request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
+) -> Response:
+    change, errors = run_form(
+        RecurrenceFields,
+        form,
+        lambda rule: service.change_recurrence(
+            session, series=access.series, rule=rule, by=actor, today=today(), mail=_mail(request)
+        ),
+    )
+    if change is None:
+        return _recurrence_form(request, access.series, form, errors)
+    return render(
+        request,
+        "overleg/recurrence_result.html",
+        {"series": access.series, "change": change, "local": local},
+    )
+
+
+def _times_form(
+    request: Request,
+    series: MeetingSeries,
+    meeting: Meeting | None,
+    values: dict[str, Any],
+    errors: FormErrors,
+) -> Response:
+    return render(
+        request,
+        "overleg/meeting_times_form.html",
+        {
+            "series": series,
+            "meeting": meeting,
+            "values": values,
+            "errors": errors,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/{series_id}/bijeenkomsten/nieuw")
+def new_meeting(request: Request, access: PlannerDep) -> Response:
+    series = access.series
+    values = {
+        "start_time": series.start_time.strftime("%H:%M"),
+        "location": series.default_location,
+        "duration_minutes": series.duration_minutes,
+    }
+    return _times_form(request, series, None, values, {})
+
+
+@router.post("/{series_id}/bijeenkomsten/nieuw")
+def add_meeting(
+    request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
+) -> Response:
+    meeting, errors = run_form(
+        MeetingTimes,
+        form,
+        lambda times: service.add_meeting(
+            session, series=access.series, times=times, by=actor, mail=_mail(request)
+        ),
+    )
+    if meeting is not None:
+        return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}")
+    return _times_form(request, access.series, None, form, errors)
+
+
+def render_meeting(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+) -> Response:
+    """The meeting page; forms on it come back here with their errors and typed values."""
+    series = access.series
+    return render(
+        request,
+        "overleg/meeting.html",
+        {
+            "access": access,
+            "series": series,
+            "meeting": meeting,
+            "local": local,
+            "items": agenda_service.agenda_of(session, meeting_id=meeting.id),
+            "attendance": attendance_service.expected_attendance(
+                session, series=series, meeting=meeting, viewer=access.user
+            ),
+            "declaration_text": attendance_service.current_declaration_text(session),
+            "covenant": covenant_service.covenant_title(session, covenant_id=series.covenant_id),
+            "next_working_day": next_working_day,
+            "values": values or {},
+            "errors": errors or {},
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/{series_id}/bijeenkomsten/{meeting_id}")
+def meeting_page(
+    request: Request, session: SessionDep, access: SeriesDep, meeting: MeetingDep
+) -> Response:
+    return render_meeting(request, session, access, meeting)
+
+
+@router.get("/{series_id}/bijeenkomsten/{meeting_id}/kalender.ics")
+def meeting_calendar(request: Request, access: SeriesDep, meeting: MeetingDep) -> Response:
+    return _ics(
+        ics.meeting_invitation(access.series, meeting, method="PUBLISH", mail=_mail(request)),
+        "bijeenkomst.ics",
+    )
+
+
+def _meeting_path(series: MeetingSeries, meeting: Meeting) -> str:
+    return f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}"
+
+
+@router.get("/{series_id}/bijeenkomsten/{meeting_id}/verplaatsen")
+def move_page(request: Request, access: PlannerDep, meeting: MeetingDep) -> Response:
+    start = local(meeting.starts_at)
+    values = {
+        "day": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "duration_minutes": int((meeting.ends_at - meeting.starts_at).total_seconds() // 60),
+        "location": meeting.location,
+    }
+    return _times_form(request, access.series, meeting, values, {})
+
+
+@router.post("/{series_id}/bijeenkomsten/{meeting_id}/verplaatsen")
+def move_meeting(
+    request: Request,
+    session: SessionDep,
+    access: PlannerDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    moved, errors = run_form(
+        MeetingTimes,
+        form,
+        lambda times: service.move_meeting(
+            session,
+            series=access.series,
+            meeting=meeting,
+            times=times,
+            by=actor,
+            mail=_mail(request),
+        ),
+    )
+    if moved is not None:
+        return redirect(request, _meeting_path(access.series, meeting))
+    return _times_form(request, access.series, meeting, form, errors)
+
+
+def _cancel_form(
+    request: Request,
+    series: MeetingSeries,
+    meeting: Meeting,
+    values: dict[str, Any],
+    errors: FormErrors,
+) -> Response:
+    return render(
+        request,
+        "overleg/cancel_form.html",
+        {
+            "series": series,
+            "meeting": meeting,
+            "values": values,
+            "errors": errors,
+            "local": local,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/{series_id}/bijeenkomsten/{meeting_id}/annuleren")
+def cancel_page(request: Request, access: PlannerDep, meeting: MeetingDep) -> Response:
+    return _cancel_form(request, access.series, meeting, {}, {})
+
+
+@router.post("/{series_id}/bijeenkomsten/{meeting_id}/annuleren")
+def cancel_meeting(
+    request: Request,
+    session: SessionDep,
+    access: PlannerDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    cancelled, errors = run_form(
+        MeetingCancellation,
+        form,
+        lambda data: service.cancel_meeting(
+            session, series=access.series, meeting=meeting, data=data, by=actor, mail=_mail(request)
+        ),
+    )
+    if cancelled is not None:
+        return redirect(request, _meeting_path(access.series, meeting))
+    return _cancel_form(request, access.series, meeting, form, errors)

@@ -1,0 +1,421 @@
+"""Use cases for planning: overleggen, their meetings a year ahead, moving and cancelling."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, select
+
+from app import audit
+from app.agenda.models import AgendaItem
+from app.attendance.models import AttendanceIntention, ConfidentialityDeclaration
+from app.audit import Actor
+from app.covenants.models import Covenant
+from app.db import utcnow
+from app.errors import DomainError
+from app.organisations.models import Organisation
+from app.overleg import invitations, schedule
+from app.overleg.invitations import MailContext
+from app.overleg.models import (
+    Meeting,
+    MeetingCancellation,
+    MeetingSeries,
+    MeetingStatus,
+    MeetingTimes,
+    MemberRole,
+    RecurrenceFields,
+    SeriesMember,
+    SeriesOrganisation,
+    SeriesPlan,
+)
+from app.users.models import User
+
+OPEN_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
+NO_MEETING = "Met deze herhaling valt er in de komende 12 maanden geen enkele bijeenkomst."
+
+
+@dataclass(frozen=True)
+class RecurrenceChange:
+    """What changing the recurrence did to the future meetings."""
+
+    moved: list[tuple[date, date]] = field(default_factory=list)
+    dropped: list[date] = field(default_factory=list)
+    added: list[date] = field(default_factory=list)
+    kept: list[Meeting] = field(default_factory=list)
+
+
+def _rule_dates(rule: RecurrenceFields, today: date) -> list[date]:
+    dates = schedule.recurrence_dates(
+        starts_on=rule.starts_on,
+        weekday=rule.weekday,
+        interval_weeks=rule.interval_weeks,
+        ends_on=rule.ends_on,
+        until=today + schedule.PLANNING_HORIZON,
+    )
+    return [day for day in dates if day >= today]
+
+
+def _place(meeting: Meeting, rule: RecurrenceFields, times: MeetingTimes) -> None:
+    """Put a meeting at a day, time and place, with its holiday flag and agenda deadline."""
+    meeting.starts_at = schedule.at_local_time(times.day, times.start_time)
+    meeting.ends_at = meeting.starts_at + timedelta(minutes=times.duration_minutes)
+    meeting.location = times.location
+    meeting.holiday_name = schedule.holiday_name(times.day)
+    meeting.agenda_deadline = schedule.deadline_before(times.day, rule.deadline_working_days)
+
+
+def _rule_times(series: MeetingSeries, day: date) -> MeetingTimes:
+    return MeetingTimes(
+        day=day,
+        start_time=series.start_time,
+        location=series.default_location,
+        duration_minutes=series.duration_minutes,
+    )
+
+
+def _new_meeting(series: MeetingSeries, day: date | None, times: MeetingTimes) -> Meeting:
+    meeting = Meeting(
+        series_id=series.id,
+        occurrence_date=day,
+        starts_at=utcnow(),
+        ends_at=utcnow(),
+        location="",
+        agenda_deadline=times.day,
+    )
+    _place(meeting, series, times)
+    return meeting
+
+
+def _check_table(session: Session, plan: SeriesPlan) -> None:
+    organisations = session.exec(
+        select(Organisation).where(col(Organisation.id).in_(plan.organisation_ids))
+    ).all()
+    if len(organisations) != len(set(plan.organisation_ids)) or not all(
+        o.active for o in organisations
+    ):
+        raise DomainError("Kies alleen bestaande, actieve organisaties.", field="organisation_ids")
+    people = {
+        *plan.member_ids,
+        *plan.chair_ids,
+        *([plan.secretary_id] if plan.secretary_id else []),
+    }
+    users = session.exec(select(User).where(col(User.id).in_(people))).all()
+    if len(users) != len(people) or not all(u.active for u in users):
+        raise DomainError(
+            "Een gekozen deelnemer bestaat niet (meer) of is niet actief.", field="member_ids"
+        )
+    outsiders = [u.name for u in users if u.organisation_id not in plan.organisation_ids]
+    if outsiders:
+        raise DomainError(
+            f"{', '.join(sorted(outsiders))} hoort niet bij een van de gekozen organisaties.",
+            field="member_ids",
+        )
+
+
+def _roles(plan: SeriesPlan) -> dict[int, MemberRole]:
+    roles = {user_id: MemberRole.MEMBER for user_id in plan.member_ids}
+    if plan.secretary_id:
+        roles[plan.secretary_id] = MemberRole.SECRETARY
+    roles |= {user_id: MemberRole.CHAIR for user_id in plan.chair_ids}
+    return roles
+
+
+def create_series(
+    session: Session, *, plan: SeriesPlan, by: Actor, today: date, mail: MailContext
+) -> MeetingSeries:
+    """Plan an overleg: its table, its meetings for the coming year, and invite its members."""
+    if session.exec(select(MeetingSeries.id).where(MeetingSeries.name == plan.name)).first():
+        raise DomainError("Er is al een overleg met deze naam.", field="name")
+    if session.get(Covenant, plan.covenant_id) is None:
+        raise DomainError("Kies het convenant waaronder dit overleg valt.", field="covenant_id")
+    _check_table(session, plan)
+    dates = _rule_dates(plan, today)
+    if not dates:
+        raise DomainError(NO_MEETING, field="starts_on")
+    series = MeetingSeries.model_validate(plan)
+    session.add(series)
+    session.flush()
+    session.add_all(
+        SeriesOrganisation(series_id=series.id, organisation_id=organisation_id)
+        for organisation_id in set(plan.organisation_ids)
+    )
+    session.add_all(
+        SeriesMember(series_id=series.id, user_id=user_id, role=role)
+        for user_id, role in _roles(plan).items()
+    )
+    meetings = missing_meetings(series, today=today, existing=set())
+    session.add_all(meetings)
+    session.flush()
+    invitations.invite_to_series(session, series=series, meetings=meetings, mail=mail)
+    audit.record(
+        session,
+        action="overleg.aangemaakt",
+        actor=by,
+        object_type="overleg",
+        object_id=series.id,
+        detail={"bijeenkomsten": len(meetings)},
+    )
+    session.commit()
+    return series
+
+
+def missing_meetings(
+    series: MeetingSeries, *, today: date, existing: set[date | None]
+) -> list[Meeting]:
+    """The rule's meetings within the coming year that do not exist yet (not stored)."""
+    return [
+        _new_meeting(series, day, _rule_times(series, day))
+        for day in _rule_dates(series, today)
+        if day not in existing
+    ]
+
+
+def extend_meetings(session: Session, *, series: MeetingSeries, today: date) -> int:
+    """Keep a year of meetings planned: add the rule's dates that have no meeting yet."""
+    existing = set(
+        session.exec(select(Meeting.occurrence_date).where(Meeting.series_id == series.id)).all()
+    )
+    new = missing_meetings(series, today=today, existing=existing)
+    session.add_all(new)
+    session.commit()
+    return len(new)
+
+
+def _untouched_future(session: Session, series: MeetingSeries, now: datetime) -> list[Meeting]:
+    """Future generated meetings nobody moved, cancelled, put on the agenda or signed for."""
+    with_agenda = select(AgendaItem.meeting_id).distinct()
+    with_declarations = select(ConfidentialityDeclaration.meeting_id).distinct()
+    return list(
+        session.exec(
+            select(Meeting)
+            .where(
+                Meeting.series_id == series.id,
+                Meeting.starts_at > now,
+                Meeting.status == MeetingStatus.PLANNED,
+                Meeting.sequence == 0,
+                col(Meeting.occurrence_date).is_not(None),
+                col(Meeting.id).not_in(with_agenda),
+                col(Meeting.id).not_in(with_declarations),
+            )
+            .order_by(col(Meeting.starts_at))
+        ).all()
+    )
+
+
+def change_recurrence(
+    session: Session,
+    *,
+    series: MeetingSeries,
+    rule: RecurrenceFields,
+    by: Actor,
+    today: date,
+    mail: MailContext,
+) -> RecurrenceChange:
+    """Apply a new recurrence to future meetings that nobody touched and that have no agenda."""
+    now = utcnow()
+    dates = _rule_dates(rule, today)
+    if not dates:
+        raise DomainError(NO_MEETING, field="starts_on")
+    series.sqlmodel_update(rule.model_dump())
+    free = _untouched_future(session, series, now)
+    kept = list(
+        session.exec(
+            select(Meeting)
+            .where(
+                Meeting.series_id == series.id,
+                Meeting.starts_at > now,
+                col(Meeting.id).not_in([m.id for m in free]),
+                Meeting.status != MeetingStatus.CANCELLED,
+            )
+            .order_by(col(Meeting.starts_at))
+        ).all()
+    )
+    taken = {m.occurrence_date for m in kept}
+    dates = [day for day in dates if day not in taken]
+    old_dates = [m.occurrence_date for m in free]
+    # Whoever said they would come, said so for the old date.
+    session.execute(
+        delete(AttendanceIntention).where(
+            col(AttendanceIntention.meeting_id).in_([m.id for m in free])
+        )
+    )
+    for meeting in free:  # free the dates first: the unique index must hold after every row
+        meeting.occurrence_date = None
+    session.flush()
+    change = RecurrenceChange(kept=kept)
+    for meeting, old, new in zip(free, old_dates, dates, strict=False):
+        meeting.occurrence_date = new
+        _place(meeting, series, _rule_times(series, new))
+        if new != old:
+            change.moved.append((old, new))
+    for meeting in free[len(dates) :]:
+        change.dropped.append(meeting.occurrence_date or meeting.starts_at.date())
+        session.delete(meeting)
+    session.add_all(
+        _new_meeting(series, day, _rule_times(series, day)) for day in dates[len(free) :]
+    )
+    change.added.extend(dates[len(free) :])
+    session.add(series)
+    session.flush()
+    invitations.invite_to_series(
+        session,
+        series=series,
+        meetings=upcoming_meetings(session, series=series, now=now),
+        mail=mail,
+    )
+    audit.record(
+        session,
+        action="overleg.herhaling.gewijzigd",
+        actor=by,
+        object_type="overleg",
+        object_id=series.id,
+        detail={"verplaatst": len(change.moved), "vervallen": len(change.dropped)},
+    )
+    session.commit()
+    return change
+
+
+def _check_slot(
+    session: Session, *, series: MeetingSeries, times: MeetingTimes, ignore_id: int | None
+) -> tuple[datetime, datetime]:
+    starts = schedule.at_local_time(times.day, times.start_time)
+    ends = starts + timedelta(minutes=times.duration_minutes)
+    if starts <= utcnow():
+        raise DomainError("Een bijeenkomst kan niet in het verleden worden gepland.", field="day")
+    overlap = session.exec(
+        select(Meeting).where(
+            Meeting.series_id == series.id,
+            Meeting.id != ignore_id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.starts_at < ends,
+            Meeting.ends_at > starts,
+        )
+    ).first()
+    if overlap is not None:
+        raise DomainError(
+            "Op dit tijdstip is er al een bijeenkomst van dit overleg "
+            f"({invitations.describe(overlap)}).",
+            field="day",
+        )
+    return starts, ends
+
+
+def move_meeting(
+    session: Session,
+    *,
+    series: MeetingSeries,
+    meeting: Meeting,
+    times: MeetingTimes,
+    by: Actor,
+    mail: MailContext,
+) -> Meeting:
+    """Move one meeting (date, time, place) without touching the others; members are told."""
+    if meeting.status not in OPEN_STATUSES:
+        raise DomainError("Deze bijeenkomst kan niet meer worden verplaatst.")
+    _check_slot(session, series=series, times=times, ignore_id=meeting.id)
+    _place(meeting, series, times)
+    meeting.sequence += 1
+    session.add(meeting)
+    invitations.announce_meeting_change(
+        session, series=series, meeting=meeting, mail=mail, cancelled=False
+    )
+    audit.record(
+        session,
+        action="bijeenkomst.verplaatst",
+        actor=by,
+        object_type="bijeenkomst",
+        object_id=meeting.id,
+    )
+    session.commit()
+    return meeting
+
+
+def add_meeting(
+    session: Session, *, series: MeetingSeries, times: MeetingTimes, by: Actor, mail: MailContext
+) -> Meeting:
+    """Add an extra meeting outside the recurrence."""
+    _check_slot(session, series=series, times=times, ignore_id=None)
+    meeting = _new_meeting(series, None, times)
+    session.add(meeting)
+    session.flush()
+    invitations.announce_meeting_change(
+        session, series=series, meeting=meeting, mail=mail, cancelled=False
+    )
+    audit.record(
+        session,
+        action="bijeenkomst.toegevoegd",
+        actor=by,
+        object_type="bijeenkomst",
+        object_id=meeting.id,
+    )
+    session.commit()
+    return meeting
+
+
+def cancel_meeting(
+    session: Session,
+    *,
+    series: MeetingSeries,
+    meeting: Meeting,
+    data: MeetingCancellation,
+    by: Actor,
+    mail: MailContext,
+) -> Meeting:
+    """Cancel one meeting with a reason; members get a calendar cancellation."""
+    if meeting.status not in OPEN_STATUSES:
+        raise DomainError("Deze bijeenkomst kan niet meer worden geannuleerd.")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancellation_reason = data.reason
+    meeting.sequence += 1
+    session.add(meeting)
+    invitations.announce_meeting_change(
+        session, series=series, meeting=meeting, mail=mail, cancelled=True
+    )
+    audit.record(
+        session,
+        action="bijeenkomst.geannuleerd",
+        actor=by,
+        object_type="bijeenkomst",
+        object_id=meeting.id,
+    )
+    session.commit()
+    return meeting
+
+
+def upcoming_meetings(
+    session: Session, *, series: MeetingSeries, now: datetime, include_cancelled: bool = True
+) -> list[Meeting]:
+    """The meetings of an overleg from now on, in order."""
+    statement = select(Meeting).where(Meeting.series_id == series.id, Meeting.ends_at > now)
+    if not include_cancelled:
+        statement = statement.where(Meeting.status != MeetingStatus.CANCELLED)
+    return list(session.exec(statement.order_by(col(Meeting.starts_at))).all())
+
+
+def enqueue_deadline_reminders(session: Session, *, today: date, mail: MailContext) -> int:
+    """Remind members two working days before each agenda deadline (once per meeting)."""
+    due = session.exec(
+        select(Meeting, MeetingSeries)
+        .join(MeetingSeries)
+        .where(
+            Meeting.status == MeetingStatus.PLANNED,
+            col(Meeting.reminder_sent_at).is_(None),
+            Meeting.agenda_deadline >= today,
+        )
+    ).all()
+    sent = 0
+    for meeting, series in due:
+        if schedule.working_days_between(today, meeting.agenda_deadline) > 2:
+            continue
+        # Claim first: of several app processes, only the one whose update hits sends.
+        claimed = session.execute(
+            update(Meeting)
+            .where(col(Meeting.id) == meeting.id, col(Meeting.reminder_sent_at).is_(None))
+            .values(reminder_sent_at=utcnow())
+        )
+        if claimed.rowcount == 1:
+            sent += invitations.remind_of_deadline(
+                session, series=series, meeting=meeting, mail=mail
+            )
+    session.commit()
+    return sent
