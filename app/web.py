@@ -127,6 +127,16 @@ def _dutch_message(error: ErrorDetails) -> str:
             return "Kies een van de mogelijkheden."
         case "int_parsing" | "int_type":
             return "Kies een van de mogelijkheden."
+        case "greater_than_equal":
+            return f"Kies minstens {context['ge']}."
+        case "less_than_equal":
+            return f"Kies hoogstens {context['le']}."
+        case "time_parsing" | "time_type":
+            return "Vul een geldige tijd in, bijvoorbeeld 09:30."
+        case "list_type":
+            return "Kies een of meer mogelijkheden."
+        case "too_short" if context.get("min_length", 1) == 1:
+            return "Kies er minstens een."
         case "bool_parsing":
             return "Kies ja of nee."
         case "date_parsing" | "date_from_datetime_parsing":

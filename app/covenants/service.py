@@ -30,6 +30,7 @@ from app.covenants.models import (
 from app.db import today
 from app.errors import DomainError
 from app.organisations.models import Organisation
+from app.overleg.models import MeetingSeries, SeriesOrganisation
 
 
 @dataclass(frozen=True)
@@ -316,19 +317,35 @@ def _everything(
     return covenants, versions, signatures
 
 
+def _members_per_covenant(session: Session) -> dict[int, set[int]]:
+    rows = session.exec(
+        select(MeetingSeries.covenant_id, SeriesOrganisation.organisation_id).join(
+            SeriesOrganisation, col(SeriesOrganisation.series_id) == MeetingSeries.id
+        )
+    ).all()
+    members: dict[int, set[int]] = {}
+    for covenant_id, organisation_id in rows:
+        members.setdefault(covenant_id, set()).add(organisation_id)
+    return members
+
+
 def coverage_warnings(session: Session, *, day: date) -> CoverageWarnings:
-    """For the beheerder: covenants about to expire, and organisations not covered by a
-    covenant in force (every active organisation counts as a member until overleggen exist)."""
+    """For the beheerder: covenants about to expire, and member organisations of the
+    overleggen under a covenant in force that are not covered by it (while no overleg uses a
+    covenant yet, every active organisation counts as a future member)."""
     covenants, versions, signatures = _everything(session)
-    organisations = session.exec(
+    all_active = session.exec(
         select(Organisation).where(col(Organisation.active)).order_by(col(Organisation.name))
     ).all()
+    members = _members_per_covenant(session)
     expiring, unsigned = [], []
     for covenant in covenants:
         own = [version for version in versions if version.covenant_id == covenant.id]
         expiring += [(covenant, v) for v in coverage.expiring_versions(day, versions=own)]
         if not any(version.in_force_on(day) for version in own):
             continue
+        member_ids = members.get(covenant.id)
+        organisations = [o for o in all_active if member_ids is None or o.id in member_ids]
         missing = set(
             coverage.organisations_without_signature(
                 day,

@@ -18,6 +18,8 @@ from app.overleg.models import (
 )
 from app.users.models import User
 
+ROLE_ORDER = [MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.MEMBER]
+
 
 @dataclass(frozen=True)
 class SeriesRow:
@@ -126,14 +128,15 @@ def series_overview(session: Session, *, series: MeetingSeries, now: datetime) -
         select(SeriesMember, User)
         .join(User, col(SeriesMember.user_id) == User.id)
         .where(SeriesMember.series_id == series.id)
-        .order_by(col(SeriesMember.role), col(User.name))
+        .order_by(col(User.name))
     ).all()
+    members = sorted(members, key=lambda row: ROLE_ORDER.index(row[0].role))
     meetings = all_meetings(session, series_ids=[series.id])
     return SeriesOverview(
         series=series,
         covenant=session.get(Covenant, series.covenant_id),
         organisations=list(organisations),
-        members=list(members),
+        members=members,
         upcoming=[m for m in meetings if m.ends_at > now],
         past=[m for m in reversed(meetings) if m.ends_at <= now],
     )

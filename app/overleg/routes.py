@@ -121,7 +121,9 @@ def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Res
 @router.get("/{series_id}/kalender.ics")
 def series_calendar(request: Request, session: SessionDep, access: SeriesDep) -> Response:
     meetings = queries.all_meetings(session, series_ids=[access.series.id])
-    return _ics(ics.series_calendar(access.series, meetings, mail=_mail(request)), "overleg.ics")
+    return _ics(
+        ics.series_calendar(access.series, meetings, base_url=_base_url(request)), "overleg.ics"
+    )
 
 
 def _recurrence_form(
@@ -256,7 +258,9 @@ def meeting_page(
 @router.get("/{series_id}/bijeenkomsten/{meeting_id}/kalender.ics")
 def meeting_calendar(request: Request, access: SeriesDep, meeting: MeetingDep) -> Response:
     return _ics(
-        ics.meeting_invitation(access.series, meeting, method="PUBLISH", mail=_mail(request)),
+        ics.meeting_invitation(
+            access.series, meeting, method="PUBLISH", base_url=_base_url(request)
+        ),
         "bijeenkomst.ics",
     )
 

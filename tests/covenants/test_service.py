@@ -1,7 +1,7 @@
 """Covenant use cases on a real database: what is stored, what is refused, what is logged."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from app.covenants.models import (
 from app.db import today
 from app.demo import demo_covenant_pdf
 from app.errors import DomainError
+from app.overleg.models import MeetingSeries, SeriesKind, SeriesOrganisation
 from tests.factories import make_covenant, make_organisation, make_user
 
 
@@ -310,3 +311,28 @@ def test_declaration_text_gets_a_new_version_each_time(session: Session, actor: 
 
     assert [t.version for t in texts] == [2, 1]
     assert texts[1].text == first.text and texts[0].text == second.text
+
+
+def test_warnings_only_name_members_of_the_overleggen_under_the_covenant(
+    session: Session, actor: Actor
+) -> None:
+    member = make_organisation(session, name="Woonstichting")
+    make_organisation(session, name="Veilig Thuis, geen lid")
+    covenant, _ = make_covenant(session)
+    series = MeetingSeries(
+        name="Overleg",
+        kind=SeriesKind.INTEGRAL,
+        covenant_id=covenant.id,
+        default_location="Gemeentehuis",
+        weekday=1,
+        start_time=time(9, 30),
+        starts_on=today(),
+    )
+    session.add(series)
+    session.flush()
+    session.add(SeriesOrganisation(series_id=series.id, organisation_id=member.id))
+    session.commit()
+
+    warnings = service.coverage_warnings(session, day=today())
+
+    assert [o.name for _, o in warnings.unsigned] == ["Woonstichting"]

@@ -21,7 +21,7 @@ from app.overleg.models import (
     RecurrenceFields,
 )
 from app.overleg.schedule import local
-from tests.overleg.conftest import MAIL, Table
+from tests.planning import MAIL, Table
 
 
 def meetings(session: Session, series: MeetingSeries) -> list[Meeting]:
