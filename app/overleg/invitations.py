@@ -72,6 +72,22 @@ def _link(mail: MailContext, series: MeetingSeries, meeting: Meeting | None = No
     return mail.base_url.rstrip("/") + path
 
 
+def _to_members(
+    session: Session,
+    series: MeetingSeries,
+    subject: str,
+    body: str,
+    attachment: Attachment | None = None,
+) -> int:
+    return mail_service.enqueue_many(
+        session,
+        recipients=member_addresses(session, series_id=series.id),
+        subject=subject,
+        body=body + SIGNATURE,
+        attachment=attachment,
+    )
+
+
 def invite_to_series(
     session: Session, *, series: MeetingSeries, meetings: Sequence[Meeting], mail: MailContext
 ) -> int:
@@ -82,15 +98,10 @@ def invite_to_series(
         f"U bent lid van het {series.kind} '{series.name}'.\n\n"
         f"De eerstvolgende bijeenkomsten:\n{upcoming}\n\n"
         f"In de bijlage staat de reeks voor uw agenda. Alle bijeenkomsten: "
-        f"{_link(mail, series)}{SIGNATURE}"
+        f"{_link(mail, series)}"
     )
-    return mail_service.enqueue_many(
-        session,
-        recipients=member_addresses(session, series_id=series.id),
-        subject=f"Uitnodiging: {series.name}",
-        body=body,
-        attachment=Attachment("overleg.ics", "text/calendar", calendar.decode()),
-    )
+    attachment = Attachment("overleg.ics", "text/calendar", calendar.decode())
+    return _to_members(session, series, f"Uitnodiging: {series.name}", body, attachment)
 
 
 def announce_meeting_change(
@@ -115,16 +126,9 @@ def announce_meeting_change(
     else:
         subject = f"Bijeenkomst {series.name}: {describe(meeting)}"
         body = f"De bijeenkomst is gepland op {describe(meeting)}."
-    body += f"\n\nMeer informatie: {_link(mail, series, meeting)}{SIGNATURE}"
-    return mail_service.enqueue_many(
-        session,
-        recipients=member_addresses(session, series_id=series.id),
-        subject=subject,
-        body=body,
-        attachment=Attachment(
-            "bijeenkomst.ics", f"text/calendar; method={method}", calendar.decode()
-        ),
-    )
+    body += f"\n\nMeer informatie: {_link(mail, series, meeting)}"
+    attachment = Attachment("bijeenkomst.ics", f"text/calendar; method={method}", calendar.decode())
+    return _to_members(session, series, subject, body, attachment)
 
 
 def announce_agenda(
@@ -133,14 +137,9 @@ def announce_agenda(
     """Tell members the agenda of a meeting is final."""
     body = (
         f"De agenda voor {describe(meeting)} is vastgesteld.\n"
-        f"U vindt haar in Casustafel: {_link(mail, series, meeting)}{SIGNATURE}"
+        f"U vindt haar in Casustafel: {_link(mail, series, meeting)}"
     )
-    return mail_service.enqueue_many(
-        session,
-        recipients=member_addresses(session, series_id=series.id),
-        subject=f"Agenda vastgesteld: {series.name}",
-        body=body,
-    )
+    return _to_members(session, series, f"Agenda vastgesteld: {series.name}", body)
 
 
 def remind_of_deadline(
@@ -150,11 +149,7 @@ def remind_of_deadline(
     body = (
         f"Wilt u een casus inbrengen voor {describe(meeting)}? Dat kan tot en met "
         f"{meeting.agenda_deadline:%d-%m-%Y}. Later ingebrachte casussen komen alleen op de "
-        f"agenda als de voorzitter ze accepteert.\n\n{_link(mail, series, meeting)}{SIGNATURE}"
+        f"agenda als de voorzitter ze accepteert.\n\n{_link(mail, series, meeting)}"
     )
-    return mail_service.enqueue_many(
-        session,
-        recipients=member_addresses(session, series_id=series.id),
-        subject=f"Herinnering: agendadeadline {series.name} op {meeting.agenda_deadline:%d-%m-%Y}",
-        body=body,
-    )
+    subject = f"Herinnering: agendadeadline {series.name} op {meeting.agenda_deadline:%d-%m-%Y}"
+    return _to_members(session, series, subject, body)

@@ -300,6 +300,27 @@ def _check_slot(
     return starts, ends
 
 
+def _publish(
+    session: Session,
+    *,
+    series: MeetingSeries,
+    meeting: Meeting,
+    action: str,
+    by: Actor,
+    mail: MailContext,
+) -> Meeting:
+    """Store a changed meeting, tell the members (with .ics) and log it, in one transaction."""
+    session.add(meeting)
+    session.flush()
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    invitations.announce_meeting_change(
+        session, series=series, meeting=meeting, mail=mail, cancelled=cancelled
+    )
+    audit.record(session, action=action, actor=by, object_type="bijeenkomst", object_id=meeting.id)
+    session.commit()
+    return meeting
+
+
 def move_meeting(
     session: Session,
     *,
@@ -315,19 +336,9 @@ def move_meeting(
     _check_slot(session, series=series, times=times, ignore_id=meeting.id)
     _place(meeting, series, times)
     meeting.sequence += 1
-    session.add(meeting)
-    invitations.announce_meeting_change(
-        session, series=series, meeting=meeting, mail=mail, cancelled=False
+    return _publish(
+        session, series=series, meeting=meeting, action="bijeenkomst.verplaatst", by=by, mail=mail
     )
-    audit.record(
-        session,
-        action="bijeenkomst.verplaatst",
-        actor=by,
-        object_type="bijeenkomst",
-        object_id=meeting.id,
-    )
-    session.commit()
-    return meeting
 
 
 def add_meeting(
@@ -336,20 +347,9 @@ def add_meeting(
     """Add an extra meeting outside the recurrence."""
     _check_slot(session, series=series, times=times, ignore_id=None)
     meeting = _new_meeting(series, None, times)
-    session.add(meeting)
-    session.flush()
-    invitations.announce_meeting_change(
-        session, series=series, meeting=meeting, mail=mail, cancelled=False
+    return _publish(
+        session, series=series, meeting=meeting, action="bijeenkomst.toegevoegd", by=by, mail=mail
     )
-    audit.record(
-        session,
-        action="bijeenkomst.toegevoegd",
-        actor=by,
-        object_type="bijeenkomst",
-        object_id=meeting.id,
-    )
-    session.commit()
-    return meeting
 
 
 def cancel_meeting(
@@ -367,19 +367,9 @@ def cancel_meeting(
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancellation_reason = data.reason
     meeting.sequence += 1
-    session.add(meeting)
-    invitations.announce_meeting_change(
-        session, series=series, meeting=meeting, mail=mail, cancelled=True
+    return _publish(
+        session, series=series, meeting=meeting, action="bijeenkomst.geannuleerd", by=by, mail=mail
     )
-    audit.record(
-        session,
-        action="bijeenkomst.geannuleerd",
-        actor=by,
-        object_type="bijeenkomst",
-        object_id=meeting.id,
-    )
-    session.commit()
-    return meeting
 
 
 def upcoming_meetings(
