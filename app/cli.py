@@ -13,10 +13,12 @@ from sqlmodel import Session, select
 
 from app import audit, demo, jobs
 from app.audit import Actor
+from app.cases import service as case_service
 from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine
 from app.errors import DomainError
 from app.organisations.models import Organisation, OrganisationKind
+from app.security.crypto import CaseCrypto
 from app.security.passwords import MIN_PASSWORD_LENGTH
 from app.users import service as user_service
 from app.users.models import UserCreate
@@ -98,7 +100,7 @@ def seed_demo(
             typer.echo("De database bevat al gegevens; de demo is niet opnieuw geladen.")
             return
         try:
-            loaded = demo.seed_demo(session)
+            loaded = demo.seed_demo(session, crypto=CaseCrypto.from_settings(get_settings()))
         except demo.NotADemoDatabase as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from exc
@@ -118,6 +120,19 @@ def audit_verify() -> None:
         )
         raise typer.Exit(1)
     typer.echo("De logging is intact.")
+
+
+keys_app = typer.Typer(help="De sleutels voor persoonsgegevens.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def rotate_keys() -> None:
+    """Versleutel alle persoonsgegevens opnieuw met de nieuwste sleutel (de laatste in de lijst)."""
+    settings = get_settings()
+    with _session() as session:
+        changed = case_service.rotate_keys(session, crypto=CaseCrypto.from_settings(settings))
+    typer.echo(f"{changed} personen opnieuw versleuteld met de nieuwste sleutel.")
 
 
 @app.command("worker")

@@ -1,16 +1,19 @@
 """Settings from the environment (prefix CASUSTAFEL_), refused when unsafe in production."""
 
+import base64
+import binascii
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEVELOPMENT_SECRET_KEY = "ontwikkeling-niet-geheim-verander-dit-in-productie"
 DEVELOPMENT_DATA_KEY = "b250d2lra2VsaW5nLW5pZXQtZ2VoZWltLTMyLWJ5dGU="
+DEVELOPMENT_INDEX_KEY = "ontwikkeling-zoeksleutel-niet-geheim-verander-dit"
 
 
 class Environment(StrEnum):
@@ -32,6 +35,7 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'casustafel.db'}"
     secret_key: str = DEVELOPMENT_SECRET_KEY
     data_encryption_keys: list[str] = Field(default_factory=lambda: [DEVELOPMENT_DATA_KEY])
+    blind_index_key: str = DEVELOPMENT_INDEX_KEY
     base_url: str = "http://127.0.0.1:8000"
 
     session_idle_minutes: int = Field(default=30, ge=1)
@@ -51,6 +55,20 @@ class Settings(BaseSettings):
     mail_interval_seconds: float = Field(default=15.0, gt=0)
 
     background_jobs: bool = True
+
+    @field_validator("data_encryption_keys")
+    @classmethod
+    def _keys_are_32_bytes(cls, keys: list[str]) -> list[str]:
+        for key in keys:
+            try:
+                valid = len(base64.b64decode(key, validate=True)) == 32
+            except (binascii.Error, ValueError):
+                valid = False
+            if key and not valid:
+                raise ValueError(
+                    "Elke sleutel in CASUSTAFEL_DATA_ENCRYPTION_KEYS is base64 van 32 bytes."
+                )
+        return keys
 
     @property
     def secure_cookies(self) -> bool:
@@ -75,6 +93,11 @@ class Settings(BaseSettings):
             problems.append(
                 "Zet CASUSTAFEL_DATA_ENCRYPTION_KEYS op eigen sleutels "
                 '(JSON-lijst, bijvoorbeeld ["<base64 van 32 bytes>"]).'
+            )
+        if self.blind_index_key == DEVELOPMENT_INDEX_KEY or len(self.blind_index_key) < 32:
+            problems.append(
+                "Zet CASUSTAFEL_BLIND_INDEX_KEY op een eigen geheime waarde van minstens 32 tekens "
+                "(nooit meer wijzigen: anders vindt Casustafel eerdere casussen niet terug)."
             )
         if problems:
             raise UnsafeConfiguration(

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from sqlmodel import Session, select
 
-from app import audit
+from app import audit, demo_cases
 from app.audit import Actor
 from app.covenants.models import (
     Covenant,
@@ -26,6 +26,7 @@ from app.overleg.models import (
     SeriesOrganisation,
 )
 from app.pdf import render_pdf
+from app.security.crypto import CaseCrypto
 from app.security.passwords import hash_password
 from app.users.models import User
 
@@ -102,7 +103,7 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(User.id).limit(1)).first() is None
 
 
-def seed_demo(session: Session) -> bool:
+def seed_demo(session: Session, *, crypto: CaseCrypto) -> bool:
     """Load the demo into an empty database; False when it is already there."""
     emails = set(session.exec(select(User.email)).all())
     if emails - DEMO_EMAILS:
@@ -118,7 +119,7 @@ def seed_demo(session: Session) -> bool:
     session.flush()
     users = _seed_accounts(session, organisations)
     covenant = _seed_covenant(session, organisations)
-    _seed_overleg(session, organisations, users, covenant)
+    series = _seed_overleg(session, organisations, users, covenant)
     audit.record(
         session,
         action="demo.geladen",
@@ -126,6 +127,8 @@ def seed_demo(session: Session) -> bool:
         context="casustafel seed-demo",
     )
     session.commit()
+    # The casussen go through the real use cases (encryption, blind index, repeat detection).
+    demo_cases.seed_cases(session, series=series, users=users, crypto=crypto)
     return True
 
 
@@ -188,7 +191,7 @@ def _seed_overleg(
     organisations: dict[str, Organisation],
     users: dict[str, User],
     covenant: Covenant,
-) -> None:
+) -> MeetingSeries:
     series = MeetingSeries(
         name=DEMO_SERIES,
         kind=SeriesKind.INTEGRAL,
@@ -212,6 +215,7 @@ def _seed_overleg(
         for email, role in DEMO_TABLE.items()
     )
     session.add_all(planning_service.missing_meetings(series, today=today(), existing=set()))
+    return series
 
 
 @lru_cache(maxsize=1)

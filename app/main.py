@@ -14,6 +14,7 @@ from app.attendance.routes import router as attendance_router
 from app.auditlog.routes import router as auditlog_router
 from app.auth.routes import router as auth_router
 from app.calendar.routes import router as calendar_router
+from app.cases.routes import router as cases_router
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
@@ -23,6 +24,7 @@ from app.home.routes import router as home_router
 from app.jobs import background_jobs
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
+from app.security.crypto import CaseCrypto
 from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_csrf
 from app.security.headers import SecurityHeadersMiddleware
 from app.users.routes import router as users_router
@@ -112,7 +114,10 @@ class UnhandledErrorMiddleware:
             logger.exception("Onverwachte fout bij %s %s", scope["method"], scope["path"])
             if started:
                 raise
-            response = error_page(Request(scope), 500)
+            request = Request(scope)
+            # The request's database session is gone; the page must not touch its objects.
+            request.state.user = None
+            response = error_page(request, 500)
             await response(scope, receive, send)
 
 
@@ -130,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.crypto = CaseCrypto.from_settings(settings)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     for router in (
         home_router,
@@ -143,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         agenda_router,
         attendance_router,
         calendar_router,
+        cases_router,
     ):
         app.include_router(router)
     _install_error_handlers(app)

@@ -3,6 +3,7 @@
 from app.agenda.models import AgendaItem
 from app.attendance.models import AttendanceIntention, ConfidentialityDeclaration
 from app.audit import AuditEvent
+from app.cases.models import Case, CaseEvent, CasePerson
 from app.covenants.models import (
     Covenant,
     CovenantDocument,
@@ -28,6 +29,9 @@ __all__ = [
     "AttendanceIntention",
     "AuditEvent",
     "CalendarFeedToken",
+    "Case",
+    "CaseEvent",
+    "CasePerson",
     "ConfidentialityDeclaration",
     "Covenant",
     "CovenantDocument",

@@ -39,14 +39,15 @@ ResultT = TypeVar("ResultT")
 FormErrors = dict[str, str]
 
 
-def _local_datetime(value: Any) -> str:
+def format_local(value: Any) -> str:
+    """A stored moment as Dutch local date and time: '8 dec. 2026 09:30'."""
     if value is None:
         return ""
     local = value.astimezone(AMSTERDAM)
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
 
-templates.env.filters["local_datetime"] = _local_datetime
+templates.env.filters["local_datetime"] = format_local
 templates.env.globals["permissions"] = permissions
 templates.env.globals["weekday_name"] = WEEKDAYS.__getitem__
 

@@ -28,6 +28,7 @@ class AgendaItem(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_type=Text)
     late: bool = False
+    case_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
     added_at: datetime = Field(default_factory=utcnow)
     added_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
 

@@ -5,6 +5,7 @@ from fastapi.responses import Response
 
 from app.agenda import service
 from app.agenda.models import AgendaItem, AgendaItemCreate
+from app.cases import service as case_service
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess
@@ -92,6 +93,18 @@ def move_item(
         )
     except DomainError as exc:
         return _agenda_response(request, session, access, meeting, domain_errors(exc))
+    return _agenda_response(request, session, access, meeting)
+
+
+@router.post("/vervolg")
+def add_follow_ups(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    case_service.add_follow_ups(session, meeting=meeting, by=actor)
     return _agenda_response(request, session, access, meeting)
 
 

@@ -358,6 +358,24 @@ def coverage_warnings(session: Session, *, day: date) -> CoverageWarnings:
     return CoverageWarnings(expiring=expiring, unsigned=unsigned)
 
 
+def organisation_covered(
+    session: Session, *, covenant_id: int, organisation_id: int, day: date
+) -> bool:
+    """Whether the organisation is covered by the covenant on the day."""
+    versions = session.exec(
+        select(CovenantVersion).where(CovenantVersion.covenant_id == covenant_id)
+    ).all()
+    signatures = session.exec(
+        select(CovenantSignature).where(
+            CovenantSignature.organisation_id == organisation_id,
+            col(CovenantSignature.version_id).in_([v.id for v in versions]),
+        )
+    ).all()
+    person = coverage.Person(key="organisatie", name="", organisation_id=organisation_id)
+    [answer] = coverage.coverage_on(day, versions=versions, signatures=signatures, people=[person])
+    return answer.covered
+
+
 def organisation_status(
     session: Session, *, organisation: Organisation, day: date
 ) -> list[tuple[Covenant, coverage.Coverage, list[tuple[CovenantVersion, CovenantSignature]]]]:

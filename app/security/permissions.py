@@ -41,3 +41,25 @@ def can_run_meetings(user: User, membership: SeriesMember | None) -> bool:
         MemberRole.SECRETARY,
     )
     return user.is_admin or chairing
+
+
+def can_see_case(user: User, membership: SeriesMember | None) -> bool:
+    """Only members of the overleg know a casus exists; to anyone else it is a 404."""
+    return membership is not None
+
+
+def can_see_identified(
+    user: User, membership: SeriesMember | None, *, covered: bool, submitting_organisation_id: int
+) -> bool:
+    """Name, birth date, BSN and address: for covered members, and the organisation that
+    brought the casus (rule 2)."""
+    own_case = user.organisation_id == submitting_organisation_id
+    return can_see_case(user, membership) and (covered or own_case)
+
+
+def can_change_identification(
+    user: User, membership: SeriesMember | None, *, submitting_organisation_id: int
+) -> bool:
+    """Identifying or anonymising a casus: its own organisation, or the overleg's chairs."""
+    own_case = user.organisation_id == submitting_organisation_id
+    return can_see_case(user, membership) and (own_case or can_run_meetings(user, membership))

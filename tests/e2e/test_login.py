@@ -45,6 +45,7 @@ def test_demo_user_logs_in_and_sees_the_dutch_start_page(
     log_in(page, live_server, email)
 
     expect(page.get_by_role("heading", name=f"Welkom, {name}")).to_be_visible()
+    expect(page).to_have_title("Start · Casustafel")
     assert page.evaluate("document.documentElement.lang") == "nl"
     assert page.evaluate("window.htmx && window.htmx.version") == "4.0.1"
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0

@@ -20,6 +20,14 @@ def agenda_titles(page: Page) -> list[str]:
     return page.locator("#agenda .casustafel-agenda__text strong").all_inner_texts()
 
 
+ADDED = {"Opening en mededelingen", "Terugkoppeling acties", "Rondvraag"}
+
+
+def added(page: Page) -> list[str]:
+    """The items this test added, in agenda order (the demo casussen are on it too)."""
+    return [title for title in agenda_titles(page) if title in ADDED]
+
+
 def add_item(page: Page, title: str) -> None:
     page.get_by_label("Onderwerp").fill(title)
     page.get_by_role("button", name="Punt toevoegen").click()
@@ -38,8 +46,11 @@ def test_the_chair_reorders_and_freezes_the_agenda_without_reloading(
         add_item(page, title)
     page.get_by_role("button", name="Omlaag: Opening en mededelingen").click()
 
-    expect(page.locator("#agenda li").first).to_contain_text("Terugkoppeling acties")
-    assert agenda_titles(page) == ["Terugkoppeling acties", "Opening en mededelingen", "Rondvraag"]
+    page.wait_for_function(
+        "() => document.querySelector('#agenda').textContent.indexOf('Terugkoppeling acties')"
+        " < document.querySelector('#agenda').textContent.indexOf('Opening en mededelingen')"
+    )
+    assert added(page) == ["Terugkoppeling acties", "Opening en mededelingen", "Rondvraag"]
     assert page.evaluate("window.__sameDocument") is True
     assert page.evaluate("document.activeElement.textContent").startswith("Omlaag")
     assert serious_accessibility_problems(page) == []
@@ -47,7 +58,7 @@ def test_the_chair_reorders_and_freezes_the_agenda_without_reloading(
     page.get_by_role("button", name="Agenda vaststellen en leden informeren").click()
 
     expect(page.locator("#agenda-kop")).to_contain_text("vastgesteld")
-    assert agenda_titles(page) == ["Terugkoppeling acties", "Opening en mededelingen", "Rondvraag"]
+    assert added(page) == ["Terugkoppeling acties", "Opening en mededelingen", "Rondvraag"]
     assert browser_page.csp_violations() == []
     assert browser_page.console_errors == []
 
@@ -70,7 +81,8 @@ def test_reordering_also_works_without_javascript(
         add_item(page, title)
     page.get_by_role("button", name="Omhoog: Tweede punt").click()
 
-    assert agenda_titles(page) == ["Tweede punt", "Eerste punt"]
+    titles = agenda_titles(page)
+    assert titles.index("Tweede punt") < titles.index("Eerste punt")
     context.close()
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
+from app.security.deps import CurrentUser
 from app.security.headers import SECURITY_HEADERS
 from tests.conftest import log_in
 from tests.factories import PASSWORD, make_user
@@ -47,12 +48,13 @@ def test_headers_on_pages_and_error_pages(logged_in: TestClient, path: str, stat
     assert_security_headers(response)
 
 
-def test_headers_and_dutch_page_on_an_unexpected_error(app: FastAPI) -> None:
-    def explode() -> None:
+def test_headers_and_dutch_page_on_an_unexpected_error(app: FastAPI, session: Session) -> None:
+    def explode(user: CurrentUser) -> None:
         raise RuntimeError("kapot")
 
     app.add_api_route("/test-fout", explode)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        log_in(client, make_user(session).email, PASSWORD)
         response = client.get("/test-fout")
 
     assert response.status_code == 500

@@ -1,0 +1,427 @@
+"""Use cases for casussen: submit, accept late, identify or anonymise, owner, escalate, close."""
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, delete, select
+
+from app import audit
+from app.agenda.models import AgendaItem, AgendaItemKind
+from app.audit import Actor
+from app.cases.models import (
+    AnonymisedFields,
+    Case,
+    CaseEvent,
+    CasePerson,
+    CaseStatus,
+    CaseSubmission,
+    EscalationBody,
+    IdentifiedFields,
+    PersonData,
+)
+from app.db import utcnow
+from app.errors import DomainError
+from app.organisations.models import Organisation
+from app.overleg.models import (
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    SeriesKind,
+    SeriesOrganisation,
+)
+from app.security.crypto import CaseCrypto
+from app.users.models import User
+
+PREFIXES = {
+    SeriesKind.INTEGRAL: "IO",
+    SeriesKind.MULTIDISCIPLINARY: "MDO",
+    SeriesKind.CASE_MEETING: "CO",
+}
+OPEN_MEETINGS = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
+REPEAT_WINDOW = timedelta(days=365)
+
+
+def note(
+    session: Session, case: Case, description: str, *, by: Actor, meeting_id: int | None = None
+) -> None:
+    """Add a line to the casus' timeline (never identifying data)."""
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            description=description,
+            meeting_id=meeting_id,
+            user_id=by.user.id if by.user else None,
+        )
+    )
+
+
+def _reference(session: Session, series: MeetingSeries, year: int) -> tuple[int, str]:
+    # Two submissions at once must not draw the same number: on PostgreSQL they queue on a lock.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 100_000 + series.id})
+    last = session.exec(
+        select(func.max(Case.number)).where(Case.series_id == series.id, Case.year == year)
+    ).one()
+    number = (last or 0) + 1
+    return number, f"{PREFIXES[series.kind]}-{year}-{number:03d}"
+
+
+def _encrypted(crypto: CaseCrypto, case_id: int, position: int, person: PersonData) -> CasePerson:
+    seal = crypto.cipher.encrypt
+    birth = person.birth_date.isoformat()
+    return CasePerson(
+        case_id=case_id,
+        position=position,
+        name_encrypted=seal(person.name, purpose="naam"),
+        birth_date_encrypted=seal(birth, purpose="geboortedatum"),
+        bsn_encrypted=seal(person.bsn, purpose="bsn") if person.bsn else None,
+        address_encrypted=seal(person.address, purpose="adres"),
+        bsn_index=crypto.blind_index("bsn", person.bsn) if person.bsn else None,
+        name_birth_index=crypto.blind_index("naam-geboortedatum", f"{person.name}|{birth}"),
+    )
+
+
+def _earlier_case(
+    session: Session, series_id: int, people: Sequence[CasePerson], case_id: int
+) -> Case | None:
+    """The most recent other casus of this overleg about one of these people (blind index)."""
+    bsn = [p.bsn_index for p in people if p.bsn_index]
+    names = [p.name_birth_index for p in people]
+    return session.exec(
+        select(Case)
+        .join(CasePerson)
+        .where(
+            Case.series_id == series_id,
+            Case.id != case_id,
+            col(CasePerson.bsn_index).in_(bsn) | col(CasePerson.name_birth_index).in_(names),
+        )
+        .order_by(col(Case.submitted_at).desc())
+    ).first()
+
+
+def _check_meeting(session: Session, series: MeetingSeries, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.series_id != series.id:
+        raise DomainError("Kies een bijeenkomst van dit overleg.", field="meeting_id")
+    if meeting.status not in OPEN_MEETINGS or meeting.starts_at <= utcnow():
+        raise DomainError(
+            "Voor deze bijeenkomst kan geen casus meer worden ingebracht; "
+            "kies een komende bijeenkomst.",
+            field="meeting_id",
+        )
+    return meeting
+
+
+def _check_kind(
+    data: CaseSubmission,
+    people: Sequence[PersonData],
+    details: IdentifiedFields | AnonymisedFields | None,
+) -> None:
+    if data.identified and not people:
+        raise DomainError(
+            "Vul voor een geïdentificeerde casus minstens één persoon in.", field="person-1-name"
+        )
+    if data.identified and not isinstance(details, IdentifiedFields):
+        raise DomainError(
+            "Kies de toestemming en de grondslag voor het delen.", field="legal_basis"
+        )
+    if not data.identified and not isinstance(details, AnonymisedFields):
+        raise DomainError(
+            "Kies een leeftijdscategorie en beschrijf de situatie.", field="situation"
+        )
+
+
+def put_on_agenda(session: Session, case: Case, *, late: bool) -> AgendaItem:
+    """Add the casus to its meeting's agenda as a new casus."""
+    last = session.exec(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == case.meeting_id)
+    ).one()
+    item = AgendaItem(
+        meeting_id=case.meeting_id,
+        position=(last or 0) + 1,
+        case_id=case.id,
+        kind=AgendaItemKind.NEW_CASE,
+        title=f"{case.reference} {case.pseudonym}",
+        late=late,
+    )
+    session.add(item)
+    return item
+
+
+def submit_case(
+    session: Session,
+    *,
+    series: MeetingSeries,
+    data: CaseSubmission,
+    people: Sequence[PersonData],
+    details: IdentifiedFields | AnonymisedFields | None,
+    crypto: CaseCrypto,
+    by: Actor,
+    today: date,
+) -> Case:
+    """Bring a casus to a coming meeting; after the agenda deadline it waits for the chair."""
+    assert by.user is not None
+    meeting = _check_meeting(session, series, data.meeting_id)
+    _check_kind(data, people, details)
+    number, reference = _reference(session, series, today.year)
+    late = today > meeting.agenda_deadline
+    case = Case.model_validate(
+        data.model_dump() | (details.model_dump() if details else {}),
+        update={
+            "series_id": series.id,
+            "reference": reference,
+            "year": today.year,
+            "number": number,
+            "categories": "|".join(data.categories),
+            "late": late,
+            "accepted": not late,
+            "submitting_organisation_id": by.user.organisation_id,
+            "submitted_by_user_id": by.user.id,
+        },
+    )
+    session.add(case)
+    session.flush()
+    people_rows = [_encrypted(crypto, case.id, n, p) for n, p in enumerate(people, start=1)]
+    session.add_all(people_rows)
+    earlier = _earlier_case(session, series.id, people_rows, case.id) if people_rows else None
+    case.repeat_of_case_id = earlier.id if earlier else None
+    if not late:
+        put_on_agenda(session, case, late=False)
+    note(
+        session,
+        case,
+        "Aangemeld" + (" na de agendadeadline" if late else ""),
+        by=by,
+        meeting_id=meeting.id,
+    )
+    audit.record(
+        session,
+        action="casus.aangemeld",
+        actor=by,
+        object_type="casus",
+        object_id=case.id,
+        detail={"geidentificeerd": case.identified, "te_laat": late},
+    )
+    session.commit()
+    return case
+
+
+def accept_late(session: Session, *, case: Case, by: Actor) -> Case:
+    """The chair takes a late casus onto the agenda after all (marked as late)."""
+    if case.accepted:
+        raise DomainError("Deze casus staat al op de agenda.")
+    case.accepted = True
+    session.add(case)
+    put_on_agenda(session, case, late=True)
+    return _log(session, case, "Te late aanmelding geaccepteerd", "casus.geaccepteerd", by)
+
+
+def move_to_next_meeting(session: Session, *, case: Case, by: Actor) -> Case:
+    """The chair moves a late casus to the next meeting, where it is on time."""
+    current = session.get(Meeting, case.meeting_id)
+    assert current is not None
+    following = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.series_id == case.series_id,
+            Meeting.starts_at > current.starts_at,
+            col(Meeting.status).in_(OPEN_MEETINGS),
+        )
+        .order_by(col(Meeting.starts_at))
+    ).first()
+    if following is None:
+        raise DomainError("Er is geen volgende bijeenkomst gepland.")
+    case.meeting_id, case.accepted, case.late = following.id, True, False
+    session.add(case)
+    put_on_agenda(session, case, late=False)
+    return _log(
+        session,
+        case,
+        "Doorgeschoven naar de volgende bijeenkomst",
+        "casus.doorgeschoven",
+        by,
+        meeting_id=following.id,
+    )
+
+
+def _log(
+    session: Session,
+    case: Case,
+    description: str,
+    action: str,
+    by: Actor,
+    meeting_id: int | None = None,
+    detail: dict[str, object] | None = None,
+) -> Case:
+    case.version += 1
+    session.add(case)
+    note(session, case, description, by=by, meeting_id=meeting_id)
+    audit.record(
+        session, action=action, actor=by, object_type="casus", object_id=case.id, detail=detail
+    )
+    session.commit()
+    return case
+
+
+def identify(
+    session: Session,
+    *,
+    case: Case,
+    people: Sequence[PersonData],
+    details: IdentifiedFields,
+    reason: str,
+    crypto: CaseCrypto,
+    by: Actor,
+) -> Case:
+    """Make an anonymised casus identified, with the legal basis for it and a reason."""
+    if case.identified:
+        raise DomainError("Deze casus is al geïdentificeerd.")
+    if not people:
+        raise DomainError("Vul minstens één persoon in.", field="person-1-name")
+    rows = [_encrypted(crypto, case.id, n, p) for n, p in enumerate(people, start=1)]
+    session.add_all(rows)
+    earlier = _earlier_case(session, case.series_id, rows, case.id)
+    case.repeat_of_case_id = earlier.id if earlier else case.repeat_of_case_id
+    case.sqlmodel_update(
+        details.model_dump() | {"identified": True, "age_band": None, "situation": ""}
+    )
+    return _log(
+        session,
+        case,
+        f"Geïdentificeerd: {reason}",
+        "casus.geidentificeerd",
+        by,
+        detail={"grondslag": details.legal_basis},
+    )
+
+
+def anonymise(
+    session: Session, *, case: Case, details: AnonymisedFields, reason: str, by: Actor
+) -> Case:
+    """Remove every identifying field of a casus for good, keeping age band and situation."""
+    if not case.identified:
+        raise DomainError("Deze casus is al geanonimiseerd.")
+    session.execute(delete(CasePerson).where(col(CasePerson.case_id) == case.id))
+    case.sqlmodel_update(
+        details.model_dump() | {"identified": False, "consent": None, "legal_basis": None}
+    )
+    return _log(session, case, f"Geanonimiseerd: {reason}", "casus.geanonimiseerd", by)
+
+
+def set_owner(
+    session: Session, *, case: Case, organisation_id: int, user_id: int | None, by: Actor
+) -> Case:
+    """Make an organisation (and optionally a person of it) casus-eigenaar."""
+    at_table = session.exec(
+        select(SeriesOrganisation.id).where(
+            SeriesOrganisation.series_id == case.series_id,
+            SeriesOrganisation.organisation_id == organisation_id,
+        )
+    ).first()
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or at_table is None:
+        raise DomainError("Kies een organisatie die aan tafel zit.", field="owner_organisation_id")
+    person = session.get(User, user_id) if user_id else None
+    if user_id and (person is None or person.organisation_id != organisation_id):
+        raise DomainError(
+            "Deze persoon hoort niet bij de gekozen organisatie.", field="owner_user_id"
+        )
+    case.owner_organisation_id, case.owner_user_id = organisation_id, user_id
+    if case.status == CaseStatus.SUBMITTED:
+        case.status = CaseStatus.IN_PROGRESS
+    owner = organisation.name + (f" ({person.name})" if person else "")
+    return _log(session, case, f"Casus-eigenaar: {owner}", "casus.eigenaar", by)
+
+
+def escalate(
+    session: Session, *, case: Case, body: EscalationBody, on: date, reason: str, by: Actor
+) -> Case:
+    """Hand the casus on to the Zorg- en Veiligheidshuis, Veilig Thuis or another body."""
+    if case.status == CaseStatus.CLOSED:
+        raise DomainError("Een afgesloten casus kan niet worden opgeschaald.")
+    case.status, case.escalated_to, case.escalated_on = CaseStatus.ESCALATED, body, on
+    case.escalation_reason = reason
+    return _log(session, case, f"Opgeschaald naar {body}: {reason}", "casus.opgeschaald", by)
+
+
+def close(session: Session, *, case: Case, on: date, reason: str, by: Actor) -> Case:
+    """Close the casus with a date and a reason."""
+    if case.status == CaseStatus.CLOSED:
+        raise DomainError("Deze casus is al afgesloten.")
+    case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, on, reason
+    return _log(session, case, f"Afgesloten: {reason}", "casus.afgesloten", by)
+
+
+def add_follow_ups(session: Session, *, meeting: Meeting, by: Actor) -> int:
+    """Put every open casus of the overleg that is not on this agenda yet on it as 'vervolg'."""
+    on_agenda = select(AgendaItem.case_id).where(
+        AgendaItem.meeting_id == meeting.id, col(AgendaItem.case_id).is_not(None)
+    )
+    open_cases = session.exec(
+        select(Case)
+        .where(
+            Case.series_id == meeting.series_id,
+            col(Case.accepted),
+            col(Case.status).in_(
+                [CaseStatus.IN_PROGRESS, CaseStatus.ESCALATED, CaseStatus.SUBMITTED]
+            ),
+            Case.meeting_id != meeting.id,
+            col(Case.id).not_in(on_agenda),
+        )
+        .order_by(col(Case.reference))
+    ).all()
+    last = (
+        session.exec(
+            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+        ).one()
+        or 0
+    )
+    for offset, case in enumerate(open_cases, start=1):
+        session.add(
+            AgendaItem(
+                meeting_id=meeting.id,
+                position=last + offset,
+                case_id=case.id,
+                kind=AgendaItemKind.FOLLOW_UP,
+                title=f"{case.reference} {case.pseudonym}",
+                late=meeting.status == MeetingStatus.AGENDA_FROZEN,
+            )
+        )
+    audit.record(
+        session,
+        action="agenda.vervolg.toegevoegd",
+        actor=by,
+        object_type="bijeenkomst",
+        object_id=meeting.id,
+        detail={"casussen": len(open_cases)},
+    )
+    session.commit()
+    return len(open_cases)
+
+
+def rotate_keys(session: Session, *, crypto: CaseCrypto, batch: int = 500) -> int:
+    """Re-encrypt every identifying field with the newest key; returns the rows changed."""
+    changed = 0
+    fields = {
+        "name_encrypted": "naam",
+        "birth_date_encrypted": "geboortedatum",
+        "bsn_encrypted": "bsn",
+        "address_encrypted": "adres",
+    }
+    for person in session.exec(select(CasePerson)).all():
+        stale = {
+            f: p
+            for f, p in fields.items()
+            if getattr(person, f) and not crypto.cipher.is_current(getattr(person, f))
+        }
+        for field_name, purpose in stale.items():
+            plain = crypto.cipher.decrypt(getattr(person, field_name), purpose=purpose)
+            setattr(person, field_name, crypto.cipher.encrypt(plain, purpose=purpose))
+        if stale:
+            session.add(person)
+            changed += 1
+            if changed % batch == 0:
+                session.commit()
+    session.commit()
+    return changed

@@ -1,0 +1,306 @@
+"""Casus use cases on a real database: submission, lateness, repeats, lifecycle, key rotation."""
+
+import os
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from app.agenda.models import AgendaItem, AgendaItemKind
+from app.audit import Actor, AuditEvent
+from app.cases import service
+from app.cases.models import (
+    AgeBand,
+    AnonymisedFields,
+    Case,
+    CaseCategory,
+    CasePerson,
+    CaseStatus,
+    CaseSubmission,
+    Consent,
+    EscalationBody,
+    IdentifiedFields,
+    LegalBasis,
+    PersonData,
+)
+from app.db import today
+from app.errors import DomainError
+from app.overleg.models import Meeting, MeetingSeries, MeetingStatus
+from app.security.crypto import CaseCrypto, DataCipher
+from tests.planning import Table
+
+CRYPTO = CaseCrypto(cipher=DataCipher((os.urandom(32),)), index_key=b"i" * 32)
+KEES = PersonData(
+    name="Kees Wildeboer", birth_date=date(1961, 3, 12), bsn="999990111", address="Dorpsstraat 14"
+)
+IDENTIFIED = IdentifiedFields(consent=Consent.NOT_ASKED, legal_basis=LegalBasis.COVENANT)
+ANONYMISED = AnonymisedFields(age_band=AgeBand.ADULT, situation="Zorgen over de woonsituatie.")
+
+
+def meetings(session: Session, series: MeetingSeries) -> list[Meeting]:
+    """The meetings whose agenda deadline is still ahead (the first one is tomorrow)."""
+    statement = select(Meeting).where(
+        Meeting.series_id == series.id, Meeting.agenda_deadline >= today()
+    )
+    return list(session.exec(statement.order_by(col(Meeting.starts_at))).all())
+
+
+def member(table: Table) -> Actor:
+    return Actor(user=table.chair, organisation_name="Politie", client_address="127.0.0.1")
+
+
+def submission(meeting: Meeting, *, identified: bool = True, **overrides: object) -> CaseSubmission:
+    values = {
+        "meeting_id": meeting.id,
+        "pseudonym": "Man met overlast",
+        "categories": [CaseCategory.NUISANCE],
+        "identified": identified,
+        "reason": "Drie meldingen van overlast in vier weken.",
+        "question": "Wie legt contact met de bewoner?",
+    }
+    return CaseSubmission.model_validate(values | overrides)
+
+
+def submit(
+    session: Session,
+    table: Table,
+    series: MeetingSeries,
+    meeting: Meeting,
+    people: list[PersonData] | None = None,
+    *,
+    identified: bool = True,
+    day: date | None = None,
+) -> Case:
+    return service.submit_case(
+        session,
+        series=series,
+        data=submission(meeting, identified=identified),
+        people=[KEES] if people is None else people,
+        details=IDENTIFIED if identified else ANONYMISED,
+        crypto=CRYPTO,
+        by=member(table),
+        today=day or today(),
+    )
+
+
+def test_an_identified_casus_gets_a_reference_an_agenda_item_and_encrypted_people(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = meetings(session, series)[0]
+
+    case = submit(session, table, series, meeting)
+
+    assert case.reference == f"IO-{today().year}-001"
+    [person] = session.exec(select(CasePerson)).all()
+    assert "Kees" not in person.name_encrypted and "999990111" not in (person.bsn_encrypted or "")
+    assert CRYPTO.cipher.decrypt(person.bsn_encrypted or "", purpose="bsn") == "999990111"
+    [item] = session.exec(select(AgendaItem)).all()
+    assert (item.kind, item.meeting_id, item.title) == (
+        AgendaItemKind.NEW_CASE,
+        meeting.id,
+        f"{case.reference} Man met overlast",
+    )
+    assert submit(session, table, series, meeting, identified=False).reference.endswith("-002")
+
+
+def test_after_the_deadline_a_casus_waits_for_the_chair(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    first, second, *_ = meetings(session, series)
+    late = submit(session, table, series, first, day=first.agenda_deadline + timedelta(days=1))
+
+    assert late.late and not late.accepted
+    assert session.exec(select(AgendaItem)).all() == []
+
+    moved = service.move_to_next_meeting(session, case=late, by=member(table))
+
+    [item] = session.exec(select(AgendaItem)).all()
+    assert moved.meeting_id == second.id and item.meeting_id == second.id and not item.late
+
+
+def test_the_chair_can_accept_a_late_casus_which_is_then_marked_late(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    first = meetings(session, series)[0]
+    late = submit(session, table, series, first, day=first.agenda_deadline + timedelta(days=1))
+
+    service.accept_late(session, case=late, by=member(table))
+
+    [item] = session.exec(select(AgendaItem)).all()
+    assert item.late and item.meeting_id == first.id
+
+
+@pytest.mark.parametrize(
+    ("problem", "field", "message"),
+    [
+        ("other overleg", "meeting_id", "Kies een bijeenkomst van dit overleg"),
+        ("cancelled", "meeting_id", "geen casus meer"),
+        ("no person", "person-1-name", "minstens één persoon"),
+        ("no basis", "legal_basis", "grondslag"),
+    ],
+)
+def test_bad_submissions_are_refused_and_nothing_is_saved(
+    session: Session, table: Table, series: MeetingSeries, problem: str, field: str, message: str
+) -> None:
+    meeting = meetings(session, series)[0]
+    data, people, details = submission(meeting), [KEES], IDENTIFIED
+    if problem == "other overleg":
+        data = submission(meeting, meeting_id=99999)
+    elif problem == "cancelled":
+        meeting.status = MeetingStatus.CANCELLED
+        session.add(meeting)
+        session.commit()
+    elif problem == "no person":
+        people = []
+    else:
+        details = ANONYMISED  # identified casus without consent and legal basis
+
+    with pytest.raises(DomainError, match=message) as refused:
+        service.submit_case(
+            session,
+            series=series,
+            data=data,
+            people=people,
+            details=details,
+            crypto=CRYPTO,
+            by=member(table),
+            today=today(),
+        )
+
+    assert refused.value.field == field
+    assert session.exec(select(func.count()).select_from(Case)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"bsn": "999990112"}, "elfproef"),
+        ({"birth_date": date.today() + timedelta(days=1)}, "toekomst"),
+    ],
+)
+def test_a_wrong_bsn_or_a_birth_date_in_the_future_is_refused(values: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        PersonData.model_validate(KEES.model_dump() | values)
+
+
+def test_an_earlier_casus_about_the_same_person_is_found_by_bsn_or_name_and_birth_date(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = meetings(session, series)[0]
+    first = submit(session, table, series, meeting)
+    by_name = PersonData(name="kees  WILDEBOER", birth_date=KEES.birth_date, address="Elders 1")
+
+    again = submit(session, table, series, meeting, [by_name])
+    someone_else = submit(
+        session,
+        table,
+        series,
+        meeting,
+        [PersonData(name="Kees Wildeboer", birth_date=date(1961, 3, 13), address="Dorpsstraat 14")],
+    )
+
+    assert again.repeat_of_case_id == first.id
+    assert someone_else.repeat_of_case_id is None
+
+
+def test_identifying_and_anonymising_are_logged_and_anonymising_erases_the_people(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = meetings(session, series)[0]
+    case = submit(session, table, series, meeting, [], identified=False)
+
+    service.identify(
+        session,
+        case=case,
+        people=[KEES],
+        details=IDENTIFIED,
+        crypto=CRYPTO,
+        reason="Inwoner gaf toestemming",
+        by=member(table),
+    )
+    assert case.identified and session.exec(select(CasePerson)).all()
+
+    service.anonymise(
+        session, case=case, details=ANONYMISED, reason="Niet meer nodig", by=member(table)
+    )
+
+    assert not case.identified and case.legal_basis is None
+    assert session.exec(select(CasePerson)).all() == []
+    actions = session.exec(select(AuditEvent.action)).all()
+    assert "casus.geidentificeerd" in actions and "casus.geanonimiseerd" in actions
+
+
+def test_the_lifecycle_owner_escalation_and_closing(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    case = submit(session, table, series, meetings(session, series)[0])
+
+    with pytest.raises(DomainError, match="aan tafel"):
+        service.set_owner(
+            session,
+            case=case,
+            organisation_id=table.outsider.organisation_id,
+            user_id=None,
+            by=member(table),
+        )
+    service.set_owner(
+        session,
+        case=case,
+        organisation_id=table.police_id,
+        user_id=table.chair.id,
+        by=member(table),
+    )
+    assert case.status == CaseStatus.IN_PROGRESS
+    service.escalate(
+        session,
+        case=case,
+        body=EscalationBody.VEILIG_THUIS,
+        on=today(),
+        reason="Acute onveiligheid",
+        by=member(table),
+    )
+    assert case.status == CaseStatus.ESCALATED
+    service.close(
+        session, case=case, on=today(), reason="Veilig Thuis heeft regie", by=member(table)
+    )
+
+    assert case.status == CaseStatus.CLOSED
+    with pytest.raises(DomainError, match="afgesloten"):
+        service.escalate(
+            session,
+            case=case,
+            body=EscalationBody.OTHER,
+            on=today(),
+            reason="Nog eens",
+            by=member(table),
+        )
+
+
+def test_open_casussen_come_back_as_follow_up_once(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    first, second, *_ = meetings(session, series)
+    open_case = submit(session, table, series, first)
+
+    added = service.add_follow_ups(session, meeting=second, by=member(table))
+    again = service.add_follow_ups(session, meeting=second, by=member(table))
+
+    items = session.exec(select(AgendaItem).where(AgendaItem.meeting_id == second.id)).all()
+    assert (added, again) == (1, 0)
+    assert [(i.kind, i.case_id) for i in items] == [(AgendaItemKind.FOLLOW_UP, open_case.id)]
+
+
+def test_rotating_keys_re_encrypts_everything_with_the_newest_key(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    old_key = CRYPTO.cipher.keys[0]
+    submit(session, table, series, meetings(session, series)[0])
+    rotated = CaseCrypto(cipher=DataCipher((old_key, os.urandom(32))), index_key=CRYPTO.index_key)
+
+    changed = service.rotate_keys(session, crypto=rotated)
+
+    [person] = session.exec(select(CasePerson)).all()
+    assert changed == 1 and rotated.cipher.is_current(person.name_encrypted)
+    only_new = DataCipher((rotated.cipher.keys[1],))
+    assert only_new.decrypt(person.bsn_encrypted or "", purpose="bsn") == "999990111"
+    assert service.rotate_keys(session, crypto=rotated) == 0
