@@ -22,6 +22,7 @@ from app.db import make_engine
 from app.errors import Forbidden, LoginRequired, NotFound
 from app.home.routes import router as home_router
 from app.jobs import background_jobs
+from app.meetings.routes import router as meetings_router
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
 from app.security.crypto import CaseCrypto
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         attendance_router,
         calendar_router,
         cases_router,
+        meetings_router,
     ):
         app.include_router(router)
     _install_error_handlers(app)

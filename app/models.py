@@ -12,6 +12,7 @@ from app.covenants.models import (
     DeclarationText,
 )
 from app.mail.models import OutboxMessage
+from app.meetings.models import ItemAbsence, ItemContribution, ItemRecord, MeetingAttendance
 from app.organisations.models import Organisation
 from app.overleg.models import (
     CalendarFeedToken,
@@ -22,6 +23,7 @@ from app.overleg.models import (
 )
 from app.security.sessions import UserSession
 from app.security.throttle import LoginAttempt, LoginLockout
+from app.tasks.models import Task
 from app.users.models import User
 
 __all__ = [
@@ -38,14 +40,19 @@ __all__ = [
     "CovenantSignature",
     "CovenantVersion",
     "DeclarationText",
+    "ItemAbsence",
+    "ItemContribution",
+    "ItemRecord",
     "LoginAttempt",
     "LoginLockout",
     "Meeting",
+    "MeetingAttendance",
     "MeetingSeries",
     "Organisation",
     "OutboxMessage",
     "SeriesMember",
     "SeriesOrganisation",
+    "Task",
     "User",
     "UserSession",
 ]

@@ -75,7 +75,8 @@ def may_see_identified(session: Session, *, access: SeriesAccess, case: Case, da
     )
 
 
-def _decrypt(crypto: CaseCrypto, row: CasePerson) -> Person:
+def decrypt_person(crypto: CaseCrypto, row: CasePerson) -> Person:
+    """The identified person behind an encrypted row."""
     open_ = crypto.cipher.decrypt
     return Person(
         name=open_(row.name_encrypted, purpose="naam"),
@@ -141,7 +142,7 @@ def open_case(
     rows = session.exec(
         select(CasePerson).where(CasePerson.case_id == case.id).order_by(col(CasePerson.position))
     ).all()
-    view.people = [_decrypt(crypto, row) for row in rows]
+    view.people = [decrypt_person(crypto, row) for row in rows]
     audit.record(
         session,
         action="casus.identificerend.ingezien",

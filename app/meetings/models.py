@@ -1,0 +1,93 @@
+"""The live meeting: who is at the table, and what is recorded per agenda item."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.cases.models import EscalationBody, LegalBasis
+from app.db import string_enum, utcnow
+
+
+class Presence(StrEnum):
+    PRESENT = "aanwezig"
+    EXCUSED = "afwezig met bericht"
+    ABSENT = "afwezig"
+
+
+class NextStep(StrEnum):
+    NEXT_MEETING = "terug op de volgende bijeenkomst"
+    ON_DATE = "terug op een datum"
+    ESCALATE = "opschalen"
+    CLOSE = "afsluiten"
+
+
+class Informing(StrEnum):
+    INFORMED = "geïnformeerd"
+    WILL_INFORM = "wordt geïnformeerd"
+    NOT_INFORMED = "niet geïnformeerd"
+
+
+class MeetingAttendance(SQLModel, table=True):
+    """One person at (or missing from) a meeting: a member, or a guest."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    guest_name: str | None = Field(default=None, max_length=200)
+    guest_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    presence: Presence = Field(sa_type=string_enum(Presence))
+
+
+class ItemAbsence(SQLModel, table=True):
+    """Someone left the room for this agenda item ('verlaat de ruimte bij dit punt')."""
+
+    __tablename__ = "item_absence"
+    __table_args__ = (UniqueConstraint("agenda_item_id", "attendance_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    attendance_id: int = Field(foreign_key="meeting_attendance.id")
+
+
+class ItemRecord(SQLModel, table=True):
+    """What was recorded for one agenda item; `version` guards against silent overwrites."""
+
+    __tablename__ = "item_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", unique=True)
+    discussion: str = Field(default="", sa_type=Text)
+    decisions: str = Field(default="", sa_type=Text)
+    dissent: str = Field(default="", sa_type=Text)
+    next_step: NextStep | None = Field(default=None, sa_type=string_enum(NextStep))
+    next_step_date: date | None = None
+    escalation_body: EscalationBody | None = Field(
+        default=None, sa_type=string_enum(EscalationBody)
+    )
+    outcome_reason: str = Field(default="", sa_type=Text)
+    informing: Informing | None = Field(default=None, sa_type=string_enum(Informing))
+    informing_how: str = Field(default="", sa_type=Text)
+    discussed_anonymously: bool | None = None
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ItemContribution(SQLModel, table=True):
+    """What one organisation shared on an item, and on which legal basis."""
+
+    __tablename__ = "item_contribution"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    text: str = Field(default="", sa_type=Text)
+    legal_basis: LegalBasis | None = Field(default=None, sa_type=string_enum(LegalBasis))
+    version: int = 1
+
+
+TEXT_FIELDS = ("discussion", "decisions", "dissent", "outcome_reason", "informing_how")

@@ -1,0 +1,342 @@
+"""Use cases of the live meeting: attendance, recording per item, starting and finishing."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.agenda.models import AgendaItem
+from app.audit import Actor
+from app.cases import service as case_service
+from app.cases.models import Case
+from app.db import utcnow
+from app.errors import DomainError
+from app.meetings.models import (
+    TEXT_FIELDS,
+    Informing,
+    ItemAbsence,
+    ItemContribution,
+    ItemRecord,
+    MeetingAttendance,
+    NextStep,
+    Presence,
+)
+from app.overleg.invitations import MailContext
+from app.overleg.models import Meeting, MeetingSeries, MeetingStatus
+from app.overleg.schedule import local
+from app.tasks import service as task_service
+
+RECORDING = (MeetingStatus.IN_PROGRESS,)
+
+
+class VersionConflict(Exception):
+    """Someone else saved this field since it was loaded; both texts are kept for merging."""
+
+    def __init__(self, current_text: str, current_version: int | str) -> None:
+        super().__init__("versieconflict")
+        self.current_text = current_text
+        self.current_version = current_version
+
+
+def fingerprint(text: str) -> str:
+    """Which version of a text field a browser based its edit on (per field, so two people
+    writing in different fields of one item never block each other)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Missing:
+    """What a discussed casus still lacks before the meeting can be finished."""
+
+    item: AgendaItem
+    what: list[str]
+
+
+def _check_recording(meeting: Meeting) -> None:
+    if meeting.status not in RECORDING:
+        raise DomainError("Deze bijeenkomst is niet bezig; er kan niets meer worden vastgelegd.")
+
+
+def set_presence(
+    session: Session, *, meeting: Meeting, user_id: int, presence: Presence, by: Actor
+) -> MeetingAttendance:
+    """Record whether a member is present, absent with notice, or absent."""
+    if meeting.status in (
+        MeetingStatus.FINISHED,
+        MeetingStatus.MINUTES_FINAL,
+        MeetingStatus.CANCELLED,
+    ):
+        raise DomainError("De aanwezigheid van deze bijeenkomst ligt vast.")
+    row = session.exec(
+        select(MeetingAttendance).where(
+            MeetingAttendance.meeting_id == meeting.id,
+            MeetingAttendance.user_id == user_id,
+        )
+    ).first() or MeetingAttendance(meeting_id=meeting.id, user_id=user_id, presence=presence)
+    row.presence = presence
+    session.add(row)
+    session.commit()
+    return row
+
+
+def add_guest(
+    session: Session, *, meeting: Meeting, name: str, organisation_id: int | None, by: Actor
+) -> MeetingAttendance:
+    """A guest at the table; covered by a declaration or by a signed organisation."""
+    guest = MeetingAttendance(
+        meeting_id=meeting.id,
+        guest_name=name,
+        guest_organisation_id=organisation_id,
+        presence=Presence.PRESENT,
+    )
+    session.add(guest)
+    session.flush()
+    audit.record(
+        session,
+        action="bijeenkomst.gast",
+        actor=by,
+        object_type="bijeenkomst",
+        object_id=meeting.id,
+    )
+    session.commit()
+    return guest
+
+
+def set_left_room(
+    session: Session, *, item: AgendaItem, attendance: MeetingAttendance, left: bool, by: Actor
+) -> None:
+    """Mark that someone leaves (or is back in) the room for this agenda item."""
+    existing = session.exec(
+        select(ItemAbsence).where(
+            ItemAbsence.agenda_item_id == item.id,
+            ItemAbsence.attendance_id == attendance.id,
+        )
+    ).first()
+    if left and existing is None:
+        session.add(ItemAbsence(agenda_item_id=item.id, attendance_id=attendance.id))
+    if not left and existing is not None:
+        session.delete(existing)
+    session.commit()
+
+
+def start(session: Session, *, meeting: Meeting, confidentiality_read: bool, by: Actor) -> Meeting:
+    """Open the meeting once the chair confirmed the confidentiality statement was read."""
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN):
+        raise DomainError("Deze bijeenkomst kan niet (meer) worden gestart.")
+    if not confidentiality_read:
+        raise DomainError(
+            "Bevestig dat de geheimhoudingsverklaring is voorgelezen.", field="confidentiality_read"
+        )
+    meeting.status = MeetingStatus.IN_PROGRESS
+    session.add(meeting)
+    audit.record(
+        session,
+        action="bijeenkomst.gestart",
+        actor=by,
+        object_type="bijeenkomst",
+        object_id=meeting.id,
+        context="geheimhouding bevestigd",
+    )
+    session.commit()
+    return meeting
+
+
+def record_of(session: Session, *, item: AgendaItem) -> ItemRecord:
+    """The item's record, created empty the first time."""
+    record = session.exec(select(ItemRecord).where(ItemRecord.agenda_item_id == item.id)).first()
+    if record is None:
+        record = ItemRecord(agenda_item_id=item.id)
+        session.add(record)
+        session.flush()
+    return record
+
+
+def save_text(
+    session: Session,
+    *,
+    meeting: Meeting,
+    item: AgendaItem,
+    field: str,
+    value: str,
+    based_on: str,
+    by: Actor,
+) -> ItemRecord:
+    """Save one text field; a save based on text someone else has since changed is refused
+    (never a silent overwrite) and the current text is handed back for merging."""
+    _check_recording(meeting)
+    if field not in TEXT_FIELDS:
+        raise DomainError("Onbekend veld.")
+    record = record_of(session, item=item)
+    current = getattr(record, field)
+    if fingerprint(current) != based_on:
+        raise VersionConflict(current, fingerprint(current))
+    setattr(record, field, value)
+    return _bump(session, record)
+
+
+def _bump(session: Session, record: ItemRecord) -> ItemRecord:
+    record.version += 1
+    record.updated_at = utcnow()
+    session.add(record)
+    session.commit()
+    return record
+
+
+def save_outcome(
+    session: Session,
+    *,
+    meeting: Meeting,
+    item: AgendaItem,
+    version: int,
+    next_step: NextStep | None,
+    next_step_date: date | None,
+    escalation_body: str | None,
+    informing: Informing | None,
+    by: Actor,
+) -> ItemRecord:
+    """Save the choices of an item: next step (with date or body) and the informering."""
+    _check_recording(meeting)
+    record = record_of(session, item=item)
+    if record.version != version:
+        raise VersionConflict("", record.version)
+    if next_step == NextStep.ON_DATE and next_step_date is None:
+        raise DomainError("Kies de datum waarop de casus terugkomt.", field="next_step_date")
+    if (
+        next_step == NextStep.ON_DATE
+        and next_step_date
+        and next_step_date <= local(meeting.starts_at).date()
+    ):
+        raise DomainError("Die datum ligt niet na deze bijeenkomst.", field="next_step_date")
+    if next_step == NextStep.ESCALATE and not escalation_body:
+        raise DomainError("Kies naar wie wordt opgeschaald.", field="escalation_body")
+    record.next_step, record.next_step_date = next_step, next_step_date
+    record.escalation_body = escalation_body  # type: ignore[assignment]
+    record.informing = informing
+    return _bump(session, record)
+
+
+def save_contribution(
+    session: Session,
+    *,
+    meeting: Meeting,
+    item: AgendaItem,
+    organisation_id: int,
+    text: str,
+    legal_basis: str | None,
+    version: int,
+    by: Actor,
+) -> ItemContribution:
+    """What one organisation shared on this item (versioned like every text)."""
+    _check_recording(meeting)
+    row = session.exec(
+        select(ItemContribution).where(
+            ItemContribution.agenda_item_id == item.id,
+            ItemContribution.organisation_id == organisation_id,
+        )
+    ).first() or ItemContribution(
+        agenda_item_id=item.id, organisation_id=organisation_id, version=0
+    )
+    if row.version != version:
+        raise VersionConflict(row.text, row.version)
+    row.text, row.legal_basis = text, legal_basis  # type: ignore[assignment]
+    row.version += 1
+    session.add(row)
+    session.commit()
+    return row
+
+
+def missing_for_finish(session: Session, *, meeting: Meeting) -> list[Missing]:
+    """Per discussed casus: what is missing (owner or outcome, next step, informering)."""
+    items = session.exec(
+        select(AgendaItem)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            col(AgendaItem.case_id).is_not(None),
+        )
+        .order_by(col(AgendaItem.position))
+    ).all()
+    records = {
+        r.agenda_item_id: r
+        for r in session.exec(
+            select(ItemRecord).where(col(ItemRecord.agenda_item_id).in_([i.id for i in items]))
+        ).all()
+    }
+    cases = {
+        c.id: c
+        for c in session.exec(
+            select(Case).where(col(Case.id).in_([i.case_id for i in items]))
+        ).all()
+    }
+    missing = []
+    for item in items:
+        record, case = records.get(item.id), cases[item.case_id]
+        outcome = record is not None and record.next_step in (NextStep.ESCALATE, NextStep.CLOSE)
+        what = []
+        if case.owner_organisation_id is None and not outcome:
+            what.append("casus-eigenaar of uitkomst")
+        if record is None or record.next_step is None:
+            what.append("vervolgstap")
+        if record is None or record.informing is None:
+            what.append("informering")
+        if what:
+            missing.append(Missing(item=item, what=what))
+    return missing
+
+
+def finish(
+    session: Session,
+    *,
+    series: MeetingSeries,
+    meeting: Meeting,
+    anonymous_item_ids: set[int],
+    by: Actor,
+    mail: MailContext,
+) -> Meeting:
+    """Close the meeting: store which items were discussed anonymously, apply escalations and
+    closings, mark the casussen discussed, and mail every assignee their tasks."""
+    _check_recording(meeting)
+    if missing_for_finish(session, meeting=meeting):
+        raise DomainError("Nog niet alle casussen zijn compleet; zie de lijst hieronder.")
+    day = local(meeting.starts_at).date()
+    items = session.exec(
+        select(AgendaItem, ItemRecord, Case)
+        .join(ItemRecord, col(ItemRecord.agenda_item_id) == AgendaItem.id)
+        .join(Case, col(Case.id) == AgendaItem.case_id)
+        .where(AgendaItem.meeting_id == meeting.id)
+    ).all()
+    for item, record, case in items:
+        record.discussed_anonymously = item.id in anonymous_item_ids
+        session.add(record)
+        case.last_discussed_on = day
+        session.add(case)
+        if record.next_step == NextStep.ESCALATE and record.escalation_body:
+            case_service.escalate(
+                session,
+                case=case,
+                body=record.escalation_body,
+                on=day,
+                reason=record.outcome_reason or "Besloten in het overleg",
+                by=by,
+            )
+        elif record.next_step == NextStep.CLOSE:
+            case_service.close(
+                session,
+                case=case,
+                on=day,
+                reason=record.outcome_reason or "Besloten in het overleg",
+                by=by,
+            )
+    meeting.status = MeetingStatus.FINISHED
+    session.add(meeting)
+    task_service.mail_assignees(session, series=series, meeting=meeting, mail=mail)
+    audit.record(
+        session,
+        action="bijeenkomst.afgerond",
+        actor=by,
+        object_type="bijeenkomst",
+        object_id=meeting.id,
+    )
+    session.commit()
+    return meeting

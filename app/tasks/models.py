@@ -1,0 +1,61 @@
+"""Actie / taak: who does what before when, agreed in a meeting; and its terugkoppeling."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from app.db import string_enum, utcnow
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "gereed"
+    LAPSED = "vervallen"
+
+
+class NotDoneReason(StrEnum):
+    CIRCUMSTANCES_CHANGED = "omstandigheden gewijzigd"
+    NOT_DONE = "niet gedaan"
+
+
+CARRY_FORWARD_FLAG = 3
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "task"
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="meeting_series.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agenda_item.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
+    description: str = Field(max_length=1000)
+    assignee_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    assignee_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    due_on: date
+    status: TaskStatus = Field(default=TaskStatus.OPEN, sa_type=string_enum(TaskStatus), index=True)
+    feedback: str = Field(default="", sa_type=Text)
+    feedback_at: datetime | None = None
+    not_done_reason: NotDoneReason | None = Field(default=None, sa_type=string_enum(NotDoneReason))
+    carried_forward: int = 0
+    reviewed_at_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+    @property
+    def flagged(self) -> bool:
+        """Carried forward three meetings in a row: the beheerder should look at it."""
+        return self.carried_forward >= CARRY_FORWARD_FLAG
+
+
+class TaskCreate(SQLModel):
+    description: str = Field(min_length=3, max_length=1000)
+    assignee_organisation_id: int
+    assignee_user_id: int | None = None
+    due_on: date | None = None
+
+
+class TaskFeedback(SQLModel):
+    feedback: str = Field(min_length=3, max_length=5000)

@@ -1,0 +1,197 @@
+"""Use cases for tasks: agree one in the meeting, report back, carry forward, 'mijn acties'."""
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, or_, select
+
+from app import audit
+from app.agenda.models import AgendaItem
+from app.audit import Actor
+from app.cases.models import Case
+from app.db import utcnow
+from app.errors import DomainError
+from app.mail import service as mail_service
+from app.overleg.invitations import SIGNATURE, MailContext
+from app.overleg.models import (
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    SeriesMember,
+    SeriesOrganisation,
+)
+from app.overleg.schedule import local
+from app.tasks.models import NotDoneReason, Task, TaskCreate, TaskFeedback, TaskStatus
+from app.users.models import User
+
+
+def next_meeting_day(session: Session, *, meeting: Meeting) -> date:
+    """The day of the next meeting of the overleg (four weeks on when none is planned)."""
+    following = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.starts_at > meeting.starts_at,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+        .order_by(col(Meeting.starts_at))
+    ).first()
+    day = following.starts_at if following else meeting.starts_at + timedelta(weeks=4)
+    return local(day).date()
+
+
+def add_task(
+    session: Session, *, meeting: Meeting, item: AgendaItem | None, data: TaskCreate, by: Actor
+) -> Task:
+    """Agree a task in the meeting; the deadline defaults to the next meeting."""
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise DomainError("Taken worden tijdens een lopende bijeenkomst vastgelegd.")
+    at_table = session.exec(
+        select(SeriesOrganisation.id).where(
+            SeriesOrganisation.series_id == meeting.series_id,
+            SeriesOrganisation.organisation_id == data.assignee_organisation_id,
+        )
+    ).first()
+    if at_table is None:
+        raise DomainError(
+            "Kies een organisatie die aan tafel zit.", field="assignee_organisation_id"
+        )
+    person = session.get(User, data.assignee_user_id) if data.assignee_user_id else None
+    if data.assignee_user_id and (
+        person is None or person.organisation_id != data.assignee_organisation_id
+    ):
+        raise DomainError(
+            "Deze persoon hoort niet bij de gekozen organisatie.", field="assignee_user_id"
+        )
+    due = data.due_on or next_meeting_day(session, meeting=meeting)
+    if due < local(meeting.starts_at).date():
+        raise DomainError("De deadline ligt in het verleden.", field="due_on")
+    task = Task.model_validate(
+        data,
+        update={
+            "series_id": meeting.series_id,
+            "meeting_id": meeting.id,
+            "due_on": due,
+            "agenda_item_id": item.id if item else None,
+            "case_id": item.case_id if item else None,
+        },
+    )
+    session.add(task)
+    session.flush()
+    audit.record(session, action="taak.aangemaakt", actor=by, object_type="taak", object_id=task.id)
+    session.commit()
+    return task
+
+
+def review(
+    session: Session,
+    *,
+    meeting: Meeting,
+    task: Task,
+    done: bool,
+    reason: NotDoneReason | None,
+    by: Actor,
+) -> Task:
+    """The chair records the terugkoppeling: done, or not done with a reason (carried forward)."""
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise DomainError("Terugkoppeling wordt tijdens een lopende bijeenkomst vastgelegd.")
+    if not done and reason is None:
+        raise DomainError("Kies waarom de taak niet is gedaan.", field="not_done_reason")
+    if done:
+        task.status = TaskStatus.DONE
+    else:
+        task.not_done_reason = reason
+        task.carried_forward += 1
+        task.due_on = next_meeting_day(session, meeting=meeting)
+    task.reviewed_at_meeting_id = meeting.id
+    task.version += 1
+    session.add(task)
+    audit.record(
+        session,
+        action="taak.terugkoppeling",
+        actor=by,
+        object_type="taak",
+        object_id=task.id,
+        detail={"gereed": done},
+    )
+    session.commit()
+    return task
+
+
+def report_back(session: Session, *, task: Task, data: TaskFeedback, by: Actor) -> Task:
+    """The assignee marks the task done and writes the terugkoppeling before the meeting."""
+    if task.status != TaskStatus.OPEN:
+        raise DomainError("Deze taak staat niet meer open.")
+    task.status, task.feedback, task.feedback_at = TaskStatus.DONE, data.feedback, utcnow()
+    task.version += 1
+    session.add(task)
+    audit.record(session, action="taak.gereed", actor=by, object_type="taak", object_id=task.id)
+    session.commit()
+    return task
+
+
+def tasks_of(session: Session, *, user: User) -> list[tuple[Task, Case | None, MeetingSeries]]:
+    """Open tasks of the user, and of their organisation without a named person, by deadline."""
+    statement = (
+        select(Task, Case, MeetingSeries)
+        .join(MeetingSeries, col(MeetingSeries.id) == Task.series_id)
+        .join(Case, col(Case.id) == Task.case_id, isouter=True)
+        .where(
+            Task.status == TaskStatus.OPEN,
+            or_(
+                Task.assignee_user_id == user.id,
+                (col(Task.assignee_organisation_id) == user.organisation_id)
+                & col(Task.assignee_user_id).is_(None),
+            ),
+        )
+        .order_by(col(Task.due_on))
+    )
+    return list(session.exec(statement).all())
+
+
+def may_report_back(user: User, task: Task) -> bool:
+    """The assigned person, or anyone of the assigned organisation when no person is named."""
+    if task.assignee_user_id is not None:
+        return task.assignee_user_id == user.id
+    return task.assignee_organisation_id == user.organisation_id
+
+
+def mail_assignees(
+    session: Session, *, series: MeetingSeries, meeting: Meeting, mail: MailContext
+) -> int:
+    """After the meeting, each assignee gets one e-mail with their tasks (reference and
+    pseudonym only, never case data)."""
+    rows = session.exec(
+        select(Task, Case)
+        .join(Case, col(Case.id) == Task.case_id, isouter=True)
+        .where(Task.meeting_id == meeting.id)
+    ).all()
+    at_table = session.exec(
+        select(User)
+        .join(SeriesMember, col(SeriesMember.user_id) == User.id)
+        .where(SeriesMember.series_id == series.id, col(User.active))
+    ).all()
+    per_person: dict[int, list[str]] = {}
+    for task, case in rows:
+        recipients = (
+            [task.assignee_user_id]
+            if task.assignee_user_id
+            else [u.id for u in at_table if u.organisation_id == task.assignee_organisation_id]
+        )
+        label = f"{case.reference} {case.pseudonym}: " if case else ""
+        for user_id in recipients:
+            per_person.setdefault(user_id, []).append(
+                f"- {label}{task.description} (uiterlijk {task.due_on:%d-%m-%Y})"
+            )
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(per_person)))}
+    for user_id, lines in per_person.items():
+        mail_service.enqueue(
+            session,
+            to=users[user_id].email,
+            subject=f"Uw acties uit {series.name}",
+            body=(
+                "Afgesproken in het overleg:\n"
+                + "\n".join(lines)
+                + f"\n\nUw acties: {mail.base_url.rstrip('/')}/acties{SIGNATURE}"
+            ),
+        )
+    return len(per_person)
