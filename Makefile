@@ -8,7 +8,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 HTMX_VERSION := 4.0.1
 UTRECHT_CSS_VERSION := 9.0.4
 
-.PHONY: install run test lint system-deps lock vendor
+.PHONY: install run test lint system-deps lock vendor bench
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install
 
 test: install system-deps lint
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/pytest
+
+# Speed figures of the live meeting on SQLite and PostgreSQL (not a test: it reports).
+bench: install system-deps
+	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_live
 
 # Pin what is installed now (after adding a dependency to pyproject.toml and installing it).
 lock: install

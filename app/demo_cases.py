@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from app import demo_meeting
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases import service
@@ -15,7 +16,6 @@ from app.cases.models import (
     CaseCategory,
     CaseSubmission,
     Consent,
-    EscalationBody,
     IdentifiedFields,
     LegalBasis,
     PersonData,
@@ -161,7 +161,7 @@ def seed_cases(
     """Seven casussen in the demo overleg, as partners would bring them."""
     police, social = users["wijkagent@politie.example"], users["sociaalteam@dorpsveen.example"]
     municipality = users["beheer@dorpsveen.example"]
-    housing, chair = users["woningcorporatie@wonen.example"], users["voorzitter@dorpsveen.example"]
+    housing = users["woningcorporatie@wonen.example"]
     _old_anouk_case(session, series, _meeting_last_year(session, series), social, crypto)
     meeting = _next_open_meeting(session, series)
 
@@ -183,7 +183,7 @@ def seed_cases(
             today=today(),
         )
 
-    identified(
+    kees = identified(
         police,
         [KEES],
         Consent.NOT_ASKED,
@@ -197,7 +197,7 @@ def seed_cases(
             identified=True,
         ),
     )
-    identified(
+    mother = identified(
         social,
         [FATMA, MILA],
         Consent.OBTAINED,
@@ -226,21 +226,6 @@ def seed_cases(
             identified=True,
         ),
     )
-    service.set_owner(
-        session,
-        case=debts,
-        organisation_id=municipality.organisation_id,
-        user_id=None,
-        by=_actor(chair),
-    )
-    service.escalate(
-        session,
-        case=debts,
-        body=EscalationBody.SAFETY_HOUSE,
-        on=today(),
-        reason="Meervoudige problematiek; regie via het Zorg- en Veiligheidshuis.",
-        by=_actor(chair),
-    )
     identified(
         police,
         [ANOUK],
@@ -255,22 +240,7 @@ def seed_cases(
             identified=True,
         ),
     )
-    for user, pseudonym, category, band, situation in (
-        (
-            police,
-            "Jongere, winkeldiefstallen",
-            CaseCategory.YOUTH_CRIME,
-            AgeBand.TEEN,
-            "Een jongere wordt vaak aangehouden voor winkeldiefstal; school meldt verzuim.",
-        ),
-        (
-            housing,
-            "Oudere huurder, vervuilde woning",
-            CaseCategory.HOARDING,
-            AgeBand.SENIOR,
-            "Bij een reparatie bleek de woning ernstig vervuild; de huurder wil geen hulp.",
-        ),
-    ):
+    anonymised = [
         service.submit_case(
             session,
             series=series,
@@ -288,3 +258,28 @@ def seed_cases(
                 identified=False,
             ),
         )
+        for user, pseudonym, category, band, situation in (
+            (
+                police,
+                "Jongere, winkeldiefstallen",
+                CaseCategory.YOUTH_CRIME,
+                AgeBand.TEEN,
+                "Een jongere wordt vaak aangehouden voor winkeldiefstal; school meldt verzuim.",
+            ),
+            (
+                housing,
+                "Oudere huurder, vervuilde woning",
+                CaseCategory.HOARDING,
+                AgeBand.SENIOR,
+                "Bij een reparatie bleek de woning ernstig vervuild; de huurder wil geen hulp.",
+            ),
+        )
+    ]
+    demo_meeting.run_last_meeting(
+        session,
+        series=series,
+        users=users,
+        crypto=crypto,
+        discussed=[kees, mother, debts, anonymised[0]],
+        next_meeting=meeting,
+    )

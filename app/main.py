@@ -28,6 +28,7 @@ from app.overleg.routes import router as overleg_router
 from app.security.crypto import CaseCrypto
 from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_csrf
 from app.security.headers import SecurityHeadersMiddleware
+from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
 from app.web import login_redirect, render
 
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         calendar_router,
         cases_router,
         meetings_router,
+        tasks_router,
     ):
         app.include_router(router)
     _install_error_handlers(app)

@@ -11,7 +11,7 @@ from app.overleg import invitations
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus
 
-EDITABLE = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
+EDITABLE = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN, MeetingStatus.IN_PROGRESS)
 
 
 def agenda_of(session: Session, *, meeting_id: int) -> list[AgendaItem]:
@@ -49,7 +49,7 @@ def add_item(
             "meeting_id": meeting.id,
             "position": (last or 0) + 1,
             "kind": kind,
-            "late": meeting.status == MeetingStatus.AGENDA_FROZEN,
+            "late": meeting.status != MeetingStatus.PLANNED,
             "added_by_user_id": by.user.id if by.user else None,
         },
     )

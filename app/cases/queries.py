@@ -11,11 +11,13 @@ from app.audit import Actor
 from app.cases.models import Case, CaseEvent, CasePerson, CaseStatus
 from app.cases.service import REPEAT_WINDOW
 from app.covenants import service as covenant_service
+from app.db import today
 from app.organisations.models import Organisation
 from app.overleg.deps import SeriesAccess
 from app.overleg.models import Meeting
 from app.security import permissions
 from app.security.crypto import CaseCrypto
+from app.tasks.models import Task, TaskStatus
 
 HIDDEN_BECAUSE = (
     "U ziet alleen de referentie en het pseudoniem: uw organisatie is vandaag niet gedekt door "
@@ -57,6 +59,7 @@ class CaseFilters:
     owner_organisation_id: int | None = None
     submitting_organisation_id: int | None = None
     search: str | None = None
+    tasks: str | None = None
 
 
 def may_see_identified(session: Session, *, access: SeriesAccess, case: Case, day: date) -> bool:
@@ -178,6 +181,11 @@ def list_cases(
         statement = statement.where(
             Case.submitting_organisation_id == filters.submitting_organisation_id
         )
+    if filters.tasks in ("open", "verlopen"):
+        open_tasks = select(Task.case_id).where(Task.status == TaskStatus.OPEN)
+        if filters.tasks == "verlopen":
+            open_tasks = open_tasks.where(Task.due_on < today())
+        statement = statement.where(col(Case.id).in_(open_tasks))
     if filters.search:
         pattern = f"%{filters.search.strip()}%"
         statement = statement.where(

@@ -147,6 +147,7 @@ def case_list(
     eigenaar: str = "",
     inbrenger: str = "",
     zoek: str = Query("", max_length=100),
+    acties: str = "",
 ) -> Response:
     # The filter form sends every field, empty ones included: empty means 'all'.
     filters = queries.CaseFilters(
@@ -155,6 +156,7 @@ def case_list(
         owner_organisation_id=int(eigenaar) if eigenaar.isdigit() else None,
         submitting_organisation_id=int(inbrenger) if inbrenger.isdigit() else None,
         search=zoek.strip() or None,
+        tasks=acties or None,
     )
     return render(
         request,

@@ -42,6 +42,13 @@ OPEN_MEETINGS = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
 REPEAT_WINDOW = timedelta(days=365)
 
 
+def case_by_id(session: Session, *, case_id: int) -> Case:
+    """A casus that must exist (it is referenced by an agenda item)."""
+    case = session.get(Case, case_id)
+    assert case is not None
+    return case
+
+
 def note(
     session: Session, case: Case, description: str, *, by: Actor, meeting_id: int | None = None
 ) -> None:

@@ -80,6 +80,15 @@ class LiveMeeting:
         return {live.item.id for live in self.items if live.anonymous}
 
 
+def attendance_rows(session: Session, *, meeting: Meeting) -> list[MeetingAttendance]:
+    """Who was registered at the meeting (members and guests)."""
+    return list(
+        session.exec(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+        ).all()
+    )
+
+
 def _attendees(
     session: Session,
     access: SeriesAccess,
@@ -93,9 +102,7 @@ def _attendees(
         .where(SeriesMember.series_id == access.series.id)
         .order_by(col(User.name))
     ).all()
-    rows = session.exec(
-        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
-    ).all()
+    rows = attendance_rows(session, meeting=meeting)
     by_user = {row.user_id: row for row in rows if row.user_id}
     attendees = [
         Attendee(by_user.get(u.id), u.name, u.organisation.name, u.id, u.organisation_id)
@@ -162,9 +169,11 @@ def load(
     meeting: Meeting,
     crypto: CaseCrypto,
     actor: Actor,
+    reveal: bool = True,
 ) -> LiveMeeting:
     """The meeting with its attendees, coverage and every item; identified data is shown only
-    where nobody uncovered is in the room, and only to a viewer who may see it (logged)."""
+    where nobody uncovered is in the room, and only to a viewer who may see it (logged).
+    Without `reveal` nothing is decrypted or logged: for deciding, not for showing."""
     day = local(meeting.starts_at).date()
     organisations = {
         o.id: o
@@ -220,6 +229,13 @@ def load(
         )
         .order_by(col(Task.id))
     ).all()
+    agreed_here: dict[int | None, list[Task]] = {}
+    earlier: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        if task.meeting_id == meeting.id:
+            agreed_here.setdefault(task.agenda_item_id, []).append(task)
+        elif task.case_id is not None:
+            earlier.setdefault(task.case_id, []).append(task)
     live_items = []
     for item in items:
         left = {a.attendance_id for a in absences if a.agenda_item_id == item.id}
@@ -228,7 +244,7 @@ def load(
         live_items.append(
             LiveItem(
                 item=item,
-                record=records.get(item.id) or ItemRecord(agenda_item_id=item.id, version=0),
+                record=records.get(item.id) or ItemRecord(agenda_item_id=item.id),
                 contributions={
                     c.organisation_id: c for c in contributions if c.agenda_item_id == item.id
                 },
@@ -236,15 +252,12 @@ def load(
                 people=None,
                 anonymous=anonymous,
                 left_room=left,
-                new_tasks=[
-                    t for t in tasks if t.agenda_item_id == item.id and t.meeting_id == meeting.id
-                ],
-                earlier_tasks=[
-                    t for t in tasks if case and t.case_id == case.id and t.meeting_id != meeting.id
-                ],
+                new_tasks=agreed_here.get(item.id, []),
+                earlier_tasks=earlier.get(case.id, []) if case else [],
             )
         )
-    _reveal(session, access, live_items, crypto, actor, day)
+    if reveal:
+        _reveal(session, access, live_items, crypto, actor, day)
     general = [t for t in tasks if t.case_id is None and t.meeting_id != meeting.id]
     people = session.exec(
         select(User)

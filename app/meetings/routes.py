@@ -298,12 +298,18 @@ def save_outcome(
     form: FormValues,
 ) -> Response:
     item = _item(session, meeting, item_id)
+    # The fields carry the item id in their names, so one page holds every item's form.
+    fields = {key.removesuffix(f"-{item.id}"): value for key, value in form.items()}
 
     def save() -> None:
         try:
-            step = NextStep(form["next_step"]) if form.get("next_step") else None
-            informing = Informing(form["informing"]) if form.get("informing") else None
-            day = date.fromisoformat(form["next_step_date"]) if form.get("next_step_date") else None
+            step = NextStep(fields["next_step"]) if fields.get("next_step") else None
+            informing = Informing(fields["informing"]) if fields.get("informing") else None
+            day = (
+                date.fromisoformat(fields["next_step_date"])
+                if fields.get("next_step_date")
+                else None
+            )
         except ValueError as exc:
             raise DomainError(
                 "Kies een geldige vervolgstap, datum en informering.", field=f"next_step-{item.id}"
@@ -318,7 +324,7 @@ def save_outcome(
                 next_step_date=day,
                 informing=informing,
                 by=actor,
-                escalation_body=form.get("escalation_body") or None,
+                escalation_body=fields.get("escalation_body") or None,
             )
         except service.VersionConflict as exc:
             raise DomainError(
@@ -345,8 +351,8 @@ def set_owner(
     if item.case_id is None:
         raise NotFound
     case = case_service.case_by_id(session, case_id=item.case_id)
-    organisation = str(form.get("owner_organisation_id", ""))
-    person = str(form.get("owner_user_id", ""))
+    organisation = str(form.get(f"owner_organisation_id-{item.id}", ""))
+    person = str(form.get(f"owner_user_id-{item.id}", ""))
 
     def owner() -> None:
         if not organisation.isdigit():
@@ -486,7 +492,12 @@ def finish(
             errors={"finish": "De bijeenkomst kan nog niet worden afgerond."},
         )
     live = queries.load(
-        session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
+        session,
+        access=access,
+        meeting=meeting,
+        crypto=request.app.state.crypto,
+        actor=actor,
+        reveal=False,
     )
     return _act(
         request,

@@ -132,6 +132,7 @@ def test_every_view_of_identified_data_leaves_exactly_one_audit_event(
     client: TestClient, session: Session, demo_cases: dict[str, Case]
 ) -> None:
     kees = demo_cases["Man met overlast, 60+"]
+    identified_views(session, kees)
     as_user(client, "wijkagent@politie.example")
 
     client.get(case_path(kees))

@@ -39,7 +39,7 @@ def test_the_chair_reorders_and_freezes_the_agenda_without_reloading(
 ) -> None:
     page = browser_page.page
     log_in(page, live_server, "voorzitter@dorpsveen.example")
-    open_meeting(page, live_server, 0)
+    open_meeting(page, live_server, 3)
     page.evaluate("window.__sameDocument = true")
 
     for title in ("Opening en mededelingen", "Terugkoppeling acties", "Rondvraag"):
@@ -75,7 +75,7 @@ def test_reordering_also_works_without_javascript(
     )
     page = context.pages[0]
     log_in(page, live_server, "voorzitter@dorpsveen.example")
-    open_meeting(page, live_server, 1)
+    open_meeting(page, live_server, 4)
 
     for title in ("Eerste punt", "Tweede punt"):
         add_item(page, title)
@@ -91,7 +91,7 @@ def test_a_partner_sees_coverage_before_the_meeting(
 ) -> None:
     page = browser_page.page
     log_in(page, live_server, "woningcorporatie@wonen.example")
-    open_meeting(page, live_server, 2)
+    open_meeting(page, live_server, 5)
 
     expect(
         page.get_by_text("U bent voor deze bijeenkomst niet gedekt door het convenant")

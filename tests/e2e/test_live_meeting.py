@@ -1,0 +1,98 @@
+"""The chair runs the demo meeting in a real browser, from attendance to finish."""
+
+from playwright.sync_api import Locator, Page, expect
+
+from app.demo import DEMO_SERIES
+from tests.e2e.conftest import BrowserPage
+from tests.e2e.test_login import log_in, serious_accessibility_problems
+
+PRESENT = ["Victor Voorzitter", "Bea Beheer", "Wim Wijkagent", "Sanne Sociaal", "Wouter Wonen"]
+POLICE = "Politie, basisteam Dorpsveen"
+
+
+def item(page: Page, pseudonym: str) -> Locator:
+    return page.locator("section.casustafel-live-item", has_text=pseudonym)
+
+
+def complete(
+    page: Page,
+    pseudonym: str,
+    step: str = "terug op de volgende bijeenkomst",
+    owner: str | None = POLICE,
+    body: str | None = None,
+) -> None:
+    """Owner (if any), next step and informering for one casus."""
+    if owner and item(page, pseudonym).get_by_label("Casus-eigenaar").count():
+        item(page, pseudonym).get_by_label("Casus-eigenaar").select_option(label=owner)
+        item(page, pseudonym).get_by_role("button", name="Eigenaar vastleggen").click()
+    section = item(page, pseudonym)
+    section.get_by_label("Vervolgstap").select_option(step)
+    if body:
+        section.get_by_label("Opschalen naar").select_option(body)
+    section.get_by_label("Informering van de inwoner").select_option("wordt geïnformeerd")
+    section.get_by_role("button", name="Vervolg en informering opslaan").click()
+    expect(item(page, pseudonym).get_by_label("Vervolgstap")).to_have_value(step)
+
+
+def test_the_chair_runs_the_demo_meeting_end_to_end(
+    browser_page: BrowserPage, live_server: str
+) -> None:
+    page = browser_page.page
+    log_in(page, live_server, "voorzitter@dorpsveen.example")
+    page.goto(f"{live_server}/overleggen")
+    page.get_by_role("link", name=DEMO_SERIES).click()
+    page.locator("a[href*='/bijeenkomsten/']").first.click()
+    page.get_by_role("link", name="Bijeenkomst leiden").click()
+
+    page.get_by_label("De geheimhoudingsverklaring is voorgelezen").check()
+    page.get_by_role("button", name="Bijeenkomst starten").click()
+    for name in PRESENT:
+        page.get_by_role("button", name=f"{name}: aanwezig").click()
+    expect(page.get_by_role("alert").filter(has_text="Niet gedekt aanwezig")).to_contain_text(
+        "Wouter Wonen"
+    )
+
+    kees = item(page, "Man met overlast")
+    expect(kees).to_contain_text("Anoniem besproken")
+    expect(kees).not_to_contain_text("Kees Wildeboer")
+    kees.get_by_role("button", name="Wouter Wonen verlaat de ruimte bij dit punt").click()
+    expect(item(page, "Man met overlast")).to_contain_text("Kees Wildeboer")
+    expect(item(page, "Jonge vrouw, opnieuw zorgen")).to_contain_text("Anoniem besproken")
+    assert serious_accessibility_problems(page) == []
+
+    page.get_by_role("button", name="Bijeenkomst afronden").click()
+    expect(page.get_by_role("alert").filter(has_text="Nog niet compleet")).to_contain_text(
+        "Man met overlast"
+    )
+
+    for pseudonym, person in (
+        ("Man met overlast", "Wim Wijkagent"),
+        ("Moeder en dochter", "Sanne Sociaal"),
+    ):
+        section = item(page, pseudonym)
+        section.get_by_label("Wat", exact=True).fill(f"Actie voor {person}")
+        section.get_by_label("Wie (organisatie)").select_option(
+            label=POLICE if person == "Wim Wijkagent" else "Sociaal team Dorpsveen"
+        )
+        section.get_by_role("button", name="Actie toevoegen").click()
+        expect(item(page, pseudonym)).to_contain_text(f"Actie voor {person}")
+    complete(page, "Man met overlast")
+    complete(page, "Moeder en dochter", owner="Sociaal team Dorpsveen")
+    complete(
+        page, "Man met schulden", step="opschalen", owner=None, body="Zorg- en Veiligheidshuis"
+    )
+    for pseudonym in (
+        "Jonge vrouw, opnieuw zorgen",
+        "Oudere huurder",
+        "Jongere, winkeldiefstallen",
+    ):
+        complete(page, pseudonym)
+    for remaining in page.locator("section.casustafel-live-item").all():
+        title = remaining.locator("h2").inner_text()
+        if "nieuwe casus" in title.lower() and "Gezin" in title:
+            complete(page, "Gezin met schooluitval", owner="Sociaal team Dorpsveen")
+
+    page.get_by_role("button", name="Bijeenkomst afronden").click()
+
+    expect(page.get_by_role("heading", name="Bijeenkomst: afgerond")).to_be_visible()
+    assert browser_page.csp_violations() == []

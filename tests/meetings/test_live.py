@@ -1,0 +1,427 @@
+"""The live meeting: coverage of who is in the room, anonymous discussion, no silent overwrite,
+finishing only when complete, tasks carried forward, and a page cost that does not grow."""
+
+import os
+from datetime import date
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlmodel import Session, col, select
+
+from app.agenda import service as agenda_service
+from app.agenda.models import AgendaItemCreate
+from app.audit import Actor
+from app.cases import service as case_service
+from app.cases.models import (
+    AgeBand,
+    AnonymisedFields,
+    CaseCategory,
+    CaseStatus,
+    CaseSubmission,
+    Consent,
+    IdentifiedFields,
+    LegalBasis,
+    PersonData,
+)
+from app.db import today
+from app.errors import DomainError
+from app.mail.models import OutboxMessage
+from app.meetings import queries, service
+from app.meetings.models import Informing, NextStep, Presence
+from app.overleg.deps import SeriesAccess
+from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
+from app.security.crypto import CaseCrypto, DataCipher
+from app.tasks import service as task_service
+from app.tasks.models import NotDoneReason, TaskCreate, TaskStatus
+from tests.conftest import csrf_from, log_in
+from tests.factories import PASSWORD
+from tests.planning import MAIL, Table
+
+CRYPTO = CaseCrypto(cipher=DataCipher((os.urandom(32),)), index_key=b"k" * 32)
+KEES = PersonData(
+    name="Kees Wildeboer", birth_date=date(1961, 3, 12), bsn="999990111", address="Dorpsstraat 14"
+)
+
+
+def chair(table: Table) -> Actor:
+    return Actor(user=table.chair, organisation_name="Politie", client_address="127.0.0.1")
+
+
+def open_meeting(session: Session, series: MeetingSeries) -> Meeting:
+    return session.exec(
+        select(Meeting)
+        .where(Meeting.series_id == series.id, Meeting.agenda_deadline >= today())
+        .order_by(col(Meeting.starts_at))
+    ).first()
+
+
+def case_on(
+    session: Session, table: Table, series: MeetingSeries, meeting: Meeting, identified: bool = True
+):
+    data = CaseSubmission(
+        meeting_id=meeting.id,
+        pseudonym="Man met overlast",
+        identified=identified,
+        categories=[CaseCategory.NUISANCE],
+        reason="Drie meldingen gedaan.",
+        question="Wie legt contact?",
+    )
+    details = (
+        IdentifiedFields(consent=Consent.NOT_ASKED, legal_basis=LegalBasis.COVENANT)
+        if identified
+        else AnonymisedFields(age_band=AgeBand.ADULT, situation="Zorgen, geen naam.")
+    )
+    return case_service.submit_case(
+        session,
+        series=series,
+        data=data,
+        people=[KEES] if identified else [],
+        details=details,
+        crypto=CRYPTO,
+        by=chair(table),
+        today=today(),
+    )
+
+
+def started(session: Session, table: Table, meeting: Meeting) -> Meeting:
+    return service.start(session, meeting=meeting, confidentiality_read=True, by=chair(table))
+
+
+def access_for(session: Session, table: Table, series: MeetingSeries) -> SeriesAccess:
+    membership = session.exec(
+        select(SeriesMember).where(SeriesMember.user_id == table.chair.id)
+    ).first()
+    return SeriesAccess(series=series, user=table.chair, membership=membership)
+
+
+def live(
+    session: Session, table: Table, series: MeetingSeries, meeting: Meeting
+) -> queries.LiveMeeting:
+    return queries.load(
+        session,
+        access=access_for(session, table, series),
+        meeting=meeting,
+        crypto=CRYPTO,
+        actor=chair(table),
+    )
+
+
+def test_an_uncovered_person_in_the_room_hides_identified_data_until_they_leave(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    case_on(session, table, series, meeting)
+    started(session, table, meeting)
+    service.set_presence(
+        session, meeting=meeting, user_id=table.chair.id, presence=Presence.PRESENT, by=chair(table)
+    )
+    housing = service.set_presence(
+        session,
+        meeting=meeting,
+        user_id=table.member.id,
+        presence=Presence.PRESENT,
+        by=chair(table),
+    )
+
+    hidden = live(session, table, series, meeting)
+    [item] = hidden.items
+    assert [a.name for a in hidden.uncovered_present] == ["Wouter Wonen"]
+    assert item.anonymous and item.people is None
+
+    service.set_left_room(session, item=item.item, attendance=housing, left=True, by=chair(table))
+    shown = live(session, table, series, meeting).items[0]
+    assert not shown.anonymous and shown.people and shown.people[0].name == "Kees Wildeboer"
+
+
+def test_a_save_based_on_an_older_text_is_refused_with_the_current_text(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = started(session, table, open_meeting(session, series))
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+    empty = service.fingerprint("")
+    service.save_text(
+        session,
+        meeting=meeting,
+        item=item,
+        field="discussion",
+        value="Tekst van A",
+        based_on=empty,
+        by=chair(table),
+    )
+
+    with pytest.raises(service.VersionConflict) as conflict:
+        service.save_text(
+            session,
+            meeting=meeting,
+            item=item,
+            field="discussion",
+            value="Tekst van B",
+            based_on=empty,
+            by=chair(table),
+        )
+    service.save_text(
+        session,
+        meeting=meeting,
+        item=item,
+        field="decisions",
+        value="Besluit",
+        based_on=empty,
+        by=chair(table),
+    )
+
+    assert conflict.value.current_text == "Tekst van A"
+    record = service.record_of(session, item=item)
+    assert (record.discussion, record.decisions) == ("Tekst van A", "Besluit")
+
+
+def test_finishing_lists_what_is_missing_then_applies_the_outcomes(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    first = case_on(session, table, series, meeting)
+    second = case_on(session, table, series, meeting, identified=False)
+    started(session, table, meeting)
+
+    missing = service.missing_for_finish(session, meeting=meeting)
+    assert [m.what for m in missing] == [
+        ["casus-eigenaar of uitkomst", "vervolgstap", "informering"]
+    ] * 2
+    with pytest.raises(DomainError, match="Nog niet alle casussen"):
+        service.finish(
+            session,
+            series=series,
+            meeting=meeting,
+            by=chair(table),
+            mail=MAIL,
+            anonymous_item_ids=set(),
+        )
+
+    items = live(session, table, series, meeting).items
+    case_service.set_owner(
+        session, case=first, organisation_id=table.police_id, user_id=None, by=chair(table)
+    )
+    for live_item, step in zip(items, (NextStep.NEXT_MEETING, NextStep.CLOSE), strict=True):
+        service.save_outcome(
+            session,
+            meeting=meeting,
+            item=live_item.item,
+            version=live_item.record.version,
+            next_step=step,
+            next_step_date=None,
+            escalation_body=None,
+            informing=Informing.INFORMED,
+            by=chair(table),
+        )
+    service.finish(
+        session,
+        series=series,
+        meeting=meeting,
+        by=chair(table),
+        mail=MAIL,
+        anonymous_item_ids={items[0].item.id},
+    )
+
+    session.refresh(first)
+    session.refresh(second)
+    assert meeting.status == MeetingStatus.FINISHED
+    assert (
+        first.last_discussed_on is not None and first.last_discussed_on == second.last_discussed_on
+    )
+    assert second.status == CaseStatus.CLOSED
+    assert service.record_of(session, item=items[0].item).discussed_anonymously is True
+
+
+def test_nothing_is_recorded_in_a_meeting_that_is_not_running(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+
+    with pytest.raises(DomainError, match="niet bezig"):
+        service.save_text(
+            session,
+            meeting=meeting,
+            item=item,
+            field="discussion",
+            value="x",
+            based_on=service.fingerprint(""),
+            by=chair(table),
+        )
+
+
+def test_a_task_not_done_is_carried_forward_and_flagged_after_three_times(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = started(session, table, open_meeting(session, series))
+    task = task_service.add_task(
+        session,
+        meeting=meeting,
+        item=None,
+        by=chair(table),
+        data=TaskCreate(description="Huisbezoek", assignee_organisation_id=table.police_id),
+    )
+    assert task.due_on > meeting.starts_at.date()
+
+    for _ in range(3):
+        task_service.review(
+            session,
+            meeting=meeting,
+            task=task,
+            done=False,
+            reason=NotDoneReason.NOT_DONE,
+            by=chair(table),
+        )
+
+    assert task.status == TaskStatus.OPEN and task.carried_forward == 3 and task.flagged
+    with pytest.raises(DomainError, match="waarom"):
+        task_service.review(
+            session, meeting=meeting, task=task, done=False, reason=None, by=chair(table)
+        )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"assignee_organisation_id": "outsider"}, "aan tafel"),
+        ({"due_on": date(2000, 1, 1)}, "verleden"),
+    ],
+)
+def test_bad_tasks_are_refused(
+    session: Session, table: Table, series: MeetingSeries, data: dict, message: str
+) -> None:
+    meeting = started(session, table, open_meeting(session, series))
+    if data.get("assignee_organisation_id") == "outsider":
+        data = {"assignee_organisation_id": table.outsider.organisation_id}
+    values = {"description": "Huisbezoek", "assignee_organisation_id": table.police_id} | data
+
+    with pytest.raises(DomainError, match=message):
+        task_service.add_task(
+            session,
+            meeting=meeting,
+            item=None,
+            by=chair(table),
+            data=TaskCreate.model_validate(values),
+        )
+
+
+def test_assignees_get_one_mail_with_their_tasks_and_no_case_data(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    case = case_on(session, table, series, meeting)
+    started(session, table, meeting)
+    [item] = live(session, table, series, meeting).items
+    for description in ("Huisbezoek", "Contact met GGD"):
+        task_service.add_task(
+            session,
+            meeting=meeting,
+            item=item.item,
+            by=chair(table),
+            data=TaskCreate(
+                description=description,
+                assignee_organisation_id=table.police_id,
+                assignee_user_id=table.chair.id,
+            ),
+        )
+
+    task_service.mail_assignees(session, series=series, meeting=meeting, mail=MAIL)
+    session.commit()
+
+    [mail] = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.to_address == table.chair.email,
+            col(OutboxMessage.subject).startswith("Uw acties"),
+        )
+    ).all()
+    assert "Huisbezoek" in mail.body_text and "Contact met GGD" in mail.body_text
+    assert (
+        case.reference in mail.body_text
+        and "Kees" not in mail.body_text
+        and "999990111" not in mail.body_text
+    )
+
+
+def count_statements(app: FastAPI, client: TestClient, path: str) -> int:
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(app.state.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_the_live_page_costs_the_same_number_of_statements_for_5_or_50_items(
+    app: FastAPI, client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    first, second = session.exec(
+        select(Meeting)
+        .where(Meeting.series_id == series.id, Meeting.agenda_deadline >= today())
+        .order_by(col(Meeting.starts_at))
+    ).all()[:2]
+    counts = []
+    for meeting, size in ((first, 5), (second, 50)):
+        for n in range(size):
+            if n % 2:
+                case_on(session, table, series, meeting)
+            else:
+                agenda_service.add_item(
+                    session,
+                    meeting=meeting,
+                    by=chair(table),
+                    data=AgendaItemCreate(title=f"Punt {n}"),
+                )
+        started(session, table, meeting)
+        service.set_presence(
+            session,
+            meeting=meeting,
+            user_id=table.member.id,
+            presence=Presence.PRESENT,
+            by=chair(table),
+        )
+    log_in(client, table.chair.email, PASSWORD)
+    for meeting in (first, second):
+        path = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+        count_statements(app, client, path)  # warm up: session touch, first records
+        counts.append(count_statements(app, client, path))
+
+    assert counts[0] == counts[1]
+
+
+def test_only_the_chair_opens_the_live_page_and_stale_saves_get_409(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = started(session, table, open_meeting(session, series))
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+    base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+    log_in(client, table.member.email, PASSWORD)
+    assert client.get(base).status_code == 403
+    client.cookies.clear()
+    log_in(client, table.chair.email, PASSWORD)
+    token = csrf_from(client, base)
+    save = f"{base}/punten/{item.id}/tekst/discussion"
+
+    first = client.post(
+        save,
+        data={"value": "Eerste tekst", "version": service.fingerprint(""), "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    stale = client.post(
+        save,
+        data={"value": "Andere tekst", "version": service.fingerprint(""), "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+
+    assert first.status_code == 200 and "Opgeslagen om" in first.text
+    assert stale.status_code == 409 and "Eerste tekst" in stale.text
+    assert f'value="{service.fingerprint("Eerste tekst")}" hx-swap-oob="true"' in stale.text
+    assert service.record_of(session, item=item).discussion == "Eerste tekst"

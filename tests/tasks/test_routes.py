@@ -1,0 +1,76 @@
+"""'Mijn acties': a user sees their own and their organisation's open tasks and reports back."""
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.agenda import service as agenda_service
+from app.agenda.models import AgendaItemCreate
+from app.audit import Actor
+from app.db import today
+from app.meetings import service as live_service
+from app.overleg.models import Meeting, MeetingSeries
+from app.tasks import service as task_service
+from app.tasks.models import Task, TaskCreate, TaskStatus
+from tests.conftest import csrf_from, log_in
+from tests.factories import PASSWORD
+from tests.planning import Table
+
+
+def test_the_assignee_reports_back_and_others_cannot(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    actor = Actor(user=table.chair, organisation_name="Politie", client_address="127.0.0.1")
+    meeting = session.exec(
+        select(Meeting)
+        .where(Meeting.series_id == series.id, Meeting.agenda_deadline >= today())
+        .order_by(col(Meeting.starts_at))
+    ).first()
+    agenda_service.add_item(
+        session, meeting=meeting, by=actor, data=AgendaItemCreate(title="Rondvraag")
+    )
+    live_service.start(session, meeting=meeting, confidentiality_read=True, by=actor)
+    mine = task_service.add_task(
+        session,
+        meeting=meeting,
+        item=None,
+        by=actor,
+        data=TaskCreate(
+            description="Huisbezoek afleggen",
+            assignee_organisation_id=table.police_id,
+            assignee_user_id=table.chair.id,
+        ),
+    )
+    housing = task_service.add_task(
+        session,
+        meeting=meeting,
+        item=None,
+        by=actor,
+        data=TaskCreate(
+            description="Schouw van de woning", assignee_organisation_id=table.housing_id
+        ),
+    )
+
+    log_in(client, table.chair.email, PASSWORD)
+    page = client.get("/acties").text
+    empty = client.post(
+        f"/acties/{mine.id}/gereed",
+        data={f"feedback-{mine.id}": "", "csrf_token": csrf_from(client, "/acties")},
+    )
+    done = client.post(
+        f"/acties/{mine.id}/gereed",
+        data={
+            f"feedback-{mine.id}": "Huisbezoek gedaan; meneer wil hulp.",
+            "csrf_token": csrf_from(client, "/acties"),
+        },
+    )
+    foreign = client.post(
+        f"/acties/{housing.id}/gereed",
+        data={f"feedback-{housing.id}": "Niet van mij", "csrf_token": csrf_from(client, "/acties")},
+    )
+
+    assert "Huisbezoek afleggen" in page and "Schouw van de woning" not in page
+    assert empty.status_code == 422 and f'id="feedback-{mine.id}-error"' in empty.text
+    assert done.status_code == 303 and foreign.status_code == 404
+    session.expire_all()
+    assert session.get(Task, mine.id).status == TaskStatus.DONE
+    assert session.get(Task, housing.id).status == TaskStatus.OPEN
