@@ -170,6 +170,8 @@ def save_text(
         raise DomainError("Onbekend veld.")
     record = record_of(session, item=item)
     current = getattr(record, field)
+    if value == current:
+        return record  # already stored: a repeated or queued save is no conflict and no change
     if fingerprint(current) != based_on:
         raise VersionConflict(current, fingerprint(current))
     setattr(record, field, value)

@@ -34,6 +34,7 @@ from tests.pg import PostgresServer
 from tests.planning import MAIL
 
 RUNS = 60
+WARM_UP = 5
 
 
 def seed(session: Session) -> tuple[MeetingSeries, Meeting, str]:
@@ -157,6 +158,8 @@ def run(database_url: str, name: str) -> None:
     with TestClient(app, follow_redirects=False) as client:
         log_in(client, email, PASSWORD)
         token = csrf_from(client, base)
+        for _ in range(WARM_UP):  # templates compiled, caches filled: not what a chair waits for
+            client.get(base)
         page = [timed(lambda: client.get(base)) for _ in range(RUNS)]
         fingerprint = live_service.fingerprint("")
         saves = []
