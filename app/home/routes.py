@@ -10,6 +10,7 @@ from app.overleg.models import MemberRole
 from app.overleg.schedule import working_days_between
 from app.security import permissions
 from app.security.deps import CurrentUser
+from app.tasks import service as task_service
 from app.web import render
 
 router = APIRouter()
@@ -19,9 +20,11 @@ router = APIRouter()
 def start_page(
     request: Request, session: SessionDep, user: CurrentUser, wachtwoord: str | None = None
 ) -> Response:
-    warnings = None
+    warnings, stuck = None, []
     if permissions.can_manage_covenants(user):
         warnings = covenant_service.coverage_warnings(session, day=today())
+    if permissions.can_plan(user):
+        stuck = task_service.flagged(session)
     rows = queries.series_for(session, user=user, now=utcnow())
     upcoming = sorted(
         (row for row in rows if row.next_meeting), key=lambda row: row.next_meeting.starts_at
@@ -37,5 +40,6 @@ def start_page(
             "chairing": chairing[:1],
             "today": today(),
             "working_days_until": lambda day: working_days_between(today(), day),
+            "stuck_tasks": stuck,
         },
     )

@@ -183,6 +183,13 @@ def set_presence(
     )
 
 
+def _guest_name(form: dict[str, Any], field: str) -> str:
+    name = str(form.get(field, "")).strip()
+    if len(name) < 2:
+        raise DomainError("Vul de naam van de gast in.", field=field)
+    return name[:200]
+
+
 @router.post("/gasten")
 def add_guest(
     request: Request,
@@ -192,17 +199,6 @@ def add_guest(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    name = str(form.get("guest_name", "")).strip()
-    if len(name) < 2:
-        return render_live(
-            request,
-            session,
-            access,
-            meeting,
-            actor,
-            values=form,
-            errors={"guest_name": "Vul de naam van de gast in."},
-        )
     organisation = str(form.get("guest_organisation_id", ""))
     return _act(
         request,
@@ -214,7 +210,7 @@ def add_guest(
         lambda: service.add_guest(
             session,
             meeting=meeting,
-            name=name[:200],
+            name=_guest_name(form, "guest_name"),
             organisation_id=int(organisation) if organisation.isdigit() else None,
             by=actor,
         ),
@@ -526,7 +522,6 @@ def guest_declaration(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    name = str(form.get("guest_name", "")).strip()
     return _act(
         request,
         session,
@@ -538,7 +533,7 @@ def guest_declaration(
             session,
             series=access.series,
             meeting=meeting,
-            guest_name=name,
+            guest_name=_guest_name(form, "declaration_guest_name"),
             guest_organisation=None,
             by=actor,
         ),

@@ -20,7 +20,14 @@ from app.overleg.models import (
     SeriesOrganisation,
 )
 from app.overleg.schedule import local
-from app.tasks.models import NotDoneReason, Task, TaskCreate, TaskFeedback, TaskStatus
+from app.tasks.models import (
+    CARRY_FORWARD_FLAG,
+    NotDoneReason,
+    Task,
+    TaskCreate,
+    TaskFeedback,
+    TaskStatus,
+)
 from app.users.models import User
 
 
@@ -146,6 +153,18 @@ def tasks_of(session: Session, *, user: User) -> list[tuple[Task, Case | None, M
         .order_by(col(Task.due_on))
     )
     return list(session.exec(statement).all())
+
+
+def flagged(session: Session) -> list[tuple[Task, MeetingSeries]]:
+    """Open tasks carried forward three meetings or more in a row: for the beheerder."""
+    return list(
+        session.exec(
+            select(Task, MeetingSeries)
+            .join(MeetingSeries, col(MeetingSeries.id) == Task.series_id)
+            .where(Task.status == TaskStatus.OPEN, Task.carried_forward >= CARRY_FORWARD_FLAG)
+            .order_by(col(Task.due_on))
+        ).all()
+    )
 
 
 def may_report_back(user: User, task: Task) -> bool:

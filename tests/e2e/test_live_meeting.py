@@ -10,6 +10,15 @@ PRESENT = ["Victor Voorzitter", "Bea Beheer", "Wim Wijkagent", "Sanne Sociaal", 
 POLICE = "Politie, basisteam Dorpsveen"
 
 
+def tab_to(page: Page, element_id: str, limit: int = 200) -> None:
+    """Press Tab until the element has focus, as a keyboard user does."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{element_id} is met de Tab-toets niet bereikbaar")
+
+
 def item(page: Page, pseudonym: str) -> Locator:
     return page.locator("section.casustafel-live-item", has_text=pseudonym)
 
@@ -44,8 +53,13 @@ def test_the_chair_runs_the_demo_meeting_end_to_end(
     page.locator("a[href*='/bijeenkomsten/']").first.click()
     page.get_by_role("link", name="Bijeenkomst leiden").click()
 
-    page.get_by_label("De geheimhoudingsverklaring is voorgelezen").check()
-    page.get_by_role("button", name="Bijeenkomst starten").click()
+    # Started by keyboard alone: Tab to the confidentiality box, Space, Tab, Enter.
+    tab_to(page, "confidentiality_read")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Bijeenkomst starten"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Bijeenkomst: bezig")).to_be_visible()
     for name in PRESENT:
         page.get_by_role("button", name=f"{name}: aanwezig").click()
     expect(page.get_by_role("alert").filter(has_text="Niet gedekt aanwezig")).to_contain_text(

@@ -279,6 +279,7 @@ def test_a_task_not_done_is_carried_forward_and_flagged_after_three_times(
         )
 
     assert task.status == TaskStatus.OPEN and task.carried_forward == 3 and task.flagged
+    assert [t.id for t, _ in task_service.flagged(session)] == [task.id]
     with pytest.raises(DomainError, match="waarom"):
         task_service.review(
             session, meeting=meeting, task=task, done=False, reason=None, by=chair(table)
@@ -425,3 +426,102 @@ def test_only_the_chair_opens_the_live_page_and_stale_saves_get_409(
     assert stale.status_code == 409 and "Eerste tekst" in stale.text
     assert f'value="{service.fingerprint("Eerste tekst")}" hx-swap-oob="true"' in stale.text
     assert service.record_of(session, item=item).discussion == "Eerste tekst"
+
+
+def test_an_organisation_contribution_is_stored_with_its_legal_basis(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+    started(session, table, meeting)
+    log_in(client, table.chair.email, PASSWORD)
+    base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+
+    response = client.post(
+        f"{base}/punten/{item.id}/bijdrage/{table.police_id}",
+        data={
+            "text": "Drie meldingen in vier weken.",
+            "legal_basis": "convenant",
+            "version": "0",
+            "csrf_token": csrf_from(client, base),
+        },
+    )
+    stale = client.post(
+        f"{base}/punten/{item.id}/bijdrage/{table.police_id}",
+        data={
+            "text": "Iets anders",
+            "legal_basis": "convenant",
+            "version": "0",
+            "csrf_token": csrf_from(client, base),
+        },
+    )
+
+    assert response.status_code == 303
+    assert stale.status_code == 422 and "intussen gewijzigd" in stale.text
+    page = client.get(base).text
+    assert "Drie meldingen in vier weken." in page
+    assert "Iets anders</textarea>" in stale.text  # what was typed stays in the field
+    assert 'aria-label="Opgeslagen tekst van de ander"' in stale.text
+
+
+def test_a_refused_outcome_keeps_the_choices_made(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+    started(session, table, meeting)
+    log_in(client, table.chair.email, PASSWORD)
+    base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+
+    response = client.post(
+        f"{base}/punten/{item.id}/uitkomst",
+        data={
+            f"next_step-{item.id}": "terug op een datum",
+            f"informing-{item.id}": "geïnformeerd",
+            "version": "1",
+            "csrf_token": csrf_from(client, base),
+        },
+    )
+
+    assert response.status_code == 422
+    assert (
+        f'id="next_step_date-{item.id}-error">Kies de datum waarop de casus terugkomt.'
+        in response.text
+    )
+    assert '<option value="terug op een datum" selected>' in response.text
+    assert '<option value="geïnformeerd" selected>' in response.text
+
+
+def test_a_guest_is_not_covered_until_their_declaration_is_recorded(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    started(session, table, meeting)
+    log_in(client, table.chair.email, PASSWORD)
+    base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+
+    nameless = client.post(
+        f"{base}/gasten", data={"guest_name": " ", "csrf_token": csrf_from(client, base)}
+    )
+    client.post(
+        f"{base}/gasten", data={"guest_name": "Gerda Gast", "csrf_token": csrf_from(client, base)}
+    )
+    before = client.get(base).text
+    client.post(
+        f"{base}/verklaring-gast",
+        data={"declaration_guest_name": "Gerda Gast", "csrf_token": csrf_from(client, base)},
+    )
+    after = client.get(base).text
+
+    assert (
+        nameless.status_code == 422
+        and 'id="guest_name-error">Vul de naam van de gast in.' in nameless.text
+    )
+    assert "Niet gedekt aanwezig:</strong> Gerda Gast" in before
+    assert (
+        "Niet gedekt aanwezig" not in after and "Gedekt door een geheimhoudingsverklaring" in after
+    )
