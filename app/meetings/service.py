@@ -24,7 +24,13 @@ from app.meetings.models import (
     Presence,
 )
 from app.overleg.invitations import MailContext
-from app.overleg.models import Meeting, MeetingSeries, MeetingStatus
+from app.overleg.models import (
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    SeriesMember,
+    SeriesOrganisation,
+)
 from app.overleg.schedule import local
 from app.tasks import service as task_service
 
@@ -63,6 +69,13 @@ def set_presence(
     session: Session, *, meeting: Meeting, user_id: int, presence: Presence, by: Actor
 ) -> MeetingAttendance:
     """Record whether a member is present, absent with notice, or absent."""
+    member = session.exec(
+        select(SeriesMember.id).where(
+            SeriesMember.series_id == meeting.series_id, SeriesMember.user_id == user_id
+        )
+    ).first()
+    if member is None:
+        raise DomainError("Deze persoon zit niet aan tafel bij dit overleg.")
     if meeting.status in (
         MeetingStatus.FINISHED,
         MeetingStatus.MINUTES_FINAL,
@@ -232,6 +245,14 @@ def save_contribution(
 ) -> ItemContribution:
     """What one organisation shared on this item (versioned like every text)."""
     _check_recording(meeting)
+    at_table = session.exec(
+        select(SeriesOrganisation.id).where(
+            SeriesOrganisation.series_id == meeting.series_id,
+            SeriesOrganisation.organisation_id == organisation_id,
+        )
+    ).first()
+    if at_table is None:
+        raise DomainError("Deze organisatie zit niet aan tafel bij dit overleg.")
     row = session.exec(
         select(ItemContribution).where(
             ItemContribution.agenda_item_id == item.id,

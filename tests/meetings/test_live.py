@@ -525,3 +525,33 @@ def test_a_guest_is_not_covered_until_their_declaration_is_recorded(
     assert (
         "Niet gedekt aanwezig" not in after and "Gedekt door een geheimhoudingsverklaring" in after
     )
+
+
+def test_presence_and_contributions_only_for_who_sits_at_the_table(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+    started(session, table, meeting)
+
+    with pytest.raises(DomainError, match="niet aan tafel"):
+        service.set_presence(
+            session,
+            meeting=meeting,
+            user_id=table.outsider.id,
+            presence=Presence.PRESENT,
+            by=chair(table),
+        )
+    with pytest.raises(DomainError, match="niet aan tafel"):
+        service.save_contribution(
+            session,
+            meeting=meeting,
+            item=item,
+            text="x",
+            legal_basis=None,
+            organisation_id=table.outsider.organisation_id,
+            version=0,
+            by=chair(table),
+        )
