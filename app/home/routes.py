@@ -5,6 +5,7 @@ from fastapi.responses import Response
 
 from app.covenants import service as covenant_service
 from app.db import SessionDep, today, utcnow
+from app.mail import service as mail_service
 from app.overleg import queries
 from app.overleg.models import MemberRole
 from app.overleg.schedule import working_days_between
@@ -23,8 +24,10 @@ def start_page(
     warnings, stuck = None, []
     if permissions.can_manage_covenants(user):
         warnings = covenant_service.coverage_warnings(session, day=today())
+    failed_mails = []
     if permissions.can_plan(user):
         stuck = task_service.flagged(session)
+        failed_mails = mail_service.failed_messages(session)
     rows = queries.series_for(session, user=user, now=utcnow())
     upcoming = sorted(
         (row for row in rows if row.next_meeting), key=lambda row: row.next_meeting.starts_at
@@ -41,5 +44,6 @@ def start_page(
             "today": today(),
             "working_days_until": lambda day: working_days_between(today(), day),
             "stuck_tasks": stuck,
+            "failed_mails": failed_mails,
         },
     )

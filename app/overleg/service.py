@@ -372,13 +372,9 @@ def cancel_meeting(
     )
 
 
-def upcoming_meetings(
-    session: Session, *, series: MeetingSeries, now: datetime, include_cancelled: bool = True
-) -> list[Meeting]:
+def upcoming_meetings(session: Session, *, series: MeetingSeries, now: datetime) -> list[Meeting]:
     """The meetings of an overleg from now on, in order."""
     statement = select(Meeting).where(Meeting.series_id == series.id, Meeting.ends_at > now)
-    if not include_cancelled:
-        statement = statement.where(Meeting.status != MeetingStatus.CANCELLED)
     return list(session.exec(statement.order_by(col(Meeting.starts_at))).all())
 
 
