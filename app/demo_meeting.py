@@ -1,5 +1,6 @@
 """The demo's last meeting, run the way a chair runs one: attendance, the Woonstichting out of
-the room for the identified casussen, discussion, owners, tasks, one escalation, finished."""
+the room for the identified casussen, discussion, owners, tasks, one escalation, finished, and
+its verslag vastgesteld."""
 
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ from app.db import today
 from app.meetings import queries as live_queries
 from app.meetings import service as live_service
 from app.meetings.models import Informing, NextStep, Presence
+from app.minutes import service as minutes_service
 from app.overleg.deps import SeriesAccess
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
@@ -240,4 +242,7 @@ def run_last_meeting(
         task_service.report_back(
             session, task=task, by=_actor(person), data=TaskFeedback(feedback=feedback)
         )
+    minutes_service.finalise(
+        session, access=access, meeting=meeting, crypto=crypto, by=chair, mail=DEMO_MAIL
+    )
     case_service.add_follow_ups(session, meeting=next_meeting, by=chair)

@@ -26,6 +26,7 @@ from app.errors import Forbidden, LoginRequired, NotFound
 from app.home.routes import router as home_router
 from app.jobs import background_jobs
 from app.meetings.routes import router as meetings_router
+from app.minutes.routes import router as minutes_router
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
 from app.security.crypto import CaseCrypto
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         calendar_router,
         cases_router,
         meetings_router,
+        minutes_router,
         tasks_router,
     ):
         app.include_router(router)

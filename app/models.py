@@ -13,6 +13,7 @@ from app.covenants.models import (
 )
 from app.mail.models import OutboxMessage
 from app.meetings.models import ItemAbsence, ItemContribution, ItemRecord, MeetingAttendance
+from app.minutes.models import MinutesDocument, MinutesVersion
 from app.organisations.models import Organisation
 from app.overleg.models import (
     CalendarFeedToken,
@@ -48,6 +49,8 @@ __all__ = [
     "Meeting",
     "MeetingAttendance",
     "MeetingSeries",
+    "MinutesDocument",
+    "MinutesVersion",
     "Organisation",
     "OutboxMessage",
     "SeriesMember",

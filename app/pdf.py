@@ -1,18 +1,30 @@
-"""The one way to make a PDF: a print template rendered to HTML, then WeasyPrint, offline."""
+"""The one way to make a PDF: a print template rendered to HTML here, then WeasyPrint, offline,
+in a separate process so a long render never holds up the pages of other users."""
 
+import atexit
+import hashlib
 import mimetypes
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
 from typing import Any
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.config import PROJECT_ROOT
 from app.web import templates
 
 STATIC_ROOT = (PROJECT_ROOT / "static").resolve()
+PRINT_STYLESHEET = STATIC_ROOT / "print" / "print.css"
 # Relative URLs in print templates resolve against this base; nothing is ever fetched from it:
 # the fetcher below answers from static/ and refuses every other URL (network, file://, data:).
 STATIC_BASE_URL = "https://casustafel.invalid/static/"
+# Tagged PDF with document language and title: real text that a screen reader can follow.
+PDF_VARIANT = "pdf/ua-1"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -28,16 +40,95 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime_type})
 
 
+class _Prepared:
+    """Fonts and the print stylesheet, parsed once per rendering process."""
+
+    def __init__(self) -> None:
+        self.fetcher = StaticOnlyFetcher()
+        self.fonts = FontConfiguration()
+        self.stylesheet = CSS(
+            string=PRINT_STYLESHEET.read_text(encoding="utf-8"),
+            base_url=STATIC_BASE_URL + "print/",
+            url_fetcher=self.fetcher,
+            font_config=self.fonts,
+        )
+
+
+_prepared: _Prepared | None = None
+
+
+def _prepare() -> None:
+    global _prepared
+    _prepared = _Prepared()
+
+
+def write_pdf(html: str) -> bytes:
+    """HTML to PDF with the prepared fonts and stylesheet (runs in the rendering process)."""
+    if _prepared is None:
+        _prepare()
+    assert _prepared is not None
+    document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=_prepared.fetcher)
+    return document.write_pdf(
+        stylesheets=[_prepared.stylesheet],
+        font_config=_prepared.fonts,
+        pdf_variant=PDF_VARIANT,
+    )
+
+
+class _RenderPool:
+    """One rendering process per app process, started on first use and restarted if it died."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _get(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_prepare,
+                )
+            return self._executor
+
+    def run(self, html: str) -> bytes:
+        executor = self._get()
+        try:
+            return executor.submit(write_pdf, html).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._executor is executor:
+                    self._executor = None
+            raise
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(cancel_futures=True)
+                self._executor = None
+
+
+_pool = _RenderPool()
+atexit.register(_pool.shutdown)
+
+
 def render_html(template: str, context: dict[str, Any]) -> str:
     """The print template as HTML (autoescaped like every template)."""
     return templates.get_template(template).render(context)
 
 
+@lru_cache(maxsize=32)
+def pdf_of(html: str) -> bytes:
+    """The PDF of print HTML, cached by that HTML: a concept nobody changed renders once.
+    Blocking (call it from a thread, not the event loop); the work runs in the rendering process."""
+    return _pool.run(html)
+
+
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render a print template to PDF bytes; blocking, so call it off the event loop."""
-    html = HTML(
-        string=render_html(template, context),
-        base_url=STATIC_BASE_URL,
-        url_fetcher=StaticOnlyFetcher(),
-    )
-    return html.write_pdf()
+    """Render a print template to PDF bytes (blocking, like pdf_of)."""
+    return pdf_of(render_html(template, context))
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

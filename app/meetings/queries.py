@@ -89,6 +89,25 @@ def attendance_rows(session: Session, *, meeting: Meeting) -> list[MeetingAttend
     )
 
 
+def series_organisations(session: Session, access: SeriesAccess) -> dict[int, Organisation]:
+    """The member organisations of the overleg, by id, in name order."""
+    return {
+        o.id: o
+        for o in session.exec(
+            select(Organisation)
+            .join(SeriesOrganisation)
+            .where(SeriesOrganisation.series_id == access.series.id)
+            .order_by(col(Organisation.name))
+        ).all()
+    }
+
+
+def attendees(session: Session, *, access: SeriesAccess, meeting: Meeting) -> list[Attendee]:
+    """Everyone at (or missing from) the meeting, with their coverage on the meeting day."""
+    organisations = series_organisations(session, access)
+    return _attendees(session, access, meeting, organisations, local(meeting.starts_at).date())
+
+
 def _attendees(
     session: Session,
     access: SeriesAccess,
@@ -175,15 +194,7 @@ def load(
     where nobody uncovered is in the room, and only to a viewer who may see it (logged).
     Without `reveal` nothing is decrypted or logged: for deciding, not for showing."""
     day = local(meeting.starts_at).date()
-    organisations = {
-        o.id: o
-        for o in session.exec(
-            select(Organisation)
-            .join(SeriesOrganisation)
-            .where(SeriesOrganisation.series_id == access.series.id)
-            .order_by(col(Organisation.name))
-        ).all()
-    }
+    organisations = series_organisations(session, access)
     attendees = _attendees(session, access, meeting, organisations, day)
     uncovered = {
         a.attendance.id

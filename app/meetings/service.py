@@ -35,6 +35,7 @@ from app.overleg.schedule import local
 from app.tasks import service as task_service
 
 RECORDING = (MeetingStatus.IN_PROGRESS,)
+TEXT_CORRECTABLE = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED, MeetingStatus.MINUTES_FINAL)
 
 
 class VersionConflict(Exception):
@@ -177,8 +178,10 @@ def save_text(
     by: Actor,
 ) -> ItemRecord:
     """Save one text field; a save based on text someone else has since changed is refused
-    (never a silent overwrite) and the current text is handed back for merging."""
-    _check_recording(meeting)
+    (never a silent overwrite) and the current text is handed back for merging. After the
+    meeting the chair may still correct the texts (the verslag then needs a new version)."""
+    if meeting.status not in TEXT_CORRECTABLE:
+        raise DomainError("Deze bijeenkomst is niet bezig; er kan niets meer worden vastgelegd.")
     if field not in TEXT_FIELDS:
         raise DomainError("Onbekend veld.")
     record = record_of(session, item=item)

@@ -58,6 +58,7 @@ class MeetingSeriesBase(RecurrenceFields):
     covenant_id: int
     default_location: str = Field(min_length=2, max_length=200)
     allow_declarations: bool = True
+    names_in_minutes: bool = False
 
 
 class MeetingSeries(MeetingSeriesBase, table=True):

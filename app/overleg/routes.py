@@ -11,6 +11,7 @@ from app.attendance import service as attendance_service
 from app.calendar import ics
 from app.covenants import service as covenant_service
 from app.db import SessionDep, today, utcnow
+from app.minutes import service as minutes_service
 from app.overleg import queries, service
 from app.overleg.deps import MeetingDep, PlannerDep, SeriesAccess, SeriesDep
 from app.overleg.invitations import MailContext
@@ -241,6 +242,8 @@ def render_meeting(
             "declaration_text": attendance_service.current_declaration_text(session),
             "covenant": covenant_service.covenant_title(session, covenant_id=series.covenant_id),
             "next_working_day": next_working_day,
+            "minutes_readable": meeting.status in minutes_service.RECORDED
+            and minutes_service.reader(session, access=access, meeting=meeting).minutes,
             "values": values or {},
             "errors": errors or {},
         },

@@ -63,3 +63,33 @@ def can_change_identification(
     """Identifying or anonymising a casus: its own organisation, or the overleg's chairs."""
     own_case = user.organisation_id == submitting_organisation_id
     return can_see_case(user, membership) and (own_case or can_run_meetings(user, membership))
+
+
+def can_read_minutes(
+    user: User, membership: SeriesMember | None, *, attended_covered: bool
+) -> bool:
+    """The verslag: who was present at that meeting and covered then, the overleg's chairs (and
+    secretary) and beheerders (rule 5)."""
+    return can_run_meetings(user, membership) or (membership is not None and attended_covered)
+
+
+def can_read_excerpt(
+    user: User,
+    membership: SeriesMember | None,
+    *,
+    attended_covered: bool,
+    submitting_organisation_id: int,
+) -> bool:
+    """An uittreksel goes to the organisation that brought the casus, besides the readers of
+    the verslag."""
+    own_case = membership is not None and user.organisation_id == submitting_organisation_id
+    return own_case or can_read_minutes(user, membership, attended_covered=attended_covered)
+
+
+def can_read_actions(
+    user: User, membership: SeriesMember | None, *, attended_covered: bool, organisation_id: int
+) -> bool:
+    """An organisation's actions overview: its own people at the table, and the readers of the
+    verslag."""
+    own = membership is not None and user.organisation_id == organisation_id
+    return own or can_read_minutes(user, membership, attended_covered=attended_covered)

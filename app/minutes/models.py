@@ -1,0 +1,35 @@
+"""Verslag (Minutes): each vastgesteld version is the exact PDF as finalised, never changed."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db import utcnow
+
+
+class MinutesVersion(SQLModel, table=True):
+    """Version n of a meeting's final minutes; a correction is version n + 1 with a reason."""
+
+    __tablename__ = "minutes_version"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    number: int
+    sha256: str = Field(max_length=64)
+    size: int
+    correction_reason: str | None = Field(default=None, sa_type=Text)
+    finalised_at: datetime = Field(default_factory=utcnow)
+    finalised_by_user_id: int = Field(foreign_key="app_user.id")
+    finalised_by_name: str = Field(max_length=200)
+
+
+class MinutesDocument(SQLModel, table=True):
+    """The stored PDF of a version, kept apart so lists never load the bytes."""
+
+    __tablename__ = "minutes_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="minutes_version.id", unique=True)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,0 +1,264 @@
+"""What a verslag holds, gathered from the record of the meeting in a fixed number of queries;
+the full minutes, an uittreksel and an actions overview are views of this one record."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.agenda.models import AgendaItem
+from app.audit import Actor
+from app.cases.models import Case, CasePerson
+from app.cases.queries import decrypt_person
+from app.covenants import service as covenant_service
+from app.meetings import queries as live_queries
+from app.meetings.models import ItemContribution, ItemRecord, Presence
+from app.organisations.models import Organisation
+from app.overleg.deps import SeriesAccess
+from app.overleg.models import Meeting, MeetingSeries, MemberRole, SeriesMember
+from app.security.crypto import CaseCrypto
+from app.tasks.models import Task, TaskStatus
+from app.users.models import User
+
+
+class Kind:
+    """The three documents made from one record."""
+
+    FULL = "verslag"
+    EXCERPT = "uittreksel"
+    ACTIONS = "actieoverzicht"
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    name: str
+    presence: str
+    covered: bool
+    coverage: str
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    task: Task
+    case_label: str
+    organisation: str
+    person: str | None
+
+
+@dataclass
+class MinutesItem:
+    number: int
+    item: AgendaItem
+    record: ItemRecord
+    case: Case | None
+    anonymous: bool
+    submitted_by: str | None
+    owner: str | None
+    contributions: list[tuple[str, ItemContribution]]
+    tasks: list[TaskLine]
+    earlier_tasks: list[TaskLine]
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Minutes:
+    kind: str
+    series: MeetingSeries
+    meeting: Meeting
+    day: date
+    chairs: list[str]
+    minute_taker: str | None
+    covenant: str
+    attendance: list[tuple[str, list[AttendanceLine]]]
+    items: list[MinutesItem]
+    open_tasks: list[tuple[str, list[TaskLine]]]
+    names_allowed: bool
+    subject: str = ""
+
+    @property
+    def case_items(self) -> list[MinutesItem]:
+        return [i for i in self.items if i.case is not None]
+
+    def excerpt(self, item_id: int) -> "Minutes | None":
+        """Only this casus: its item, its tasks and next step (for the organisation that
+        brought it)."""
+        chosen = [i for i in self.case_items if i.item.id == item_id]
+        if not chosen:
+            return None
+        return replace(
+            self, kind=Kind.EXCERPT, items=chosen, open_tasks=[], subject=chosen[0].case.reference
+        )
+
+    def actions_of(self, organisation_id: int, organisation: str) -> "Minutes":
+        """Only the tasks of one organisation: reference, pseudonym, task, deadline."""
+        own = [
+            line
+            for _, lines in self.open_tasks
+            for line in lines
+            if line.task.assignee_organisation_id == organisation_id
+        ]
+        agreed = [
+            line
+            for item in self.items
+            for line in item.tasks
+            if line.task.assignee_organisation_id == organisation_id
+            and line.task.status != TaskStatus.OPEN
+        ]
+        return replace(
+            self,
+            kind=Kind.ACTIONS,
+            items=[],
+            open_tasks=[(organisation, sorted(own + agreed, key=lambda line: line.task.due_on))],
+            subject=organisation,
+        )
+
+
+def _presence_label(row_presence: Presence | None) -> str:
+    return row_presence.value if row_presence else "niet geregistreerd"
+
+
+def _attendance(live: live_queries.LiveMeeting) -> list[tuple[str, list[AttendanceLine]]]:
+    per_organisation: dict[str, list[AttendanceLine]] = {}
+    for attendee in live.attendees:
+        presence = attendee.attendance.presence if attendee.attendance else None
+        if attendee.attendance is not None and attendee.user_id is None:
+            presence_text = f"gast, {_presence_label(presence)}"
+        else:
+            presence_text = _presence_label(presence)
+        cover = attendee.cover
+        per_organisation.setdefault(attendee.organisation, []).append(
+            AttendanceLine(
+                name=attendee.name,
+                presence=presence_text,
+                covered=bool(cover and cover.covered),
+                coverage=cover.explanation if cover else "",
+            )
+        )
+    return sorted(per_organisation.items())
+
+
+def _recipients_covered(
+    session: Session, series: MeetingSeries, live: live_queries.LiveMeeting
+) -> bool:
+    """Whether everyone the minutes may go to is covered: the covered attendees by definition,
+    so it comes down to the chairs and the beheerders."""
+    organisation_ids = set(
+        session.exec(
+            select(User.organisation_id)
+            .join(SeriesMember, col(SeriesMember.user_id) == User.id)
+            .where(
+                SeriesMember.series_id == series.id,
+                col(SeriesMember.role).in_([MemberRole.CHAIR, MemberRole.SECRETARY]),
+            )
+        ).all()
+    ) | set(session.exec(select(User.organisation_id).where(col(User.is_admin), col(User.active))))
+    return all(
+        covenant_service.organisation_covered(
+            session, covenant_id=series.covenant_id, organisation_id=organisation_id, day=live.day
+        )
+        for organisation_id in organisation_ids
+    )
+
+
+def _names(session: Session, crypto: CaseCrypto, items: list[MinutesItem]) -> dict[int, list[str]]:
+    """The names (and nothing else of the persons) of the identified casussen shown by name."""
+    case_ids = [i.case.id for i in items if i.case and i.case.identified and not i.anonymous]
+    rows = session.exec(
+        select(CasePerson)
+        .where(col(CasePerson.case_id).in_(case_ids))
+        .order_by(col(CasePerson.position))
+    ).all()
+    names: dict[int, list[str]] = {}
+    for row in rows:
+        names.setdefault(row.case_id, []).append(decrypt_person(crypto, row).name)
+    return names
+
+
+def load(
+    session: Session, *, access: SeriesAccess, meeting: Meeting, crypto: CaseCrypto, actor: Actor
+) -> Minutes:
+    """The full minutes of the meeting as recorded now."""
+    series = access.series
+    live = live_queries.load(
+        session, access=access, meeting=meeting, crypto=crypto, actor=actor, reveal=False
+    )
+    organisations = {o.id: o.name for o in session.exec(select(Organisation)).all()}
+    people = {u.id: u.name for u in live.people}
+    open_tasks = session.exec(
+        select(Task, Case)
+        .join(Case, col(Case.id) == Task.case_id, isouter=True)
+        .where(Task.series_id == series.id, Task.status == TaskStatus.OPEN)
+        .order_by(col(Task.due_on), col(Task.id))
+    ).all()
+    cases = {case.id: case for _, case in open_tasks if case is not None}
+    cases |= {live_item.case.id: live_item.case for live_item in live.items if live_item.case}
+
+    def line(task: Task) -> TaskLine:
+        case = cases.get(task.case_id) if task.case_id else None
+        return TaskLine(
+            task=task,
+            case_label=f"{case.reference} {case.pseudonym}" if case else "algemeen",
+            organisation=organisations.get(task.assignee_organisation_id, ""),
+            person=people.get(task.assignee_user_id) if task.assignee_user_id else None,
+        )
+
+    items = []
+    for number, live_item in enumerate(live.items, start=1):
+        case, record = live_item.case, live_item.record
+        anonymous = (
+            record.discussed_anonymously
+            if record.discussed_anonymously is not None
+            else live_item.anonymous
+        )
+        owner = None
+        if case and case.owner_organisation_id:
+            owner = organisations.get(case.owner_organisation_id, "")
+            if case.owner_user_id in people:
+                owner += f" ({people[case.owner_user_id]})"
+        items.append(
+            MinutesItem(
+                number=number,
+                item=live_item.item,
+                record=record,
+                case=case,
+                anonymous=bool(case and case.identified and anonymous),
+                submitted_by=organisations.get(case.submitting_organisation_id) if case else None,
+                owner=owner,
+                contributions=[
+                    (organisations.get(organisation_id, ""), contribution)
+                    for organisation_id, contribution in sorted(live_item.contributions.items())
+                    if contribution.text.strip()
+                ],
+                tasks=[line(t) for t in live_item.new_tasks],
+                earlier_tasks=[line(t) for t in live_item.earlier_tasks],
+            )
+        )
+    names_allowed = series.names_in_minutes and _recipients_covered(session, series, live)
+    if names_allowed:
+        names = _names(session, crypto, items)
+        for minutes_item in items:
+            if minutes_item.case:
+                minutes_item.names = names.get(minutes_item.case.id, [])
+    per_organisation: dict[str, list[TaskLine]] = {}
+    for task, _ in open_tasks:
+        organisation = organisations.get(task.assignee_organisation_id, "")
+        per_organisation.setdefault(organisation, []).append(line(task))
+    members = session.exec(
+        select(User, SeriesMember)
+        .join(SeriesMember, col(SeriesMember.user_id) == User.id)
+        .where(SeriesMember.series_id == series.id)
+        .order_by(col(User.name))
+    ).all()
+    return Minutes(
+        kind=Kind.FULL,
+        series=series,
+        meeting=meeting,
+        day=live.day,
+        chairs=[u.name for u, m in members if m.role == MemberRole.CHAIR],
+        minute_taker=next((u.name for u, m in members if m.role == MemberRole.SECRETARY), None),
+        covenant=covenant_service.covenant_title(session, covenant_id=series.covenant_id),
+        attendance=_attendance(live),
+        items=items,
+        open_tasks=sorted(per_organisation.items()),
+        names_allowed=names_allowed,
+    )

@@ -1,0 +1,271 @@
+"""The verslag of a meeting: read on screen, download (concept, versions, uittreksel, actions
+overview), vaststellen and corrigeren. Whoever may not read it gets a 404."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from app.audit import Actor
+from app.db import SessionDep
+from app.errors import DomainError, NotFound
+from app.meetings import queries as live_queries
+from app.minutes import queries, service
+from app.minutes.queries import Minutes
+from app.minutes.service import RECORDED, Download, Reader
+from app.organisations.models import Organisation
+from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess, SeriesDep
+from app.overleg.invitations import MailContext
+from app.overleg.models import Meeting, MeetingStatus
+from app.overleg.schedule import local
+from app.security.deps import CurrentActor
+from app.web import FormErrors, FormValues, domain_errors, redirect, render
+
+router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/verslag")
+
+
+def _reader_or_404(session: Session, access: SeriesAccess, meeting: Meeting) -> Reader:
+    """The minutes exist once the meeting ran; before that only its chairs see the page."""
+    reader = service.reader(session, access=access, meeting=meeting)
+    if not reader.minutes or (meeting.status not in RECORDED and not access.can_run):
+        raise NotFound
+    return reader
+
+
+def _recorded_or_404(meeting: Meeting) -> None:
+    if meeting.status not in RECORDED:
+        raise NotFound
+
+
+def _organisations(session: Session, access: SeriesAccess) -> list[Organisation]:
+    return list(live_queries.series_organisations(session, access).values())
+
+
+def _minutes(
+    request: Request, session: Session, access: SeriesAccess, meeting: Meeting, actor: Actor
+) -> Minutes:
+    return queries.load(
+        session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
+    )
+
+
+def _pdf(download: Download) -> Response:
+    return Response(
+        download.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{download.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _page(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    actor: Actor,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+) -> Response:
+    reader = _reader_or_404(session, access, meeting)
+    minutes = _minutes(request, session, access, meeting, actor)
+    stored = service.versions(session, meeting=meeting)
+    service.read_on_screen(session, meeting=meeting, by=actor)
+    status_line = (
+        f"Vastgesteld, versie {stored[0].number}"
+        if stored
+        else "Concept: nog niet vastgesteld door de voorzitter"
+    )
+    return render(
+        request,
+        "minutes/page.html",
+        {
+            "series": access.series,
+            "access": access,
+            "meeting": meeting,
+            "minutes": minutes,
+            "local": local,
+            "status_line": status_line,
+            "correction_reason": None,
+            "versions": stored,
+            "excerpts": [
+                i for i in minutes.case_items if reader.excerpt(i.case.submitting_organisation_id)
+            ],
+            "actions": [o for o in _organisations(session, access) if reader.actions(o.id)],
+            "missing": service.missing(session, meeting=meeting),
+            "values": values or {},
+            "errors": errors or {},
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("")
+def minutes_page(
+    request: Request,
+    session: SessionDep,
+    access: SeriesDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    return _page(request, session, access, meeting, actor)
+
+
+@router.get("/concept.pdf")
+def concept(
+    request: Request,
+    session: SessionDep,
+    access: SeriesDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    _reader_or_404(session, access, meeting)
+    _recorded_or_404(meeting)
+    if meeting.status == MeetingStatus.MINUTES_FINAL and not access.can_run:
+        raise NotFound
+    minutes = _minutes(request, session, access, meeting, actor)
+    return _pdf(
+        service.download_rendered(session, meeting=meeting, minutes=minutes, final=None, by=actor)
+    )
+
+
+@router.get("/versies/{number}.pdf")
+def final_version(
+    number: int,
+    session: SessionDep,
+    access: SeriesDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    _reader_or_404(session, access, meeting)
+    stored = service.versions(session, meeting=meeting)
+    chosen = next((v for v in stored if v.number == number), None)
+    if chosen is None:
+        raise NotFound
+    return _pdf(
+        service.download_version(
+            session, meeting=meeting, chosen=chosen, latest=stored[0].number, by=actor
+        )
+    )
+
+
+@router.get("/uittreksel/{item_id}.pdf")
+def excerpt(
+    item_id: int,
+    request: Request,
+    session: SessionDep,
+    access: SeriesDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    _recorded_or_404(meeting)
+    reader = service.reader(session, access=access, meeting=meeting)
+    minutes = _minutes(request, session, access, meeting, actor)
+    part = minutes.excerpt(item_id)
+    if part is None or not reader.excerpt(part.items[0].case.submitting_organisation_id):
+        raise NotFound
+    return _pdf(_from_record(session, meeting, part, actor))
+
+
+@router.get("/acties/{organisation_id}.pdf")
+def actions(
+    organisation_id: int,
+    request: Request,
+    session: SessionDep,
+    access: SeriesDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    _recorded_or_404(meeting)
+    reader = service.reader(session, access=access, meeting=meeting)
+    organisations = {o.id: o for o in _organisations(session, access)}
+    organisation = organisations.get(organisation_id)
+    if organisation is None or not reader.actions(organisation_id):
+        raise NotFound
+    minutes = _minutes(request, session, access, meeting, actor)
+    part = minutes.actions_of(organisation_id, organisation.name)
+    return _pdf(_from_record(session, meeting, part, actor))
+
+
+def _from_record(session: Session, meeting: Meeting, part: Minutes, actor: Actor) -> Download:
+    stored = service.versions(session, meeting=meeting)
+    return service.download_rendered(
+        session, meeting=meeting, minutes=part, final=stored[0] if stored else None, by=actor
+    )
+
+
+@router.post("/vaststellen")
+def finalise(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Response:
+    return _change(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        {},
+        lambda: service.finalise(
+            session,
+            access=access,
+            meeting=meeting,
+            crypto=request.app.state.crypto,
+            by=actor,
+            mail=MailContext.of(request.app.state.settings),
+        ),
+    )
+
+
+@router.post("/correctie")
+def correct(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    return _change(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        lambda: service.correct(
+            session,
+            access=access,
+            meeting=meeting,
+            crypto=request.app.state.crypto,
+            reason=str(form.get("reason", "")),
+            by=actor,
+            mail=MailContext.of(request.app.state.settings),
+        ),
+    )
+
+
+def _change(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    actor: Actor,
+    form: dict[str, Any],
+    action: Any,
+) -> Response:
+    try:
+        action()
+    except DomainError as exc:
+        session.rollback()
+        return _page(
+            request, session, access, meeting, actor, values=form, errors=domain_errors(exc)
+        )
+    return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/verslag")

@@ -1,0 +1,402 @@
+"""The verslag of the demo's past meeting: what the PDF holds, who gets it, that the stored
+version never changes, and that text typed by users cannot make the renderer fetch anything."""
+
+import hashlib
+import io
+import socket
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from app import demo
+from app.agenda.models import AgendaItem
+from app.audit import Actor, AuditEvent
+from app.cases.models import Case
+from app.mail.models import OutboxMessage
+from app.meetings import service as live_service
+from app.minutes.models import MinutesDocument, MinutesVersion
+from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
+from app.tasks.models import Task
+from app.users.models import User
+from tests.conftest import csrf_from, log_in
+from tests.factories import PASSWORD, make_user
+
+PRESENT_COVERED = [
+    "voorzitter@dorpsveen.example",
+    "beheer@dorpsveen.example",
+    "wijkagent@politie.example",
+    "sociaalteam@dorpsveen.example",
+]
+DEMO_NAMES = ["Kees Wildeboer", "Fatma Yildirim-Verhoef", "Mila Verhoef", "Ruud Ommeren"]
+DEMO_BSNS = ["999990111", "999990925", "999990962", "999991036", "999991073"]
+
+
+@dataclass
+class DemoMinutes:
+    meeting: Meeting
+    path: str
+    cases: list[Case]
+    tasks: list[Task]
+
+
+@pytest.fixture
+def minutes(session: Session, app: FastAPI) -> DemoMinutes:
+    demo.seed_demo(session, crypto=app.state.crypto)
+    meeting = session.exec(
+        select(Meeting).where(Meeting.status == MeetingStatus.MINUTES_FINAL)
+    ).one()
+    case_ids = session.exec(
+        select(AgendaItem.case_id).where(
+            AgendaItem.meeting_id == meeting.id, col(AgendaItem.case_id).is_not(None)
+        )
+    ).all()
+    return DemoMinutes(
+        meeting=meeting,
+        path=f"/overleggen/{meeting.series_id}/bijeenkomsten/{meeting.id}/verslag",
+        cases=list(session.exec(select(Case).where(col(Case.id).in_(case_ids))).all()),
+        tasks=list(session.exec(select(Task).where(Task.meeting_id == meeting.id)).all()),
+    )
+
+
+def as_user(client: TestClient, email: str, password: str = demo.DEMO_PASSWORD) -> TestClient:
+    client.cookies.clear()
+    log_in(client, email, password)
+    return client
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def flat(value: str) -> str:
+    """Text without line breaks and double spaces (table cells wrap in the PDF)."""
+    return " ".join(value.split())
+
+
+def stored(session: Session, meeting: Meeting, number: int = 1) -> tuple[MinutesVersion, bytes]:
+    version = session.exec(
+        select(MinutesVersion).where(
+            MinutesVersion.meeting_id == meeting.id, MinutesVersion.number == number
+        )
+    ).one()
+    document = session.exec(
+        select(MinutesDocument).where(MinutesDocument.version_id == version.id)
+    ).one()
+    return version, document.content
+
+
+def test_the_final_minutes_hold_the_record_and_no_identifying_data(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    response = as_user(client, "wijkagent@politie.example").get(f"{minutes.path}/versies/1.pdf")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    content = flat(pdf_text(response.content))
+    for name in ["Victor Voorzitter", "Bea Beheer", "Wim Wijkagent", "Sanne Sociaal"]:
+        assert name in content
+    assert "Wouter Wonen" in content and "Niet gedekt" in content
+    for case in minutes.cases:
+        assert case.reference in content
+    for task in minutes.tasks:
+        assert flat(task.description) in content
+    assert "Casus-eigenaar Politie, basisteam Dorpsveen (Wim Wijkagent)" in content
+    assert "Casus-eigenaar Sociaal team Dorpsveen (Sanne Sociaal)" in content
+    assert "Opgeschaald naar Zorg- en Veiligheidshuis" in content
+    assert "Vertrouwelijk" in content
+    pages = len(PdfReader(io.BytesIO(response.content)).pages)
+    assert f"pagina 1 van {pages}" in content and f"pagina {pages} van {pages}" in content
+    for secret in DEMO_BSNS + DEMO_NAMES:
+        assert secret not in content
+    assert "CONCEPT" not in content
+
+
+def test_the_pdf_is_tagged_in_dutch_with_its_metadata(
+    client: TestClient, minutes: DemoMinutes
+) -> None:
+    response = as_user(client, "voorzitter@dorpsveen.example").get(f"{minutes.path}/versies/1.pdf")
+
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title.startswith("Verslag Integraal overleg Dorpsveen")
+    assert reader.metadata.author == "Integraal overleg Dorpsveen"
+    assert reader.metadata.subject == "Vertrouwelijk verslag van een casusoverleg"
+
+
+def test_names_appear_only_when_the_overleg_allows_it_and_never_a_bsn(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    series = session.get(MeetingSeries, minutes.meeting.series_id)
+    series.names_in_minutes = True
+    session.add(series)
+    session.commit()
+
+    concept = as_user(client, "voorzitter@dorpsveen.example").get(f"{minutes.path}/concept.pdf")
+
+    content = flat(pdf_text(concept.content))
+    assert "Kees Wildeboer" in content
+    assert "CONCEPT" in content
+    for bsn in DEMO_BSNS:
+        assert bsn not in content
+
+
+@pytest.fixture
+def listener() -> socket.socket:
+    """A TCP port on loopback that counts who connects to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    yield server
+    server.close()
+
+
+def test_html_typed_into_a_field_is_printed_as_text_and_fetches_nothing(
+    session: Session, client: TestClient, minutes: DemoMinutes, listener: socket.socket
+) -> None:
+    port = listener.getsockname()[1]
+    hostile = (
+        f'<img src="http://127.0.0.1:{port}/x"> <link rel=stylesheet href="file:///etc/passwd">'
+        f' <style>@import "http://127.0.0.1:{port}/css";</style>'
+    )
+    meeting_items = select(AgendaItem).where(AgendaItem.meeting_id == minutes.meeting.id)
+    item = session.exec(meeting_items).first()
+    chair = session.exec(select(User).where(User.email == "voorzitter@dorpsveen.example")).one()
+    record = live_service.record_of(session, item=item)
+    live_service.save_text(
+        session,
+        meeting=minutes.meeting,
+        item=item,
+        field="dissent",
+        value=hostile,
+        based_on=live_service.fingerprint(record.dissent),
+        by=Actor(user=chair, organisation_name="Gemeente Dorpsveen", client_address="test"),
+    )
+
+    concept = as_user(client, "voorzitter@dorpsveen.example").get(f"{minutes.path}/concept.pdf")
+
+    assert concept.status_code == 200
+    content = flat(pdf_text(concept.content))
+    assert f'<img src="http://127.0.0.1:{port}/x">' in content
+    assert '<link rel=stylesheet href="file:///etc/passwd">' in content
+    assert "root:" not in content
+    with pytest.raises(TimeoutError):
+        listener.accept()
+
+
+def test_a_download_leaves_the_stored_version_as_it_is_and_names_its_downloader(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    version, before = stored(session, minutes.meeting)
+    assert hashlib.sha256(before).hexdigest() == version.sha256
+
+    copies = {}
+    for email, name in [
+        ("wijkagent@politie.example", "Wim Wijkagent"),
+        ("sociaalteam@dorpsveen.example", "Sanne Sociaal"),
+    ]:
+        copies[name] = as_user(client, email).get(f"{minutes.path}/versies/1.pdf").content
+
+    _, after = stored(session, minutes.meeting)
+    assert after == before
+    for name, copy in copies.items():
+        assert copy.startswith(before)
+        assert f"Gedownload door {name}" in pdf_text(copy)
+    assert "Gedownload door Sanne Sociaal" not in pdf_text(copies["Wim Wijkagent"])
+    page = client.get(minutes.path)
+    assert version.sha256 in page.text
+
+
+def test_every_download_is_in_the_audit_log(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    def downloads() -> int:
+        return len(
+            session.exec(select(AuditEvent).where(AuditEvent.action == "verslag.gedownload")).all()
+        )
+
+    before = downloads()
+    agent = as_user(client, "wijkagent@politie.example")
+    agent.get(f"{minutes.path}/versies/1.pdf")
+    agent.get(f"{minutes.path}/versies/1.pdf")
+
+    assert downloads() == before + 2
+    event = session.exec(
+        select(AuditEvent)
+        .order_by(col(AuditEvent.id).desc())
+        .where(AuditEvent.action == "verslag.gedownload")
+    ).first()
+    assert event.actor_name == "Wim Wijkagent" and event.object_id == str(minutes.meeting.id)
+
+
+def test_the_uittreksel_holds_only_its_own_casus(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    own = next(c for c in minutes.cases if c.pseudonym.startswith("Moeder"))
+    item = session.exec(
+        select(AgendaItem).where(
+            AgendaItem.case_id == own.id, AgendaItem.meeting_id == minutes.meeting.id
+        )
+    ).one()
+
+    response = as_user(client, "sociaalteam@dorpsveen.example").get(
+        f"{minutes.path}/uittreksel/{item.id}.pdf"
+    )
+
+    assert response.status_code == 200
+    content = flat(pdf_text(response.content))
+    assert own.reference in content and "Veiligheidsplan opstellen met moeder" in content
+    for other in minutes.cases:
+        if other.id != own.id:
+            assert other.reference not in content
+    assert "Huisbezoek" not in content and "Aanwezigheid" not in content
+
+
+def test_the_actions_overview_has_tasks_but_no_discussion(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    agent = as_user(client, "wijkagent@politie.example")
+    police = session.exec(select(User).where(User.email == "wijkagent@politie.example")).one()
+
+    response = agent.get(f"{minutes.path}/acties/{police.organisation_id}.pdf")
+
+    content = flat(pdf_text(response.content))
+    assert "Huisbezoek afleggen en zorgen in kaart brengen" in content
+    assert "Gesprek met school en ouders" in content
+    assert "GGD vragen" not in content  # a task of the municipality
+    assert "drie meldingen van overlast" not in content  # discussion stays out
+
+
+@pytest.mark.parametrize("email", ["woningcorporatie@wonen.example", "fg@dorpsveen.example"])
+def test_who_was_not_there_covered_gets_a_404(
+    client: TestClient, minutes: DemoMinutes, email: str
+) -> None:
+    reader = as_user(client, email)
+
+    for path in ["", "/versies/1.pdf", "/concept.pdf"]:
+        assert reader.get(minutes.path + path).status_code == 404
+    meeting_page = reader.get(minutes.path.removesuffix("/verslag"))
+    assert "/verslag" not in meeting_page.text
+
+
+def test_a_member_who_was_not_at_the_meeting_gets_a_404(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    police = session.exec(select(User).where(User.email == "wijkagent@politie.example")).one()
+    absent = make_user(
+        session, email="collega@politie.example", organisation_id=police.organisation_id
+    )
+    session.add(SeriesMember(series_id=minutes.meeting.series_id, user_id=absent.id, role="lid"))
+    session.commit()
+
+    reader = as_user(client, "collega@politie.example", PASSWORD)
+
+    assert reader.get(f"{minutes.path}/versies/1.pdf").status_code == 404
+    assert reader.get(minutes.path).status_code == 404
+
+
+def test_a_version_or_meeting_that_does_not_exist_is_a_404(
+    client: TestClient, minutes: DemoMinutes
+) -> None:
+    chair = as_user(client, "voorzitter@dorpsveen.example")
+
+    assert chair.get(f"{minutes.path}/versies/2.pdf").status_code == 404
+    other = minutes.path.replace(f"/bijeenkomsten/{minutes.meeting.id}/", "/bijeenkomsten/999999/")
+    assert chair.get(other).status_code == 404
+    assert chair.get(f"{minutes.path}/uittreksel/999999.pdf").status_code == 404
+
+
+def test_finalising_an_unfinished_meeting_is_refused_in_dutch_and_stores_nothing(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    upcoming = session.exec(
+        select(Meeting)
+        .where(Meeting.status == MeetingStatus.PLANNED)
+        .order_by(col(Meeting.starts_at))
+    ).first()
+    path = f"/overleggen/{upcoming.series_id}/bijeenkomsten/{upcoming.id}/verslag"
+    chair = as_user(client, "voorzitter@dorpsveen.example")
+
+    response = chair.post(f"{path}/vaststellen", data={"csrf_token": csrf_from(chair, path)})
+
+    assert response.status_code == 422
+    assert "pas worden vastgesteld als de bijeenkomst is afgerond" in response.text
+    assert (
+        session.exec(select(MinutesVersion).where(MinutesVersion.meeting_id == upcoming.id)).first()
+        is None
+    )
+    assert session.get(Meeting, upcoming.id).status == MeetingStatus.PLANNED
+
+
+def test_a_deelnemer_cannot_finalise(client: TestClient, minutes: DemoMinutes) -> None:
+    agent = as_user(client, "wijkagent@politie.example")
+
+    response = agent.post(
+        f"{minutes.path}/correctie",
+        data={"reason": "Typfout", "csrf_token": csrf_from(agent, minutes.path)},
+    )
+
+    assert response.status_code == 403
+
+
+def test_a_correction_is_version_2_and_the_first_stays_downloadable_as_superseded(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    first, first_bytes = stored(session, minutes.meeting)
+    chair = as_user(client, "voorzitter@dorpsveen.example")
+
+    token = csrf_from(chair, minutes.path)
+    refused = chair.post(f"{minutes.path}/correctie", data={"reason": " ", "csrf_token": token})
+    assert refused.status_code == 422
+    assert "Geef de reden van de correctie" in refused.text
+    corrected = chair.post(
+        f"{minutes.path}/correctie",
+        data={
+            "reason": "Deadline van het huisbezoek verbeterd",
+            "csrf_token": csrf_from(chair, minutes.path),
+        },
+    )
+
+    assert corrected.status_code == 303
+    second, second_bytes = stored(session, minutes.meeting, 2)
+    assert second.correction_reason == "Deadline van het huisbezoek verbeterd"
+    assert hashlib.sha256(second_bytes).hexdigest() == second.sha256 != first.sha256
+    assert stored(session, minutes.meeting)[1] == first_bytes
+    assert "Deadline van het huisbezoek verbeterd" in pdf_text(second_bytes)
+    old = pdf_text(chair.get(f"{minutes.path}/versies/1.pdf").content)
+    assert "VERVANGEN" in old
+    assert "VERVANGEN" not in pdf_text(chair.get(f"{minutes.path}/versies/2.pdf").content)
+
+
+def test_the_database_refuses_to_change_a_stored_version(
+    session: Session, minutes: DemoMinutes
+) -> None:
+    version, _ = stored(session, minutes.meeting)
+
+    with pytest.raises(Exception, match="immutable"):
+        session.execute(
+            text("UPDATE minutes_document SET content = :c WHERE version_id = :v"),
+            {"c": b"%PDF-vervalst", "v": version.id},
+        )
+
+
+def test_finalising_mails_a_link_to_the_covered_attendees_only(
+    session: Session, minutes: DemoMinutes
+) -> None:
+    mails = session.exec(
+        select(OutboxMessage).where(col(OutboxMessage.subject).contains("is vastgesteld"))
+    ).all()
+
+    assert sorted(m.to_address for m in mails) == sorted(PRESENT_COVERED)
+    for mail in mails:
+        assert f"/bijeenkomsten/{minutes.meeting.id}/verslag" in mail.body_text
+        assert mail.attachment is None
+        for case in minutes.cases:
+            assert case.reference not in mail.body_text and case.pseudonym not in mail.body_text
