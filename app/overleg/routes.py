@@ -92,7 +92,7 @@ def new_series(request: Request, session: SessionDep, _: SeriesPlanner) -> Respo
 def create_series(
     request: Request, session: SessionDep, _: SeriesPlanner, actor: CurrentActor, form: FormValues
 ) -> Response:
-    form = with_unchecked_boxes(form, "allow_declarations")
+    form = with_unchecked_boxes(form, "allow_declarations", "names_in_minutes")
     series, errors = run_form(
         SeriesPlan,
         form,
@@ -117,6 +117,16 @@ def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Res
             "local": local,
         },
     )
+
+
+@router.post("/{series_id}/namen-in-verslag")
+def names_in_minutes(
+    request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
+) -> Response:
+    service.set_names_in_minutes(
+        session, series=access.series, on=form.get("names_in_minutes") == "true", by=actor
+    )
+    return redirect(request, f"/overleggen/{access.series.id}")
 
 
 @router.get("/{series_id}/kalender.ics")

@@ -159,6 +159,21 @@ def create_series(
     return series
 
 
+def set_names_in_minutes(session: Session, *, series: MeetingSeries, on: bool, by: Actor) -> None:
+    """The overleg's setting 'namen in verslag' (off by default: reference and pseudonym)."""
+    series.names_in_minutes = on
+    session.add(series)
+    audit.record(
+        session,
+        action="overleg.namen_in_verslag",
+        actor=by,
+        object_type="overleg",
+        object_id=series.id,
+        detail={"aan": on},
+    )
+    session.commit()
+
+
 def missing_meetings(
     series: MeetingSeries, *, today: date, existing: set[date | None]
 ) -> list[Meeting]:

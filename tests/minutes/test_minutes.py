@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from app import demo
+from app import demo, pdf
 from app.agenda.models import AgendaItem
 from app.audit import Actor, AuditEvent
 from app.cases.models import Case
@@ -400,3 +400,38 @@ def test_finalising_mails_a_link_to_the_covered_attendees_only(
         assert mail.attachment is None
         for case in minutes.cases:
             assert case.reference not in mail.body_text and case.pseudonym not in mail.body_text
+
+
+def test_only_a_beheerder_turns_names_in_minutes_on(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    series_path = f"/overleggen/{minutes.meeting.series_id}"
+    agent = as_user(client, "wijkagent@politie.example")
+    refused = agent.post(
+        f"{series_path}/namen-in-verslag",
+        data={"names_in_minutes": "true", "csrf_token": csrf_from(agent, series_path)},
+    )
+    assert refused.status_code == 403
+
+    admin = as_user(client, "beheer@dorpsveen.example")
+    admin.post(
+        f"{series_path}/namen-in-verslag",
+        data={"names_in_minutes": "true", "csrf_token": csrf_from(admin, series_path)},
+    )
+
+    series = session.get(MeetingSeries, minutes.meeting.series_id)
+    session.refresh(series)
+    assert series.names_in_minutes is True
+    assert "Aan: het verslag noemt de namen" in admin.get(series_path).text
+
+
+def test_an_unchanged_concept_is_rendered_once(client: TestClient, minutes: DemoMinutes) -> None:
+    chair = as_user(client, "voorzitter@dorpsveen.example")
+    chair.get(f"{minutes.path}/concept.pdf")
+    before = pdf.pdf_of.cache_info()
+
+    again = chair.get(f"{minutes.path}/concept.pdf")
+
+    after = pdf.pdf_of.cache_info()
+    assert again.status_code == 200
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
