@@ -1,10 +1,12 @@
-"""The chair runs the demo meeting in a real browser, from attendance to finish."""
+"""The chair runs the demo meeting in a real browser, from attendance to finish, and then
+finalises its minutes for the attendees."""
 
 from playwright.sync_api import Locator, Page, expect
 
 from app.demo import DEMO_SERIES
 from tests.e2e.conftest import BrowserPage
 from tests.e2e.test_login import log_in, serious_accessibility_problems
+from tests.e2e.test_minutes import download_minutes, open_meeting_with_status
 
 PRESENT = ["Victor Voorzitter", "Bea Beheer", "Wim Wijkagent", "Sanne Sociaal", "Wouter Wonen"]
 POLICE = "Politie, basisteam Dorpsveen"
@@ -110,3 +112,31 @@ def test_the_chair_runs_the_demo_meeting_end_to_end(
 
     expect(page.get_by_role("heading", name="Bijeenkomst: afgerond")).to_be_visible()
     assert browser_page.csp_violations() == []
+
+
+def test_the_chair_finalises_the_minutes_of_that_meeting_for_the_attendees(
+    browser_page: BrowserPage, live_server: str
+) -> None:
+    page = browser_page.page
+    log_in(page, live_server, "voorzitter@dorpsveen.example")
+    path = open_meeting_with_status(page, live_server, "afgerond")
+    page.get_by_role("link", name="Verslag (concept)").click()
+    assert "CONCEPT" in download_minutes(page, "Concept downloaden (PDF)")
+
+    page.get_by_role("button", name="Verslag vaststellen").click()
+
+    expect(page.get_by_role("table", name="Vastgestelde versies")).to_contain_text("geldig")
+    for email, name in (
+        ("wijkagent@politie.example", "Wim Wijkagent"),
+        ("beheer@dorpsveen.example", "Bea Beheer"),
+    ):
+        page.context.clear_cookies()
+        log_in(page, live_server, email)
+        page.goto(f"{live_server}{path}")
+        page.get_by_role("link", name="Verslag (vastgesteld)").click()
+        text = download_minutes(page, "Versie 1 downloaden (PDF)")
+        assert f"Gedownload door {name}" in text and "Actie voor Wim Wijkagent" in text
+    page.context.clear_cookies()
+    log_in(page, live_server, "woningcorporatie@wonen.example")
+    page.goto(f"{live_server}{path}/verslag")
+    expect(page.get_by_role("heading", name="Pagina niet gevonden")).to_be_visible()
