@@ -1,6 +1,7 @@
 """The `casustafel` command: database, accounts, demo data, audit check and the server."""
 
 import getpass
+import socket
 import threading
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 from sqlmodel import Session, select
+from uvicorn.supervisors import Multiprocess
 
 from app import audit, demo, jobs
 from app.audit import Actor
@@ -151,9 +153,30 @@ def worker() -> None:
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Aantal serverprocessen; meer dan één met PostgreSQL.")
+    ] = 1,
 ) -> None:
     """Start de webserver."""
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port)
+    if workers == 1:
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port)
+        return
+    config = uvicorn.Config(
+        "app.main:create_app", factory=True, host=host, port=port, workers=workers
+    )
+    Multiprocess(config, sockets=[_listening_socket(host, port, config.backlog)]).run()
+
+
+def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    # uvicorn binds its shared socket without IPPROTO_TCP, so asyncio never sets TCP_NODELAY on
+    # the connections and each keep-alive response waits some 40 ms for a delayed ACK.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 stored PDF stays the first bytes of every copy, unchanged, and stamping costs microseconds."""
 
 import io
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -20,6 +21,15 @@ def _stream(data: bytes) -> DecodedStreamObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
     return stream
+
+
+_preparing = threading.Lock()
+
+
+def _template(pdf: bytes) -> tuple[bytes, int]:
+    # One thread prepares a document; a burst of first downloads waits for it, then hits.
+    with _preparing:
+        return _stamped_template(pdf)
 
 
 @lru_cache(maxsize=16)
@@ -72,7 +82,7 @@ def _pdf_text(line: str) -> bytes:
 def stamp(pdf: bytes, lines: list[str]) -> bytes:
     """A copy of the PDF with (at most three short) lines in light grey at the foot of every
     page, marked as an artifact so screen readers skip it."""
-    stamped, start = _stamped_template(pdf)
+    stamped, start = _template(pdf)
     operations = [b"/Artifact BMC BT 0.45 g", FONT_NAME.encode() + b" 7 Tf", b"9 TL 36 40 Td"]
     for line in lines[:MAX_LINES]:
         operations.append(_pdf_text(line[:MAX_LINE_LENGTH]) + b" '")

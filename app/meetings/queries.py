@@ -108,6 +108,23 @@ def attendees(session: Session, *, access: SeriesAccess, meeting: Meeting) -> li
     return _attendees(session, access, meeting, organisations, local(meeting.starts_at).date())
 
 
+def attended_covered(session: Session, *, access: SeriesAccess, meeting: Meeting) -> bool:
+    """Whether the current user was present at the meeting and covered on its day."""
+    row = session.exec(
+        select(MeetingAttendance).where(
+            MeetingAttendance.meeting_id == meeting.id,
+            MeetingAttendance.user_id == access.user.id,
+            MeetingAttendance.presence == Presence.PRESENT,
+        )
+    ).first()
+    if row is None:
+        return False
+    user = access.user
+    attendee = Attendee(row, user.name, user.organisation.name, user.id, user.organisation_id)
+    _check_coverage(session, access, meeting, [attendee], local(meeting.starts_at).date())
+    return attendee.cover is not None and attendee.cover.covered
+
+
 def _attendees(
     session: Session,
     access: SeriesAccess,

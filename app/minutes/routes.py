@@ -142,15 +142,10 @@ def final_version(
     actor: CurrentActor,
 ) -> Response:
     _reader_or_404(session, access, meeting)
-    stored = service.versions(session, meeting=meeting)
-    chosen = next((v for v in stored if v.number == number), None)
-    if chosen is None:
+    download = service.download_version(session, meeting=meeting, number=number, by=actor)
+    if download is None:
         raise NotFound
-    return _pdf(
-        service.download_version(
-            session, meeting=meeting, chosen=chosen, latest=stored[0].number, by=actor
-        )
-    )
+    return _pdf(download)
 
 
 @router.get("/uittreksel/{item_id}.pdf")

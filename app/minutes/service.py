@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -30,24 +31,34 @@ RECORDED = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED, MeetingStatus.MIN
 FILE_PREFIXES = {Kind.FULL: "verslag", Kind.EXCERPT: "uittreksel", Kind.ACTIONS: "acties"}
 
 
-@dataclass(frozen=True)
 class Reader:
-    """What the current user may read of this meeting's minutes."""
+    """What the current user may read of this meeting's minutes; whether they attended is
+    looked up once, and only when the answer depends on it."""
 
-    access: SeriesAccess
-    attended_covered: bool
+    def __init__(self, session: Session, access: SeriesAccess, meeting: Meeting) -> None:
+        self._session, self._meeting = session, meeting
+        self.access = access
+
+    @cached_property
+    def _attended_covered(self) -> bool:
+        return self._meeting.status in RECORDED and live_queries.attended_covered(
+            self._session, access=self.access, meeting=self._meeting
+        )
+
+    def _attended(self) -> bool:
+        return self._attended_covered
 
     @property
     def minutes(self) -> bool:
         return permissions.can_read_minutes(
-            self.access.user, self.access.membership, attended_covered=self.attended_covered
+            self.access.user, self.access.membership, attended_covered=self._attended
         )
 
     def excerpt(self, submitting_organisation_id: int) -> bool:
         return permissions.can_read_excerpt(
             self.access.user,
             self.access.membership,
-            attended_covered=self.attended_covered,
+            attended_covered=self._attended,
             submitting_organisation_id=submitting_organisation_id,
         )
 
@@ -55,7 +66,7 @@ class Reader:
         return permissions.can_read_actions(
             self.access.user,
             self.access.membership,
-            attended_covered=self.attended_covered,
+            attended_covered=self._attended,
             organisation_id=organisation_id,
         )
 
@@ -67,16 +78,7 @@ class Download:
 
 
 def reader(session: Session, *, access: SeriesAccess, meeting: Meeting) -> Reader:
-    """Whether the user was present at the meeting and covered on its day."""
-    attended_covered = meeting.status in RECORDED and any(
-        a.user_id == access.user.id
-        and a.attendance is not None
-        and a.attendance.presence == Presence.PRESENT
-        and a.cover is not None
-        and a.cover.covered
-        for a in live_queries.attendees(session, access=access, meeting=meeting)
-    )
-    return Reader(access=access, attended_covered=attended_covered)
+    return Reader(session, access, meeting)
 
 
 def versions(session: Session, *, meeting: Meeting) -> list[MinutesVersion]:
@@ -182,25 +184,36 @@ def download_rendered(
     session.commit()
     content = pdf.pdf_of(html)
     stamped = watermark.stamp(content, _stamp_lines(by, utcnow()))
+    filename = _filename(minutes, which)
     _log_download(
         session, meeting=meeting, by=by, kind=minutes.kind, which=which, subject=minutes.subject
     )
-    return Download(filename=_filename(minutes, which), content=stamped)
+    return Download(filename=filename, content=stamped)
 
 
 def download_version(
-    session: Session, *, meeting: Meeting, chosen: MinutesVersion, latest: int, by: Actor
-) -> Download:
-    """The stored PDF of a vastgestelde version with the downloader's watermark appended; the
-    stored file and its hash stay as they are."""
-    document = session.exec(
-        select(MinutesDocument).where(MinutesDocument.version_id == chosen.id)
-    ).one()
-    superseded_by = latest if chosen.number < latest else None
-    stamped = watermark.stamp(document.content, _stamp_lines(by, utcnow(), superseded_by))
-    _log_download(session, meeting=meeting, by=by, kind=Kind.FULL, which=f"versie-{chosen.number}")
+    session: Session, *, meeting: Meeting, number: int, by: Actor
+) -> Download | None:
+    """The stored PDF of a vastgestelde version with the downloader's watermark appended (the
+    stored file and its hash stay as they are); None when there is no such version."""
+    latest = (
+        select(func.max(MinutesVersion.number))
+        .where(MinutesVersion.meeting_id == meeting.id)
+        .scalar_subquery()
+    )
+    row = session.exec(
+        select(MinutesDocument.content, latest)
+        .join(MinutesVersion, col(MinutesVersion.id) == MinutesDocument.version_id)
+        .where(MinutesVersion.meeting_id == meeting.id, MinutesVersion.number == number)
+    ).first()
+    if row is None:
+        return None
+    content, newest = row
+    superseded_by = newest if number < newest else None
+    stamped = watermark.stamp(content, _stamp_lines(by, utcnow(), superseded_by))
     day = local(meeting.starts_at).strftime("%Y-%m-%d")
-    return Download(filename=f"verslag-{day}-versie-{chosen.number}.pdf", content=stamped)
+    _log_download(session, meeting=meeting, by=by, kind=Kind.FULL, which=f"versie-{number}")
+    return Download(filename=f"verslag-{day}-versie-{number}.pdf", content=stamped)
 
 
 def read_on_screen(session: Session, *, meeting: Meeting, by: Actor) -> None:

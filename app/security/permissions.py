@@ -1,5 +1,7 @@
 """Access rules: plain predicates over loaded objects, the one place they are written."""
 
+from collections.abc import Callable
+
 from app.overleg.models import MemberRole, SeriesMember
 from app.users.models import User
 
@@ -66,18 +68,18 @@ def can_change_identification(
 
 
 def can_read_minutes(
-    user: User, membership: SeriesMember | None, *, attended_covered: bool
+    user: User, membership: SeriesMember | None, *, attended_covered: Callable[[], bool]
 ) -> bool:
     """The verslag: who was present at that meeting and covered then, the overleg's chairs (and
-    secretary) and beheerders (rule 5)."""
-    return can_run_meetings(user, membership) or (membership is not None and attended_covered)
+    secretary) and beheerders (rule 5). Attendance is only looked up when it matters."""
+    return can_run_meetings(user, membership) or (membership is not None and attended_covered())
 
 
 def can_read_excerpt(
     user: User,
     membership: SeriesMember | None,
     *,
-    attended_covered: bool,
+    attended_covered: Callable[[], bool],
     submitting_organisation_id: int,
 ) -> bool:
     """An uittreksel goes to the organisation that brought the casus, besides the readers of
@@ -87,7 +89,11 @@ def can_read_excerpt(
 
 
 def can_read_actions(
-    user: User, membership: SeriesMember | None, *, attended_covered: bool, organisation_id: int
+    user: User,
+    membership: SeriesMember | None,
+    *,
+    attended_covered: Callable[[], bool],
+    organisation_id: int,
 ) -> bool:
     """An organisation's actions overview: its own people at the table, and the readers of the
     verslag."""
