@@ -39,9 +39,10 @@ lint: install
 test: install system-deps lint
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/pytest
 
-# Speed figures of the live meeting on SQLite and PostgreSQL (not a test: it reports).
+# Speed figures of the live meeting and the verslag on SQLite and PostgreSQL (not a test: it reports).
 bench: install system-deps
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_live
+	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_minutes
 
 # Pin what is installed now (after adding a dependency to pyproject.toml and installing it).
 lock: install

@@ -1,5 +1,6 @@
 """Database engine, naming convention, sessions and the one clock the app uses."""
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -49,13 +50,17 @@ def apply_update(record: SQLModel, changes: SQLModel) -> list[str]:
     return changed
 
 
+SQLITE_WAIT_SECONDS = 15
+HOLDS_TURN = "casustafel_holds_turn"
+
+
 def make_engine(database_url: str) -> Engine:
     """An engine for the URL; SQLite gets foreign keys, WAL and serialised write transactions."""
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,
             hide_parameters=True,
-            connect_args={"check_same_thread": False, "timeout": 15},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_WAIT_SECONDS},
         )
         _configure_sqlite(engine)
         return engine
@@ -69,15 +74,33 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_WAIT_SECONDS * 1000}")
         cursor.close()
 
     # Every transaction takes the write lock up front. A deferred transaction that read first
     # and writes later fails outright (SQLITE_BUSY_SNAPSHOT) when another connection wrote in
     # between; taking the lock at BEGIN makes such transactions wait their turn instead.
+    # Within this process they queue on a lock that wakes the next one at once; SQLite's own
+    # busy handler (for other processes) polls with sleeps of up to 100 ms.
+    turn = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not turn.acquire(timeout=SQLITE_WAIT_SECONDS):
+            raise TimeoutError("De database is bezet; probeer het opnieuw.")
+        connection.info[HOLDS_TURN] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _end_turn(connection)
+            raise
+
+    def _end_turn(connection: Any) -> None:
+        if connection.info.pop(HOLDS_TURN, False):
+            turn.release()
+
+    event.listen(engine, "commit", _end_turn)
+    event.listen(engine, "rollback", _end_turn)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -72,9 +72,10 @@ def _page(
     errors: FormErrors | None = None,
 ) -> Response:
     reader = _reader_or_404(session, access, meeting)
+    # Logged first: the commit would otherwise expire everything loaded for the page.
+    service.read_on_screen(session, meeting=meeting, by=actor)
     minutes = _minutes(request, session, access, meeting, actor)
     stored = service.versions(session, meeting=meeting)
-    service.read_on_screen(session, meeting=meeting, by=actor)
     status_line = (
         f"Vastgesteld, versie {stored[0].number}"
         if stored

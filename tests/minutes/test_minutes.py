@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, col, select
 
 from app import demo, pdf
@@ -435,3 +435,47 @@ def test_an_unchanged_concept_is_rendered_once(client: TestClient, minutes: Demo
     after = pdf.pdf_of.cache_info()
     assert again.status_code == 200
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+
+
+def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
+    session: Session, app: FastAPI, client: TestClient, minutes: DemoMinutes
+) -> None:
+    chair = as_user(client, "voorzitter@dorpsveen.example")
+    statements: list[str] = []
+    event.listen(
+        app.state.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+
+    def cost() -> int:
+        statements.clear()
+        assert chair.get(minutes.path).status_code == 200
+        return len(statements)
+
+    before = cost()
+    first = session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == minutes.meeting.id)
+    ).first()
+    for n in range(10):
+        extra = AgendaItem(
+            meeting_id=minutes.meeting.id,
+            position=100 + n,
+            kind=first.kind,
+            title=f"Extra punt {n}",
+            case_id=minutes.cases[n % len(minutes.cases)].id,
+        )
+        session.add(extra)
+        session.flush()
+        session.add(
+            Task(
+                series_id=minutes.meeting.series_id,
+                meeting_id=minutes.meeting.id,
+                agenda_item_id=extra.id,
+                case_id=extra.case_id,
+                description=f"Extra actie {n}",
+                assignee_organisation_id=minutes.tasks[0].assignee_organisation_id,
+                due_on=minutes.tasks[0].due_on,
+            )
+        )
+    session.commit()
+
+    assert cost() == before
