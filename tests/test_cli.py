@@ -1,12 +1,17 @@
 """The `casustafel` command: create-user makes an account that logs in; bad input saves nothing."""
 
+import os
 import subprocess
+from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.users.models import User
-from tests.conftest import log_in, run_cli
+from tests.conftest import CLI, log_in, run_cli
+from tests.e2e.conftest import _wait_until_serving
+from tests.pg import free_port
 
 
 def create_user(database_url: str, password: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -44,3 +49,28 @@ def test_create_user_refuses_a_short_password_and_saves_nothing(
     assert result.returncode == 1
     assert "Niet aangemaakt" in result.stderr
     assert session.exec(select(User)).all() == []
+
+
+def test_serve_with_two_processes_answers_on_one_port(database_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    env = os.environ | {
+        "CASUSTAFEL_DATABASE_URL": database_url,
+        "CASUSTAFEL_BACKGROUND_JOBS": "false",
+    }
+    with (tmp_path / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [*CLI, "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_serving(base_url, server)
+            with httpx.Client(base_url=base_url) as client:
+                pages = [client.get("/inloggen") for _ in range(3)]
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    assert "Inloggen" in pages[-1].text

@@ -3,6 +3,7 @@ the full minutes, an uittreksel and an actions overview are views of this one re
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
@@ -21,7 +22,7 @@ from app.tasks.models import Task, TaskStatus
 from app.users.models import User
 
 
-class Kind:
+class Kind(StrEnum):
     """The three documents made from one record."""
 
     FULL = "verslag"

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/ve
 
 def _reader_or_404(session: Session, access: SeriesAccess, meeting: Meeting) -> Reader:
     """The minutes exist once the meeting ran; before that only its chairs see the page."""
-    reader = service.reader(session, access=access, meeting=meeting)
+    reader = service.Reader(session, access, meeting)
     if not reader.minutes or (meeting.status not in RECORDED and not access.can_run):
         raise NotFound
     return reader
@@ -159,7 +159,7 @@ def excerpt(
     actor: CurrentActor,
 ) -> Response:
     _recorded_or_404(meeting)
-    reader = service.reader(session, access=access, meeting=meeting)
+    reader = service.Reader(session, access, meeting)
     minutes = _minutes(request, session, access, meeting, actor)
     part = minutes.excerpt(item_id)
     if part is None or not reader.excerpt(part.items[0].case.submitting_organisation_id):
@@ -177,7 +177,7 @@ def actions(
     actor: CurrentActor,
 ) -> Response:
     _recorded_or_404(meeting)
-    reader = service.reader(session, access=access, meeting=meeting)
+    reader = service.Reader(session, access, meeting)
     organisations = {o.id: o for o in _organisations(session, access)}
     organisation = organisations.get(organisation_id)
     if organisation is None or not reader.actions(organisation_id):

@@ -45,20 +45,19 @@ class Reader:
             self._session, access=self.access, meeting=self._meeting
         )
 
-    def _attended(self) -> bool:
-        return self._attended_covered
-
     @property
     def minutes(self) -> bool:
         return permissions.can_read_minutes(
-            self.access.user, self.access.membership, attended_covered=self._attended
+            self.access.user,
+            self.access.membership,
+            attended_covered=lambda: self._attended_covered,
         )
 
     def excerpt(self, submitting_organisation_id: int) -> bool:
         return permissions.can_read_excerpt(
             self.access.user,
             self.access.membership,
-            attended_covered=self._attended,
+            attended_covered=lambda: self._attended_covered,
             submitting_organisation_id=submitting_organisation_id,
         )
 
@@ -66,7 +65,7 @@ class Reader:
         return permissions.can_read_actions(
             self.access.user,
             self.access.membership,
-            attended_covered=self._attended,
+            attended_covered=lambda: self._attended_covered,
             organisation_id=organisation_id,
         )
 
@@ -75,10 +74,6 @@ class Reader:
 class Download:
     filename: str
     content: bytes
-
-
-def reader(session: Session, *, access: SeriesAccess, meeting: Meeting) -> Reader:
-    return Reader(session, access, meeting)
 
 
 def versions(session: Session, *, meeting: Meeting) -> list[MinutesVersion]:
@@ -90,14 +85,6 @@ def versions(session: Session, *, meeting: Meeting) -> list[MinutesVersion]:
             .order_by(col(MinutesVersion.number).desc())
         ).all()
     )
-
-
-def version(session: Session, *, meeting: Meeting, number: int) -> MinutesVersion | None:
-    return session.exec(
-        select(MinutesVersion).where(
-            MinutesVersion.meeting_id == meeting.id, MinutesVersion.number == number
-        )
-    ).first()
 
 
 def _render(
@@ -180,11 +167,10 @@ def download_rendered(
             f"(SHA-256 {final.sha256[:16]}…)",
         )
         which = f"versie-{final.number}"
+    filename, lines = _filename(minutes, which), _stamp_lines(by, utcnow())
     # The read is done: end the transaction before the render, so no lock is held meanwhile.
     session.commit()
-    content = pdf.pdf_of(html)
-    stamped = watermark.stamp(content, _stamp_lines(by, utcnow()))
-    filename = _filename(minutes, which)
+    stamped = watermark.stamp(pdf.pdf_of(html), lines)
     _log_download(
         session, meeting=meeting, by=by, kind=minutes.kind, which=which, subject=minutes.subject
     )

@@ -253,7 +253,7 @@ def render_meeting(
             "covenant": covenant_service.covenant_title(session, covenant_id=series.covenant_id),
             "next_working_day": next_working_day,
             "minutes_readable": meeting.status in minutes_service.RECORDED
-            and minutes_service.reader(session, access=access, meeting=meeting).minutes,
+            and minutes_service.Reader(session, access, meeting).minutes,
             "values": values or {},
             "errors": errors or {},
         },

@@ -479,3 +479,26 @@ def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
     session.commit()
 
     assert cost() == before
+
+
+def test_no_names_while_someone_who_gets_the_minutes_is_not_covered(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    series = session.get(MeetingSeries, minutes.meeting.series_id)
+    series.names_in_minutes = True
+    session.add(series)
+    housing = session.exec(select(User).where(User.email == "woningcorporatie@wonen.example")).one()
+    make_user(
+        session,
+        email="beheer@wonen.example",
+        is_admin=True,
+        organisation_id=housing.organisation_id,
+    )
+    session.commit()
+
+    concept = as_user(client, "voorzitter@dorpsveen.example").get(f"{minutes.path}/concept.pdf")
+
+    content = flat(pdf_text(concept.content))
+    assert minutes.cases[0].reference in content
+    for name in DEMO_NAMES:
+        assert name not in content
