@@ -26,9 +26,10 @@ router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/ve
 
 
 def _reader_or_404(session: Session, access: SeriesAccess, meeting: Meeting) -> Reader:
-    """The minutes exist once the meeting ran; before that only its chairs see the page."""
+    """Attendees once the meeting ran; its chairs and beheerders always (the page then says
+    there is no verslag yet)."""
     reader = service.Reader(session, access, meeting)
-    if not reader.minutes or (meeting.status not in RECORDED and not access.can_run):
+    if not reader.minutes:
         raise NotFound
     return reader
 

@@ -48,7 +48,8 @@ def series_access(series_id: int, session: SessionDep, user: CurrentUser) -> Ser
 SeriesDep = Annotated[SeriesAccess, Depends(series_access)]
 
 
-def planner_access(access: SeriesDep) -> SeriesAccess:
+# Pure checks on what is already loaded run on the event loop: no thread hop per request.
+async def planner_access(access: SeriesDep) -> SeriesAccess:
     if not access.can_plan:
         raise Forbidden
     return access
@@ -57,7 +58,7 @@ def planner_access(access: SeriesDep) -> SeriesAccess:
 PlannerDep = Annotated[SeriesAccess, Depends(planner_access)]
 
 
-def chair_access(access: SeriesDep) -> SeriesAccess:
+async def chair_access(access: SeriesDep) -> SeriesAccess:
     if not access.can_run:
         raise Forbidden
     return access

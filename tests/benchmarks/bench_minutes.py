@@ -57,6 +57,8 @@ DISCUSSION = (
 
 
 def seed(session: Session) -> tuple[SeriesAccess, Meeting, str]:
+    """The meeting, finished and complete; the chair's access; an attendee's e-mail address
+    (downloads are made by attendees, as after the e-mail)."""
     organisations = [make_organisation(session, name=n) for n in ("Gemeente", "Politie", "GGD")]
     covenant, _ = make_covenant(session, signed_by=tuple(o.id for o in organisations))
     chair = make_user(session, name="Voorzitter", organisation_id=organisations[0].id)
@@ -151,7 +153,7 @@ def seed(session: Session) -> tuple[SeriesAccess, Meeting, str]:
             SeriesMember.series_id == series.id, SeriesMember.user_id == chair.id
         )
     ).one()
-    return SeriesAccess(series=series, user=chair, membership=membership), meeting, chair.email
+    return SeriesAccess(series=series, user=chair, membership=membership), meeting, people[1].email
 
 
 def milliseconds(samples: list[float]) -> str:
@@ -290,12 +292,13 @@ def process_tree(pid: int, depth: int = 0) -> str:
 
 
 def measure_server(
-    database_url: str, folder: Path, meeting: Meeting, email: str, workers: int
+    database_url: str, folder: Path, meeting: Meeting, emails: tuple[str, str], workers: int
 ) -> None:
     server, base_url = start_server(database_url, folder, workers)
     engine = create_engine(database_url)
+    chair_email, attendee_email = emails
     try:
-        client = logged_in(base_url, email)
+        client = logged_in(base_url, attendee_email)
         base = f"/overleggen/{meeting.series_id}/bijeenkomsten/{meeting.id}/verslag"
         downloads = asyncio.run(
             concurrent_downloads(base_url, client.cookies, f"{base}/versies/1.pdf")
@@ -308,7 +311,7 @@ def measure_server(
         done = threading.Event()
 
         def keep_rendering() -> None:
-            renderer = logged_in(base_url, email)
+            renderer = logged_in(base_url, chair_email)  # after vaststellen: only chairs
             n = 0
             while not done.is_set():
                 n += 1
@@ -354,12 +357,13 @@ def run(database_url: str, name: str, workers: int, folder: Path) -> None:
             f"({name}, {workers} serverproces{'sen' if workers > 1 else ''})"
         )
         measure_render(session, access, meeting)
+        emails = (access.user.email, email)
         service.finalise(
             session, access=access, meeting=meeting, crypto=crypto, by=actor, mail=MAIL
         )
         session.refresh(meeting)
     engine.dispose()
-    measure_server(database_url, folder, meeting, email, workers)
+    measure_server(database_url, folder, meeting, emails, workers)
 
 
 def main() -> None:
