@@ -28,6 +28,7 @@ from app.cases.models import (
 )
 from app.db import SessionDep, today, utcnow
 from app.errors import DomainError, Forbidden, NotFound
+from app.minutes import service as minutes_service
 from app.organisations.models import Organisation
 from app.overleg.deps import SeriesAccess, SeriesDep
 from app.overleg.models import Meeting, MeetingStatus, SeriesOrganisation
@@ -277,6 +278,7 @@ def render_case(
             "values": values or defaults,
             "errors": errors or {},
             "person_options": [(u.id, f"{u.name} ({u.organisation.name})") for u in members],
+            "excerpts": minutes_service.excerpts_of_case(session, access=access, case=case),
             "may_change_identification": permissions.can_change_identification(
                 access.user,
                 access.membership,

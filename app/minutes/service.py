@@ -9,7 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import audit, pdf, watermark
+from app.agenda.models import AgendaItem
 from app.audit import Actor
+from app.cases.models import Case
 from app.db import utcnow
 from app.errors import DomainError
 from app.mail import service as mail_service
@@ -68,6 +70,29 @@ class Reader:
             attended_covered=lambda: self._attended_covered,
             organisation_id=organisation_id,
         )
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Where this casus was discussed, for a link to its uittreksel."""
+
+    meeting: Meeting
+    item_id: int
+
+
+def excerpts_of_case(session: Session, *, access: SeriesAccess, case: Case) -> list[Excerpt]:
+    """The uittreksels about this casus that the user may download, oldest meeting first."""
+    rows = session.exec(
+        select(Meeting, AgendaItem.id)
+        .join(AgendaItem, col(AgendaItem.meeting_id) == Meeting.id)
+        .where(AgendaItem.case_id == case.id, col(Meeting.status).in_(RECORDED))
+        .order_by(col(Meeting.starts_at))
+    ).all()
+    return [
+        Excerpt(meeting=meeting, item_id=item_id)
+        for meeting, item_id in rows
+        if Reader(session, access, meeting).excerpt(case.submitting_organisation_id)
+    ]
 
 
 @dataclass(frozen=True)
@@ -358,7 +383,8 @@ def _overtaken(reason: str | None) -> DomainError:
 def _notify(
     session: Session, *, access: SeriesAccess, meeting: Meeting, number: int, mail: MailContext
 ) -> None:
-    """Tell the covered attendees and the chairs the minutes are there: a link, nothing more."""
+    """Tell the covered attendees and the chairs the minutes are there, and the organisations
+    that brought a casus where their uittreksel is: links, nothing more."""
     attended = {
         a.user_id
         for a in live_queries.attendees(session, access=access, meeting=meeting)
@@ -368,29 +394,49 @@ def _notify(
         and a.cover is not None
         and a.cover.covered
     }
-    recipients = session.exec(
+    at_table = (SeriesMember.series_id == access.series.id) & col(User.active)
+    readers = session.exec(
         select(User.email)
         .join(SeriesMember, col(SeriesMember.user_id) == User.id)
         .where(
-            SeriesMember.series_id == access.series.id,
-            col(User.active),
+            at_table,
             col(User.id).in_(attended)
             | col(SeriesMember.role).in_([MemberRole.CHAIR, MemberRole.SECRETARY]),
         )
         .order_by(col(User.email))
     ).all()
-    link = (
-        f"{mail.base_url.rstrip('/')}/overleggen/{access.series.id}"
-        f"/bijeenkomsten/{meeting.id}/verslag"
-    )
+    submitters = session.exec(
+        select(User.email, Case.id)
+        .join(SeriesMember, col(SeriesMember.user_id) == User.id)
+        .join(Case, col(Case.submitting_organisation_id) == User.organisation_id)
+        .join(AgendaItem, col(AgendaItem.case_id) == Case.id)
+        .where(at_table, AgendaItem.meeting_id == meeting.id)
+        .order_by(col(User.email), col(Case.id))
+    ).all()
+    base = f"{mail.base_url.rstrip('/')}/overleggen/{access.series.id}"
     what = "is vastgesteld" if number == 1 else f"is gecorrigeerd (versie {number})"
+    subject = f"Verslag {access.series.name} {what}"
+    opening = f"Het verslag van de bijeenkomst van {describe(meeting)} {what}.\n\n"
+    closing = "\n\nHet verslag is vertrouwelijk; stuur het niet door." + SIGNATURE
     mail_service.enqueue_many(
         session,
-        recipients=recipients,
-        subject=f"Verslag {access.series.name} {what}",
-        body=(
-            f"Het verslag van de bijeenkomst van {describe(meeting)} {what}.\n\n"
-            f"U kunt het na inloggen lezen en downloaden:\n{link}\n\n"
-            "Het verslag is vertrouwelijk; stuur het niet door." + SIGNATURE
-        ),
+        recipients=readers,
+        subject=subject,
+        body=opening
+        + f"U kunt het na inloggen lezen en downloaden:\n{base}/bijeenkomsten/{meeting.id}/verslag"
+        + closing,
     )
+    case_links: dict[str, list[str]] = {}
+    for email, case_id in submitters:
+        if email not in readers:
+            case_links.setdefault(email, []).append(f"{base}/casussen/{case_id}")
+    for email, links in case_links.items():
+        mail_service.enqueue(
+            session,
+            to=email,
+            subject=subject,
+            body=opening
+            + "Uw organisatie bracht daar een casus in. Het uittreksel staat bij de casus:\n"
+            + "\n".join(links)
+            + closing,
+        )

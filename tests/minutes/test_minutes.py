@@ -3,6 +3,7 @@ version never changes, and that text typed by users cannot make the renderer fet
 
 import hashlib
 import io
+import re
 import socket
 from dataclasses import dataclass
 
@@ -502,3 +503,33 @@ def test_no_names_while_someone_who_gets_the_minutes_is_not_covered(
     assert minutes.cases[0].reference in content
     for name in DEMO_NAMES:
         assert name not in content
+
+
+def test_an_absent_colleague_of_the_submitting_organisation_gets_the_uittreksel(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    police = session.exec(select(User).where(User.email == "wijkagent@politie.example")).one()
+    colleague = make_user(
+        session, email="collega@politie.example", organisation_id=police.organisation_id
+    )
+    session.add(SeriesMember(series_id=minutes.meeting.series_id, user_id=colleague.id, role="lid"))
+    session.commit()
+    chair = as_user(client, "voorzitter@dorpsveen.example")
+    chair.post(
+        f"{minutes.path}/correctie",
+        data={"reason": "Actie verduidelijkt", "csrf_token": csrf_from(chair, minutes.path)},
+    )
+
+    [mail] = session.exec(
+        select(OutboxMessage).where(OutboxMessage.to_address == "collega@politie.example")
+    ).all()
+    own = [c for c in minutes.cases if c.submitting_organisation_id == police.organisation_id]
+    for case in own:
+        assert f"/casussen/{case.id}" in mail.body_text
+        assert case.reference not in mail.body_text and case.pseudonym not in mail.body_text
+    reader = as_user(client, "collega@politie.example", PASSWORD)
+    case_page = reader.get(f"/overleggen/{minutes.meeting.series_id}/casussen/{own[0].id}")
+    link = re.search(r'href="([^"]+/uittreksel/\d+\.pdf)"', case_page.text).group(1)
+    excerpt = flat(pdf_text(reader.get(link).content))
+    assert own[0].reference in excerpt and "Gedownload door" in excerpt
+    assert reader.get(minutes.path).status_code == 404
