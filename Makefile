@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 HTMX_VERSION := 4.0.1
 UTRECHT_CSS_VERSION := 9.0.4
+DEJAVU_VERSION := 2.37.3
 
 .PHONY: install run test lint system-deps lock vendor bench
 
@@ -51,9 +52,11 @@ lock: install
 # Refresh the vendored front-end files from the npm registry, at the versions above.
 vendor:
 	rm -rf var/vendor && mkdir -p var/vendor
-	cd var/vendor && npm pack --silent htmx.org@$(HTMX_VERSION) @utrecht/component-library-css@$(UTRECHT_CSS_VERSION) >/dev/null
+	cd var/vendor && npm pack --silent htmx.org@$(HTMX_VERSION) @utrecht/component-library-css@$(UTRECHT_CSS_VERSION) dejavu-fonts-ttf@$(DEJAVU_VERSION) >/dev/null
 	cd var/vendor && for archive in *.tgz; do mkdir -p "$${archive%.tgz}" && tar -xzf "$$archive" -C "$${archive%.tgz}"; done
 	cp var/vendor/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js static/vendor/htmx-$(HTMX_VERSION).min.js
 	cp var/vendor/htmx.org-$(HTMX_VERSION)/package/LICENSE static/vendor/htmx-$(HTMX_VERSION).LICENSE
 	cp var/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION)/package/dist/index.css static/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).css
 	cp var/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION)/package/LICENSE.md static/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).LICENSE.md
+	mkdir -p static/vendor/dejavu-fonts-$(DEJAVU_VERSION)
+	cp var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans-Bold.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/LICENSE static/vendor/dejavu-fonts-$(DEJAVU_VERSION)/

@@ -36,3 +36,15 @@ def test_two_downloads_differ_only_in_their_watermark() -> None:
     assert len(first) == len(second)
     assert "Gedownload door B" in PdfReader(io.BytesIO(second)).pages[0].extract_text()
     assert "Gedownload door B" not in PdfReader(io.BytesIO(first)).pages[0].extract_text()
+
+
+def test_every_font_of_a_copy_is_embedded() -> None:
+    copy = watermark.stamp(several_pages(), ["Gedownload door Zoë Çelik"])
+
+    for page in PdfReader(io.BytesIO(copy)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
