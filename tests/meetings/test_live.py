@@ -255,6 +255,46 @@ def test_nothing_is_recorded_in_a_meeting_that_is_not_running(
         )
 
 
+def test_after_the_meeting_texts_can_be_corrected_but_choices_cannot(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = started(session, table, open_meeting(session, series))
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+    service.finish(
+        session,
+        series=series,
+        meeting=meeting,
+        anonymous_item_ids=set(),
+        by=chair(table),
+        mail=MAIL,
+    )
+
+    record = service.save_text(
+        session,
+        meeting=meeting,
+        item=item,
+        field="decisions",
+        value="Verbeterde tekst",
+        based_on=service.fingerprint(""),
+        by=chair(table),
+    )
+    assert record.decisions == "Verbeterde tekst"
+    with pytest.raises(DomainError, match="niet bezig"):
+        service.save_outcome(
+            session,
+            meeting=meeting,
+            item=item,
+            version=record.version,
+            next_step=NextStep.CLOSE,
+            next_step_date=None,
+            escalation_body=None,
+            informing=None,
+            by=chair(table),
+        )
+
+
 def test_a_task_not_done_is_carried_forward_and_flagged_after_three_times(
     session: Session, table: Table, series: MeetingSeries
 ) -> None:
