@@ -58,5 +58,5 @@ vendor:
 	cp var/vendor/htmx.org-$(HTMX_VERSION)/package/LICENSE static/vendor/htmx-$(HTMX_VERSION).LICENSE
 	cp var/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION)/package/dist/index.css static/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).css
 	cp var/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION)/package/LICENSE.md static/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).LICENSE.md
-	mkdir -p static/vendor/dejavu-fonts-$(DEJAVU_VERSION)
-	cp var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans-Bold.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/LICENSE static/vendor/dejavu-fonts-$(DEJAVU_VERSION)/
+	mkdir -p static/fonts/dejavu-$(DEJAVU_VERSION)
+	cp var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans-Bold.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/LICENSE static/fonts/dejavu-$(DEJAVU_VERSION)/

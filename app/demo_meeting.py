@@ -14,7 +14,7 @@ from app.db import today
 from app.meetings import queries as live_queries
 from app.meetings import service as live_service
 from app.meetings.models import Informing, NextStep, Presence
-from app.minutes import service as minutes_service
+from app.minutes import flows as minutes_flows
 from app.overleg.deps import SeriesAccess
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
@@ -242,7 +242,7 @@ def run_last_meeting(
         task_service.report_back(
             session, task=task, by=_actor(person), data=TaskFeedback(feedback=feedback)
         )
-    minutes_service.finalise(
+    minutes_flows.finalise(
         session, access=access, meeting=meeting, crypto=crypto, by=chair, mail=DEMO_MAIL
     )
     case_service.add_follow_ups(session, meeting=next_meeting, by=chair)

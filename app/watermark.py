@@ -27,7 +27,7 @@ SLOT_SIZE = 600
 SLOT_MARKER = b"%casustafel-watermerk"
 FONT_NAME = "/CasustafelWatermerk"
 MAX_LINES, MAX_LINE_LENGTH = 3, 150
-WATERMARK_FONT = PROJECT_ROOT / "static" / "vendor" / "dejavu-fonts-2.37.3" / "DejaVuSans.ttf"
+WATERMARK_FONT = PROJECT_ROOT / "static" / "fonts" / "dejavu-2.37.3" / "DejaVuSans.ttf"
 FIRST_CHAR = 32
 # The characters of codes 32-255 in WinAnsiEncoding ('' where it defines none).
 WIN_ANSI = [bytes([code]).decode("cp1252", errors="ignore") for code in range(FIRST_CHAR, 256)]

@@ -11,9 +11,10 @@ from app.audit import Actor
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.meetings import queries as live_queries
-from app.minutes import queries, service
+from app.minutes import flows, queries, service
+from app.minutes.flows import Download
 from app.minutes.queries import Minutes
-from app.minutes.service import RECORDED, Download, Reader
+from app.minutes.service import RECORDED, Reader
 from app.organisations.models import Organisation
 from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess, SeriesDep
 from app.overleg.invitations import MailContext
@@ -130,9 +131,7 @@ def concept(
     if meeting.status == MeetingStatus.MINUTES_FINAL and not access.can_run:
         raise NotFound
     minutes = _minutes(request, session, access, meeting, actor)
-    return _pdf(
-        service.download_rendered(session, meeting=meeting, minutes=minutes, final=None, by=actor)
-    )
+    return _pdf(flows.download_rendered(session, minutes=minutes, final=None, by=actor))
 
 
 @router.get("/versies/{number}.pdf")
@@ -144,7 +143,7 @@ def final_version(
     actor: CurrentActor,
 ) -> Response:
     _reader_or_404(session, access, meeting)
-    download = service.download_version(session, meeting=meeting, number=number, by=actor)
+    download = flows.download_version(session, meeting=meeting, number=number, by=actor)
     if download is None:
         raise NotFound
     return _pdf(download)
@@ -190,8 +189,8 @@ def actions(
 
 def _from_record(session: Session, meeting: Meeting, part: Minutes, actor: Actor) -> Download:
     stored = service.versions(session, meeting=meeting)
-    return service.download_rendered(
-        session, meeting=meeting, minutes=part, final=stored[0] if stored else None, by=actor
+    return flows.download_rendered(
+        session, minutes=part, final=stored[0] if stored else None, by=actor
     )
 
 
@@ -210,7 +209,7 @@ def finalise(
         meeting,
         actor,
         {},
-        lambda: service.finalise(
+        lambda: flows.finalise(
             session,
             access=access,
             meeting=meeting,
@@ -237,7 +236,7 @@ def correct(
         meeting,
         actor,
         form,
-        lambda: service.correct(
+        lambda: flows.correct(
             session,
             access=access,
             meeting=meeting,

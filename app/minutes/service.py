@@ -1,5 +1,7 @@
-"""Use cases of the verslag: concept, vaststellen, correcties, and who gets which copy."""
+"""Use cases of the verslag: who may read what, vaststellen and correcties, the audit of
+every read; rendering and watermarking are in flows.py."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -8,29 +10,24 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import audit, pdf, watermark
+from app import audit
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case
-from app.db import utcnow
 from app.errors import DomainError
 from app.mail import service as mail_service
 from app.meetings import queries as live_queries
 from app.meetings import service as live_service
 from app.meetings.models import Presence
-from app.minutes import queries
 from app.minutes.models import MinutesDocument, MinutesVersion
-from app.minutes.queries import Kind, Minutes
 from app.overleg.deps import SeriesAccess
 from app.overleg.invitations import SIGNATURE, MailContext, describe
 from app.overleg.models import Meeting, MeetingStatus, MemberRole, SeriesMember
 from app.overleg.schedule import local
 from app.security import permissions
-from app.security.crypto import CaseCrypto
 from app.users.models import User
 
 RECORDED = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED, MeetingStatus.MINUTES_FINAL)
-FILE_PREFIXES = {Kind.FULL: "verslag", Kind.EXCERPT: "uittreksel", Kind.ACTIONS: "acties"}
 
 
 class Reader:
@@ -96,9 +93,14 @@ def excerpts_of_case(session: Session, *, access: SeriesAccess, case: Case) -> l
 
 
 @dataclass(frozen=True)
-class Download:
-    filename: str
+class VersionToStore:
+    """A rendered version on its way to storage, with what it was rendered from."""
+
+    number: int
     content: bytes
+    at: datetime
+    meeting_status: MeetingStatus
+    reason: str | None = None
 
 
 def versions(session: Session, *, meeting: Meeting) -> list[MinutesVersion]:
@@ -112,38 +114,8 @@ def versions(session: Session, *, meeting: Meeting) -> list[MinutesVersion]:
     )
 
 
-def _render(
-    minutes: Minutes,
-    *,
-    concept: bool,
-    status_line: str,
-    correction_reason: str | None = None,
-) -> str:
-    meeting_day = local(minutes.meeting.starts_at).strftime("%d-%m-%Y")
-    title = f"{minutes.series.name}, {meeting_day}"
-    return pdf.render_html(
-        "print/minutes.html",
-        {
-            "minutes": minutes,
-            "local": local,
-            "concept": concept,
-            "status_line": status_line,
-            "correction_reason": correction_reason,
-            "document_title": f"{FILE_PREFIXES[minutes.kind].capitalize()} {title}",
-            "document_subject": "Vertrouwelijk verslag van een casusoverleg",
-        },
-    )
-
-
-def concept_html(minutes: Minutes) -> str:
-    return _render(
-        minutes,
-        concept=True,
-        status_line="CONCEPT: nog niet vastgesteld door de voorzitter",
-    )
-
-
-def _stamp_lines(by: Actor, at: datetime, superseded_by: int | None = None) -> list[str]:
+def stamp_lines(by: Actor, at: datetime, superseded_by: int | None = None) -> list[str]:
+    """The watermark of one downloaded copy: who, of which organisation, when."""
     user = by.user
     assert user is not None
     lines = [
@@ -155,58 +127,24 @@ def _stamp_lines(by: Actor, at: datetime, superseded_by: int | None = None) -> l
     return lines
 
 
-def _log_download(
-    session: Session, *, meeting: Meeting, by: Actor, kind: str, which: str, subject: str = ""
+def log_download(
+    session: Session, *, meeting_id: int, by: Actor, kind: str, which: str, subject: str = ""
 ) -> None:
+    """Every download is an audit event."""
     audit.record(
         session,
         action="verslag.gedownload",
         actor=by,
         object_type="bijeenkomst",
-        object_id=meeting.id,
+        object_id=meeting_id,
         context=kind,
         detail={"versie": which, "onderwerp": subject},
     )
     session.commit()
 
 
-def _filename(minutes: Minutes, which: str) -> str:
-    day = local(minutes.meeting.starts_at).strftime("%Y-%m-%d")
-    subject = f"-{minutes.subject}" if minutes.kind == Kind.EXCERPT else ""
-    return f"{FILE_PREFIXES[minutes.kind]}-{day}{subject}-{which}.pdf"
-
-
-def download_rendered(
-    session: Session, *, meeting: Meeting, minutes: Minutes, final: MinutesVersion | None, by: Actor
-) -> Download:
-    """A copy made from the current record (the concept, an uittreksel, an actions overview):
-    CONCEPT until the minutes are vastgesteld; watermarked with the downloader; logged."""
-    if final is None:
-        html = concept_html(minutes)
-        which = "concept"
-    else:
-        html = _render(
-            minutes,
-            concept=False,
-            status_line=f"Uit het vastgestelde verslag, versie {final.number} "
-            f"(SHA-256 {final.sha256[:16]}…)",
-        )
-        which = f"versie-{final.number}"
-    filename, lines = _filename(minutes, which), _stamp_lines(by, utcnow())
-    # The read is done: end the transaction before the render, so no lock is held meanwhile.
-    session.commit()
-    stamped = watermark.stamp(pdf.pdf_of(html), lines)
-    _log_download(
-        session, meeting=meeting, by=by, kind=minutes.kind, which=which, subject=minutes.subject
-    )
-    return Download(filename=filename, content=stamped)
-
-
-def download_version(
-    session: Session, *, meeting: Meeting, number: int, by: Actor
-) -> Download | None:
-    """The stored PDF of a vastgestelde version with the downloader's watermark appended (the
-    stored file and its hash stay as they are); None when there is no such version."""
+def stored_version(session: Session, *, meeting: Meeting, number: int) -> tuple[bytes, int] | None:
+    """The stored PDF of version `number` and the newest version's number, in one statement."""
     latest = (
         select(func.max(MinutesVersion.number))
         .where(MinutesVersion.meeting_id == meeting.id)
@@ -217,14 +155,7 @@ def download_version(
         .join(MinutesVersion, col(MinutesVersion.id) == MinutesDocument.version_id)
         .where(MinutesVersion.meeting_id == meeting.id, MinutesVersion.number == number)
     ).first()
-    if row is None:
-        return None
-    content, newest = row
-    superseded_by = newest if number < newest else None
-    stamped = watermark.stamp(content, _stamp_lines(by, utcnow(), superseded_by))
-    day = local(meeting.starts_at).strftime("%Y-%m-%d")
-    _log_download(session, meeting=meeting, by=by, kind=Kind.FULL, which=f"versie-{number}")
-    return Download(filename=f"verslag-{day}-versie-{number}.pdf", content=stamped)
+    return (row[0], row[1]) if row else None
 
 
 def read_on_screen(session: Session, *, meeting: Meeting, by: Actor) -> None:
@@ -247,25 +178,17 @@ def missing(session: Session, *, meeting: Meeting) -> list[live_service.Missing]
     return live_service.missing_for_finish(session, meeting=meeting)
 
 
-def _check_complete(session: Session, meeting: Meeting) -> None:
+def _check_complete(session: Session, meeting: Meeting, field: str) -> None:
     if live_service.missing_for_finish(session, meeting=meeting):
         raise DomainError(
             "Nog niet alle casussen zijn compleet (casus-eigenaar of uitkomst, vervolgstap, "
             "informering); vul ze aan op de pagina van de bijeenkomst.",
-            field="finalise",
+            field=field,
         )
 
 
-def finalise(
-    session: Session,
-    *,
-    access: SeriesAccess,
-    meeting: Meeting,
-    crypto: CaseCrypto,
-    by: Actor,
-    mail: MailContext,
-) -> MinutesVersion:
-    """'Verslag vaststellen': store exactly this PDF with its SHA-256 as version 1, immutable."""
+def check_finalisable(session: Session, *, meeting: Meeting) -> None:
+    """'Verslag vaststellen' only for a finished meeting whose casussen are complete."""
     if meeting.status == MeetingStatus.MINUTES_FINAL:
         raise DomainError(
             "Het verslag is al vastgesteld. Een wijziging wordt een nieuwe versie met een reden.",
@@ -276,22 +199,11 @@ def finalise(
             "Het verslag kan pas worden vastgesteld als de bijeenkomst is afgerond.",
             field="finalise",
         )
-    _check_complete(session, meeting)
-    return _store(session, access=access, meeting=meeting, crypto=crypto, by=by, mail=mail)
+    _check_complete(session, meeting, "finalise")
 
 
-def correct(
-    session: Session,
-    *,
-    access: SeriesAccess,
-    meeting: Meeting,
-    crypto: CaseCrypto,
-    reason: str,
-    by: Actor,
-    mail: MailContext,
-) -> MinutesVersion:
-    """A correction of vastgestelde minutes: the next version, with its reason; the earlier
-    versions stay as they are, marked as superseded when downloaded."""
+def check_correction(session: Session, *, meeting: Meeting, reason: str) -> str:
+    """A correction needs vastgestelde minutes and a reason; the reason, tidied."""
     if meeting.status != MeetingStatus.MINUTES_FINAL:
         raise DomainError("Er is nog geen vastgesteld verslag om te corrigeren.", field="reason")
     reason = " ".join(reason.split())
@@ -299,75 +211,66 @@ def correct(
         raise DomainError("Geef de reden van de correctie (minstens 5 tekens).", field="reason")
     if len(reason) > 1000:
         raise DomainError("De reden is te lang (hooguit 1000 tekens).", field="reason")
-    _check_complete(session, meeting)
-    return _store(
-        session, access=access, meeting=meeting, crypto=crypto, by=by, mail=mail, reason=reason
-    )
+    _check_complete(session, meeting, "reason")
+    return reason
 
 
-def _store(
+def next_number(session: Session, *, meeting: Meeting) -> int:
+    """The number the next vastgestelde version gets."""
+    latest = session.exec(
+        select(func.max(MinutesVersion.number)).where(MinutesVersion.meeting_id == meeting.id)
+    ).one()
+    return (latest or 0) + 1
+
+
+def store_version(
     session: Session,
     *,
     access: SeriesAccess,
     meeting: Meeting,
-    crypto: CaseCrypto,
+    version: VersionToStore,
     by: Actor,
     mail: MailContext,
-    reason: str | None = None,
 ) -> MinutesVersion:
+    """Store exactly this PDF with its SHA-256, immutable, in one transaction, and only if
+    nobody finalised or corrected in the meantime; then tell the readers."""
     user = by.user
     assert user is not None
-    previous = versions(session, meeting=meeting)
-    number = previous[0].number + 1 if previous else 1
-    at = utcnow()
-    minutes = queries.load(session, access=access, meeting=meeting, crypto=crypto, actor=by)
-    html = _render(
-        minutes,
-        concept=False,
-        status_line=f"Vastgesteld op {local(at):%d-%m-%Y %H:%M} door {user.name}, versie {number}",
-        correction_reason=f"versie {number} vervangt versie {number - 1}: {reason}"
-        if reason
-        else None,
-    )
-    meeting_id, status = meeting.id, meeting.status
-    session.commit()
-    content = pdf.pdf_of(html)
-    # Written in one transaction, and only if nobody finalised or corrected in the meantime.
     claimed = session.execute(
         update(Meeting)
-        .where(col(Meeting.id) == meeting_id, col(Meeting.status) == status)
+        .where(col(Meeting.id) == meeting.id, col(Meeting.status) == version.meeting_status)
         .values(status=MeetingStatus.MINUTES_FINAL)
-    )
-    stored = MinutesVersion(
-        meeting_id=meeting_id,
-        number=number,
-        sha256=pdf.sha256(content),
-        size=len(content),
-        correction_reason=reason,
-        finalised_at=at,
-        finalised_by_user_id=user.id,
-        finalised_by_name=user.name,
     )
     if claimed.rowcount != 1:
         session.rollback()
-        raise _overtaken(reason)
+        raise _overtaken(version.reason)
+    stored = MinutesVersion(
+        meeting_id=meeting.id,
+        number=version.number,
+        sha256=hashlib.sha256(version.content).hexdigest(),
+        size=len(version.content),
+        correction_reason=version.reason,
+        finalised_at=version.at,
+        finalised_by_user_id=user.id,
+        finalised_by_name=user.name,
+    )
     try:
         session.add(stored)
         session.flush()
-        session.add(MinutesDocument(version_id=stored.id, content=content))
+        session.add(MinutesDocument(version_id=stored.id, content=version.content))
         audit.record(
             session,
-            action="verslag.gecorrigeerd" if reason else "verslag.vastgesteld",
+            action="verslag.gecorrigeerd" if version.reason else "verslag.vastgesteld",
             actor=by,
             object_type="bijeenkomst",
-            object_id=meeting_id,
-            detail={"versie": number, "sha256": stored.sha256},
+            object_id=meeting.id,
+            detail={"versie": version.number, "sha256": stored.sha256},
         )
-        _notify(session, access=access, meeting=meeting, number=number, mail=mail)
+        _notify(session, access=access, meeting=meeting, number=version.number, mail=mail)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise _overtaken(reason) from exc
+        raise _overtaken(version.reason) from exc
     session.refresh(meeting)
     return stored
 

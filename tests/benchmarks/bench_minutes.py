@@ -33,7 +33,7 @@ from app.cli import alembic_config
 from app.config import Settings
 from app.db import today
 from app.meetings.models import Informing, ItemRecord, MeetingAttendance, NextStep, Presence
-from app.minutes import queries, service
+from app.minutes import flows, queries
 from app.overleg import service as planning_service
 from app.overleg.deps import SeriesAccess
 from app.overleg.models import Meeting, MeetingStatus, SeriesKind, SeriesMember, SeriesPlan
@@ -179,7 +179,7 @@ def measure_render(session: Session, access: SeriesAccess, meeting: Meeting) -> 
     def ours() -> str:
         pdf.pdf_of.cache_clear()  # a render, not a cache hit
         minutes = queries.load(session, access=access, meeting=meeting, crypto=crypto, actor=actor)
-        html = service.concept_html(minutes)
+        html = flows.minutes_html(minutes, concept=True)
         pdf.pdf_of(html)
         return html
 
@@ -358,9 +358,7 @@ def run(database_url: str, name: str, workers: int, folder: Path) -> None:
         )
         measure_render(session, access, meeting)
         emails = (access.user.email, email)
-        service.finalise(
-            session, access=access, meeting=meeting, crypto=crypto, by=actor, mail=MAIL
-        )
+        flows.finalise(session, access=access, meeting=meeting, crypto=crypto, by=actor, mail=MAIL)
         session.refresh(meeting)
     engine.dispose()
     measure_server(database_url, folder, meeting, emails, workers)

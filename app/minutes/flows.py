@@ -1,0 +1,171 @@
+"""The verslag as documents: render the record to PDF (in the rendering process, with no
+database transaction open meanwhile), store a vastgestelde version, stamp downloaded copies."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app import pdf, watermark
+from app.audit import Actor
+from app.db import utcnow
+from app.minutes import queries, service
+from app.minutes.models import MinutesVersion
+from app.minutes.queries import Kind, Minutes
+from app.overleg.deps import SeriesAccess
+from app.overleg.invitations import MailContext
+from app.overleg.models import Meeting
+from app.overleg.schedule import local
+from app.security.crypto import CaseCrypto
+
+FILE_PREFIXES = {Kind.FULL: "verslag", Kind.EXCERPT: "uittreksel", Kind.ACTIONS: "acties"}
+CONCEPT_STATUS = "CONCEPT: nog niet vastgesteld door de voorzitter"
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    content: bytes
+
+
+def minutes_html(
+    minutes: Minutes,
+    *,
+    concept: bool,
+    status_line: str = CONCEPT_STATUS,
+    correction_reason: str | None = None,
+) -> str:
+    """The print template filled with the record (what the PDF is rendered from)."""
+    title = f"{minutes.series.name}, {local(minutes.meeting.starts_at):%d-%m-%Y}"
+    return pdf.render_html(
+        "print/minutes.html",
+        {
+            "minutes": minutes,
+            "local": local,
+            "concept": concept,
+            "status_line": status_line,
+            "correction_reason": correction_reason,
+            "document_title": f"{FILE_PREFIXES[minutes.kind].capitalize()} {title}",
+            "document_subject": "Vertrouwelijk verslag van een casusoverleg",
+        },
+    )
+
+
+def _filename(minutes: Minutes, which: str) -> str:
+    day = local(minutes.meeting.starts_at).strftime("%Y-%m-%d")
+    subject = f"-{minutes.subject}" if minutes.kind == Kind.EXCERPT else ""
+    return f"{FILE_PREFIXES[minutes.kind]}-{day}{subject}-{which}.pdf"
+
+
+def download_rendered(
+    session: Session, *, minutes: Minutes, final: MinutesVersion | None, by: Actor
+) -> Download:
+    """A copy made from the current record (the concept, an uittreksel, an actions overview):
+    CONCEPT until the minutes are vastgesteld; watermarked with the downloader; logged."""
+    if final is None:
+        html, which = minutes_html(minutes, concept=True), "concept"
+    else:
+        status = (
+            f"Uit het vastgestelde verslag, versie {final.number} (SHA-256 {final.sha256[:16]}…)"
+        )
+        html = minutes_html(minutes, concept=False, status_line=status)
+        which = f"versie-{final.number}"
+    meeting_id = minutes.meeting.id
+    assert meeting_id is not None
+    filename, lines = _filename(minutes, which), service.stamp_lines(by, utcnow())
+    # The read is done: end its transaction, so no lock is held while the PDF renders.
+    session.commit()
+    stamped = watermark.stamp(pdf.pdf_of(html), lines)
+    service.log_download(
+        session,
+        meeting_id=meeting_id,
+        by=by,
+        kind=minutes.kind,
+        which=which,
+        subject=minutes.subject,
+    )
+    return Download(filename=filename, content=stamped)
+
+
+def download_version(
+    session: Session, *, meeting: Meeting, number: int, by: Actor
+) -> Download | None:
+    """The stored PDF of a vastgestelde version with the downloader's watermark appended (the
+    stored file and its hash stay as they are); None when there is no such version."""
+    found = service.stored_version(session, meeting=meeting, number=number)
+    if found is None:
+        return None
+    content, newest = found
+    assert meeting.id is not None
+    lines = service.stamp_lines(by, utcnow(), superseded_by=newest if number < newest else None)
+    filename = f"verslag-{local(meeting.starts_at):%Y-%m-%d}-versie-{number}.pdf"
+    stamped = watermark.stamp(content, lines)
+    service.log_download(
+        session, meeting_id=meeting.id, by=by, kind=Kind.FULL, which=f"versie-{number}"
+    )
+    return Download(filename=filename, content=stamped)
+
+
+def finalise(
+    session: Session,
+    *,
+    access: SeriesAccess,
+    meeting: Meeting,
+    crypto: CaseCrypto,
+    by: Actor,
+    mail: MailContext,
+) -> MinutesVersion:
+    """'Verslag vaststellen': render the record once more and store exactly that PDF."""
+    service.check_finalisable(session, meeting=meeting)
+    return _render_and_store(session, access, meeting, crypto, by, mail, reason=None)
+
+
+def correct(
+    session: Session,
+    *,
+    access: SeriesAccess,
+    meeting: Meeting,
+    crypto: CaseCrypto,
+    reason: str,
+    by: Actor,
+    mail: MailContext,
+) -> MinutesVersion:
+    """A correction: the next version with its reason; earlier versions stay as they are."""
+    reason = service.check_correction(session, meeting=meeting, reason=reason)
+    return _render_and_store(session, access, meeting, crypto, by, mail, reason=reason)
+
+
+def _render_and_store(
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    crypto: CaseCrypto,
+    by: Actor,
+    mail: MailContext,
+    reason: str | None,
+) -> MinutesVersion:
+    user = by.user
+    assert user is not None
+    number, at = service.next_number(session, meeting=meeting), utcnow()
+    minutes = queries.load(session, access=access, meeting=meeting, crypto=crypto, actor=by)
+    html = minutes_html(
+        minutes,
+        concept=False,
+        status_line=f"Vastgesteld op {local(at):%d-%m-%Y %H:%M} door {user.name}, versie {number}",
+        correction_reason=f"versie {number} vervangt versie {number - 1}: {reason}"
+        if reason
+        else None,
+    )
+    status = meeting.status
+    # No transaction stays open during the render; storing checks nobody else was quicker.
+    session.commit()
+    content = pdf.pdf_of(html)
+    return service.store_version(
+        session,
+        access=access,
+        meeting=meeting,
+        version=service.VersionToStore(
+            number=number, content=content, at=at, meeting_status=status, reason=reason
+        ),
+        by=by,
+        mail=mail,
+    )
