@@ -78,11 +78,7 @@ def _page(
     service.read_on_screen(session, meeting=meeting, by=actor)
     minutes = _minutes(request, session, access, meeting, actor)
     stored = service.versions(session, meeting=meeting)
-    status_line = (
-        f"Vastgesteld, versie {stored[0].number}"
-        if stored
-        else "Concept: nog niet vastgesteld door de voorzitter"
-    )
+    status_line = f"Vastgesteld, versie {stored[0].number}" if stored else flows.CONCEPT_STATUS
     return render(
         request,
         "minutes/page.html",
