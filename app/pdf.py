@@ -2,19 +2,21 @@
 in a separate process so a long render never holds up the pages of other users."""
 
 import atexit
-import hashlib
 import mimetypes
 import multiprocessing
+import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from app import watermark
 from app.config import PROJECT_ROOT
 from app.web import templates
 
@@ -25,6 +27,7 @@ PRINT_STYLESHEET = STATIC_ROOT / "print" / "print.css"
 STATIC_BASE_URL = "https://casustafel.invalid/static/"
 # Tagged PDF with document language and title: real text that a screen reader can follow.
 PDF_VARIANT = "pdf/ua-1"
+ResultT = TypeVar("ResultT")
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -55,6 +58,12 @@ class _Prepared:
 
 
 _prepared: _Prepared | None = None
+
+
+def _start_renderer() -> None:
+    # Pages for people waiting come first: a PDF may take a little longer instead.
+    os.nice(10)
+    _prepare()
 
 
 def _prepare() -> None:
@@ -88,14 +97,14 @@ class _RenderPool:
                 self._executor = ProcessPoolExecutor(
                     max_workers=1,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_prepare,
+                    initializer=_start_renderer,
                 )
             return self._executor
 
-    def run(self, html: str) -> bytes:
+    def run(self, render: Callable[[str], ResultT], html: str) -> ResultT:
         executor = self._get()
         try:
-            return executor.submit(write_pdf, html).result()
+            return executor.submit(render, html).result()
         except BrokenProcessPool:
             with self._lock:
                 if self._executor is executor:
@@ -118,17 +127,25 @@ def render_html(template: str, context: dict[str, Any]) -> str:
     return templates.get_template(template).render(context)
 
 
-@lru_cache(maxsize=32)
+def write_stampable_pdf(html: str) -> watermark.Stampable:
+    """The PDF made ready for per-download watermarks, in the rendering process too."""
+    return watermark.prepare(write_pdf(html))
+
+
+@lru_cache(maxsize=16)
 def pdf_of(html: str) -> bytes:
-    """The PDF of print HTML, cached by that HTML: a concept nobody changed renders once.
-    Blocking (call it from a thread, not the event loop); the work runs in the rendering process."""
-    return _pool.run(html)
+    """The PDF of print HTML (to store), cached by that HTML. Blocking: call it from a thread,
+    not the event loop; the work runs in the rendering process."""
+    return _pool.run(write_pdf, html)
+
+
+@lru_cache(maxsize=32)
+def stampable_pdf_of(html: str) -> watermark.Stampable:
+    """The PDF of print HTML ready to watermark, cached by that HTML: a concept nobody changed
+    renders once. Blocking, like pdf_of."""
+    return _pool.run(write_stampable_pdf, html)
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """Render a print template to PDF bytes (blocking, like pdf_of)."""
     return pdf_of(render_html(template, context))
-
-
-def sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()

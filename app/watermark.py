@@ -39,19 +39,17 @@ def _stream(data: bytes) -> DecodedStreamObject:
     return stream
 
 
-_preparing = threading.Lock()
+@dataclass(frozen=True)
+class Stampable:
+    """A PDF with an empty watermark slot appended, and where that slot starts."""
+
+    content: bytes
+    slot: int
 
 
-def _template(pdf: bytes) -> tuple[bytes, int]:
-    # One thread prepares a document; a burst of first downloads waits for it, then hits.
-    with _preparing:
-        return _stamped_template(pdf)
-
-
-@lru_cache(maxsize=16)
-def _stamped_template(pdf: bytes) -> tuple[bytes, int]:
-    """The PDF with an incremental update that adds an (empty) watermark slot to every page,
-    and where that slot starts."""
+def prepare(pdf: bytes) -> Stampable:
+    """Append to the PDF an incremental update that puts an (empty) watermark slot on every
+    page. Costs about as much as reading the PDF; filling the slot costs next to nothing."""
     writer = PdfWriter(PdfReader(io.BytesIO(pdf)), incremental=True)
     font = _add_font(writer)
     # The page's own drawing is wrapped in q … Q so the watermark starts from a clean state.
@@ -70,10 +68,24 @@ def _stamped_template(pdf: bytes) -> tuple[bytes, int]:
     out = io.BytesIO()
     writer.write(out)
     stamped = out.getvalue()
-    start = stamped.find(SLOT_MARKER, len(pdf))
-    if not stamped.startswith(pdf) or start < 0:
+    slot = stamped.find(SLOT_MARKER, len(pdf))
+    if not stamped.startswith(pdf) or slot < 0:
         raise RuntimeError("Het watermerk kon niet worden voorbereid.")
-    return stamped, start
+    return Stampable(content=stamped, slot=slot)
+
+
+_preparing = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def _prepared(pdf: bytes) -> Stampable:
+    return prepare(pdf)
+
+
+def _stored(pdf: bytes) -> Stampable:
+    # One thread prepares a stored document; a burst of first downloads waits, then hits.
+    with _preparing:
+        return _prepared(pdf)
 
 
 @dataclass(frozen=True)
@@ -163,12 +175,17 @@ def _pdf_text(line: str) -> bytes:
     return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def stamp(pdf: bytes, lines: list[str]) -> bytes:
-    """A copy of the PDF with (at most three short) lines in light grey at the foot of every
-    page, marked as an artifact so screen readers skip it."""
-    stamped, start = _template(pdf)
+def fill(stampable: Stampable, lines: list[str]) -> bytes:
+    """The copy with (at most three short) lines in light grey at the foot of every page,
+    marked as an artifact so screen readers skip it."""
     operations = [b"/Artifact BMC BT 0.45 g", FONT_NAME.encode() + b" 6.5 Tf", b"8.5 TL 36 27 Td"]
     for line in lines[:MAX_LINES]:
         operations.append(_pdf_text(line[:MAX_LINE_LENGTH]) + b" '")
     content = b"\n".join([*operations, b"ET EMC"])
-    return stamped[:start] + content.ljust(SLOT_SIZE) + stamped[start + SLOT_SIZE :]
+    start, end = stampable.slot, stampable.slot + SLOT_SIZE
+    return stampable.content[:start] + content.ljust(SLOT_SIZE) + stampable.content[end:]
+
+
+def stamp(pdf: bytes, lines: list[str]) -> bytes:
+    """A watermarked copy of a stored PDF (prepared once per document and process)."""
+    return fill(_stored(pdf), lines)

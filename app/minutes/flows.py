@@ -74,7 +74,7 @@ def download_rendered(
     filename, lines = _filename(minutes, which), service.stamp_lines(by, utcnow())
     # The read is done: end its transaction, so no lock is held while the PDF renders.
     session.commit()
-    stamped = watermark.stamp(pdf.pdf_of(html), lines)
+    stamped = watermark.fill(pdf.stampable_pdf_of(html), lines)
     service.log_download(
         session,
         meeting_id=meeting_id,

@@ -429,11 +429,11 @@ def test_only_a_beheerder_turns_names_in_minutes_on(
 def test_an_unchanged_concept_is_rendered_once(client: TestClient, minutes: DemoMinutes) -> None:
     chair = as_user(client, "voorzitter@dorpsveen.example")
     chair.get(f"{minutes.path}/concept.pdf")
-    before = pdf.pdf_of.cache_info()
+    before = pdf.stampable_pdf_of.cache_info()
 
     again = chair.get(f"{minutes.path}/concept.pdf")
 
-    after = pdf.pdf_of.cache_info()
+    after = pdf.stampable_pdf_of.cache_info()
     assert again.status_code == 200
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
