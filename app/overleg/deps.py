@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound
@@ -32,14 +32,17 @@ class SeriesAccess:
 
 
 def series_access(series_id: int, session: SessionDep, user: CurrentUser) -> SeriesAccess:
-    series = session.get(MeetingSeries, series_id)
-    if series is None:
-        raise NotFound
-    membership = session.exec(
-        select(SeriesMember).where(
-            SeriesMember.series_id == series_id, SeriesMember.user_id == user.id
+    row = session.exec(
+        select(MeetingSeries, SeriesMember)
+        .outerjoin(
+            SeriesMember,
+            (col(SeriesMember.series_id) == MeetingSeries.id) & (SeriesMember.user_id == user.id),
         )
+        .where(MeetingSeries.id == series_id)
     ).first()
+    if row is None:
+        raise NotFound
+    series, membership = row
     if not permissions.can_see_series(user, membership):
         raise NotFound
     return SeriesAccess(series=series, user=user, membership=membership)
