@@ -63,7 +63,7 @@ class MinutesItem:
 
 @dataclass
 class Minutes:
-    kind: str
+    kind: Kind
     series: MeetingSeries
     meeting: Meeting
     day: date

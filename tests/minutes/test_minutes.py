@@ -114,6 +114,7 @@ def test_the_final_minutes_hold_the_record_and_no_identifying_data(
     assert f"pagina 1 van {pages}" in content and f"pagina {pages} van {pages}" in content
     for secret in DEMO_BSNS + DEMO_NAMES:
         assert secret not in content
+    assert "Inwoners alleen referentie en pseudoniem" in content
     assert "CONCEPT" not in content
 
 
@@ -143,6 +144,7 @@ def test_names_appear_only_when_the_overleg_allows_it_and_never_a_bsn(
 
     content = flat(pdf_text(concept.content))
     assert "Kees Wildeboer" in content
+    assert "Inwoners met namen" in content
     assert "CONCEPT" in content
     for bsn in DEMO_BSNS:
         assert bsn not in content
