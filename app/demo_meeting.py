@@ -15,7 +15,7 @@ from app.meetings import queries as live_queries
 from app.meetings import service as live_service
 from app.meetings.models import Informing, NextStep, Presence
 from app.minutes import flows as minutes_flows
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
 from app.overleg.schedule import at_local_time, recurrence_dates

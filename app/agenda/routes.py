@@ -8,7 +8,8 @@ from app.agenda.models import AgendaItem, AgendaItemCreate
 from app.cases import service as case_service
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
-from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess
+from app.overleg.access import SeriesAccess
+from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting
 from app.overleg.routes import render_meeting

@@ -7,7 +7,8 @@ from app.attendance import service
 from app.attendance.models import Attendance, PaperDeclaration
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
-from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess, SeriesDep
+from app.overleg.access import SeriesAccess
+from app.overleg.deps import ChairDep, MeetingDep, SeriesDep
 from app.overleg.models import Meeting
 from app.overleg.routes import render_meeting
 from app.security.deps import CurrentActor

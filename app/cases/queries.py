@@ -13,7 +13,7 @@ from app.cases.service import REPEAT_WINDOW
 from app.covenants import service as covenant_service
 from app.db import today
 from app.organisations.models import Organisation
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting
 from app.security import permissions
 from app.security.crypto import CaseCrypto

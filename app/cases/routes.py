@@ -30,7 +30,8 @@ from app.db import SessionDep, today, utcnow
 from app.errors import DomainError, Forbidden, NotFound
 from app.minutes import service as minutes_service
 from app.organisations.models import Organisation
-from app.overleg.deps import SeriesAccess, SeriesDep
+from app.overleg.access import SeriesAccess
+from app.overleg.deps import SeriesDep
 from app.overleg.models import Meeting, MeetingStatus, SeriesOrganisation
 from app.security import permissions
 from app.security.deps import CurrentActor

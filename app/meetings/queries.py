@@ -22,7 +22,7 @@ from app.meetings.models import (
     Presence,
 )
 from app.organisations.models import Organisation
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, SeriesMember, SeriesOrganisation
 from app.overleg.schedule import local
 from app.security import permissions

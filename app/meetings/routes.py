@@ -15,7 +15,8 @@ from app.db import SessionDep, utcnow
 from app.errors import DomainError, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, MeetingAttendance, NextStep, Presence
-from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess
+from app.overleg.access import SeriesAccess
+from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting
 from app.security.deps import CurrentActor

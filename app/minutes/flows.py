@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.minutes import queries, service
 from app.minutes.models import MinutesVersion
 from app.minutes.queries import Kind, Minutes
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting
 from app.overleg.schedule import local

@@ -15,7 +15,7 @@ from app.covenants import service as covenant_service
 from app.meetings import queries as live_queries
 from app.meetings.models import ItemContribution, ItemRecord, Presence
 from app.organisations.models import Organisation
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, MemberRole, SeriesMember
 from app.security.crypto import CaseCrypto
 from app.tasks.models import Task, TaskStatus

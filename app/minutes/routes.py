@@ -16,7 +16,8 @@ from app.minutes.flows import Download
 from app.minutes.queries import Minutes
 from app.minutes.service import RECORDED, Reader
 from app.organisations.models import Organisation
-from app.overleg.deps import ChairDep, MeetingDep, SeriesAccess, SeriesDep
+from app.overleg.access import SeriesAccess
+from app.overleg.deps import ChairDep, MeetingDep, SeriesDep
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingStatus
 from app.overleg.schedule import local

@@ -20,7 +20,7 @@ from app.meetings import queries as live_queries
 from app.meetings import service as live_service
 from app.meetings.models import Presence
 from app.minutes.models import MinutesDocument, MinutesVersion
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.invitations import SIGNATURE, MailContext, describe
 from app.overleg.models import Meeting, MeetingStatus, MemberRole, SeriesMember
 from app.overleg.schedule import local

@@ -1,6 +1,5 @@
 """Load an overleg or meeting from the path with the user's membership; 404 for outsiders."""
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
@@ -8,27 +7,10 @@ from sqlmodel import col, select
 
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound
+from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
 from app.security import permissions
 from app.security.deps import CurrentUser
-from app.users.models import User
-
-
-@dataclass(frozen=True)
-class SeriesAccess:
-    """An overleg as the current user may see it, with their place at its table (if any)."""
-
-    series: MeetingSeries
-    user: User
-    membership: SeriesMember | None
-
-    @property
-    def can_run(self) -> bool:
-        return permissions.can_run_meetings(self.user, self.membership)
-
-    @property
-    def can_plan(self) -> bool:
-        return permissions.can_plan(self.user)
 
 
 def series_access(series_id: int, session: SessionDep, user: CurrentUser) -> SeriesAccess:

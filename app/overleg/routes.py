@@ -13,7 +13,8 @@ from app.covenants import service as covenant_service
 from app.db import SessionDep, today, utcnow
 from app.minutes import service as minutes_service
 from app.overleg import queries, service
-from app.overleg.deps import MeetingDep, PlannerDep, SeriesAccess, SeriesDep
+from app.overleg.access import SeriesAccess
+from app.overleg.deps import MeetingDep, PlannerDep, SeriesDep
 from app.overleg.invitations import MailContext
 from app.overleg.models import (
     WEEKDAYS,

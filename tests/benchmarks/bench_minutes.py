@@ -35,7 +35,7 @@ from app.db import today
 from app.meetings.models import Informing, ItemRecord, MeetingAttendance, NextStep, Presence
 from app.minutes import flows, queries
 from app.overleg import service as planning_service
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingStatus, SeriesKind, SeriesMember, SeriesPlan
 from app.security.crypto import CaseCrypto
 from app.tasks.models import Task

@@ -30,7 +30,7 @@ from app.errors import DomainError
 from app.mail.models import OutboxMessage
 from app.meetings import queries, service
 from app.meetings.models import Informing, NextStep, Presence
-from app.overleg.deps import SeriesAccess
+from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.security.crypto import CaseCrypto, DataCipher
 from app.tasks import service as task_service
