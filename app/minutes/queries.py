@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from app import audit
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case, CasePerson
@@ -161,8 +162,11 @@ def _recipients_covered(
     )
 
 
-def _names(session: Session, crypto: CaseCrypto, items: list[MinutesItem]) -> dict[int, list[str]]:
-    """The names (and nothing else of the persons) of the identified casussen shown by name."""
+def _names(
+    session: Session, crypto: CaseCrypto, actor: Actor, items: list[MinutesItem]
+) -> dict[int, list[str]]:
+    """The names (and nothing else of the persons) of the identified casussen shown by name;
+    each casus named is a read of identified data, logged at once."""
     case_ids = [i.case.id for i in items if i.case and i.case.identified and not i.anonymous]
     rows = session.exec(
         select(CasePerson)
@@ -172,6 +176,21 @@ def _names(session: Session, crypto: CaseCrypto, items: list[MinutesItem]) -> di
     names: dict[int, list[str]] = {}
     for row in rows:
         names.setdefault(row.case_id, []).append(decrypt_person(crypto, row).name)
+    for case_id in names:
+        audit.record(
+            session,
+            action="casus.identificerend.ingezien",
+            actor=actor,
+            object_type="casus",
+            object_id=case_id,
+            context="verslag",
+        )
+    # Committed without expiring what the page is about to show (no reload per object).
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     return names
 
 
@@ -236,7 +255,7 @@ def load(
         )
     names_allowed = series.names_in_minutes and _recipients_covered(session, series, live)
     if names_allowed:
-        names = _names(session, crypto, items)
+        names = _names(session, crypto, actor, items)
         for minutes_item in items:
             if minutes_item.case:
                 minutes_item.names = names.get(minutes_item.case.id, [])

@@ -148,6 +148,13 @@ def test_names_appear_only_when_the_overleg_allows_it_and_never_a_bsn(
     assert "CONCEPT" in content
     for bsn in DEMO_BSNS:
         assert bsn not in content
+    named = session.exec(
+        select(AuditEvent.object_id).where(
+            AuditEvent.action == "casus.identificerend.ingezien", AuditEvent.context == "verslag"
+        )
+    ).all()
+    kees = next(c for c in minutes.cases if c.pseudonym.startswith("Man met overlast"))
+    assert str(kees.id) in named
 
 
 @pytest.fixture
@@ -440,9 +447,14 @@ def test_an_unchanged_concept_is_rendered_once(client: TestClient, minutes: Demo
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 
+@pytest.mark.parametrize("names", [False, True])
 def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
-    session: Session, app: FastAPI, client: TestClient, minutes: DemoMinutes
+    session: Session, app: FastAPI, client: TestClient, minutes: DemoMinutes, names: bool
 ) -> None:
+    series = session.get(MeetingSeries, minutes.meeting.series_id)
+    series.names_in_minutes = names
+    session.add(series)
+    session.commit()
     chair = as_user(client, "voorzitter@dorpsveen.example")
     statements: list[str] = []
     event.listen(
