@@ -61,21 +61,15 @@ _prepared: _Prepared | None = None
 
 
 def _start_renderer() -> None:
+    global _prepared
     # Pages for people waiting come first: a PDF may take a little longer instead.
     os.nice(10)
-    _prepare()
-
-
-def _prepare() -> None:
-    global _prepared
     _prepared = _Prepared()
 
 
 def write_pdf(html: str) -> bytes:
     """HTML to PDF with the prepared fonts and stylesheet (runs in the rendering process)."""
-    if _prepared is None:
-        _prepare()
-    assert _prepared is not None
+    assert _prepared is not None, "write_pdf runs in the rendering process"
     document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=_prepared.fetcher)
     return document.write_pdf(
         stylesheets=[_prepared.stylesheet],

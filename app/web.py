@@ -105,6 +105,15 @@ def redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def attachment(content: bytes, *, media_type: str, filename: str) -> Response:
+    """A file to download (never cached: the security headers say no-store)."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def login_redirect(request: Request) -> Response:
     """Send a visitor to the login page, coming back here afterwards."""
     target = request.url.path

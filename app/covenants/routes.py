@@ -19,7 +19,7 @@ from app.covenants.models import (
 from app.db import SessionDep, today
 from app.organisations import service as organisation_service
 from app.security.deps import CovenantManager, CovenantReader, CurrentActor
-from app.web import FormErrors, FormValues, redirect, render, run_form
+from app.web import FormErrors, FormValues, attachment, redirect, render, run_form
 
 router = APIRouter(prefix="/convenanten")
 
@@ -113,10 +113,8 @@ def download_document(
     session: SessionDep, version: VersionDep, _: CovenantReader, actor: CurrentActor
 ) -> Response:
     document = service.read_document(session, version=version, by=actor)
-    return Response(
-        document.content,
-        media_type="application/pdf",
-        headers={"content-disposition": f'attachment; filename="convenant-{version.id}.pdf"'},
+    return attachment(
+        document.content, media_type="application/pdf", filename=f"convenant-{version.id}.pdf"
     )
 
 

@@ -362,18 +362,32 @@ def organisation_covered(
     session: Session, *, covenant_id: int, organisation_id: int, day: date
 ) -> bool:
     """Whether the organisation is covered by the covenant on the day."""
+    return organisations_covered(
+        session, covenant_id=covenant_id, organisation_ids={organisation_id}, day=day
+    )
+
+
+def organisations_covered(
+    session: Session, *, covenant_id: int, organisation_ids: set[int], day: date
+) -> bool:
+    """Whether every one of these organisations is covered by the covenant on the day."""
     versions = session.exec(
         select(CovenantVersion).where(CovenantVersion.covenant_id == covenant_id)
     ).all()
     signatures = session.exec(
         select(CovenantSignature).where(
-            CovenantSignature.organisation_id == organisation_id,
+            col(CovenantSignature.organisation_id).in_(organisation_ids),
             col(CovenantSignature.version_id).in_([v.id for v in versions]),
         )
     ).all()
-    person = coverage.Person(key="organisatie", name="", organisation_id=organisation_id)
-    [answer] = coverage.coverage_on(day, versions=versions, signatures=signatures, people=[person])
-    return answer.covered
+    people = [
+        coverage.Person(
+            key=f"organisatie:{organisation_id}", name="", organisation_id=organisation_id
+        )
+        for organisation_id in organisation_ids
+    ]
+    answers = coverage.coverage_on(day, versions=versions, signatures=signatures, people=people)
+    return all(answer.covered for answer in answers)
 
 
 def organisation_status(

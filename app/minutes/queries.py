@@ -154,11 +154,8 @@ def _recipients_covered(
             )
         ).all()
     ) | set(session.exec(select(User.organisation_id).where(col(User.is_admin), col(User.active))))
-    return all(
-        covenant_service.organisation_covered(
-            session, covenant_id=series.covenant_id, organisation_id=organisation_id, day=live.day
-        )
-        for organisation_id in organisation_ids
+    return covenant_service.organisations_covered(
+        session, covenant_id=series.covenant_id, organisation_ids=organisation_ids, day=live.day
     )
 
 

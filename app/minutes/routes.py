@@ -22,7 +22,7 @@ from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingStatus
 from app.overleg.schedule import local
 from app.security.deps import CurrentActor
-from app.web import FormErrors, FormValues, domain_errors, redirect, render
+from app.web import FormErrors, FormValues, attachment, domain_errors, redirect, render
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/verslag")
 
@@ -54,14 +54,7 @@ def _minutes(
 
 
 def _pdf(download: Download) -> Response:
-    return Response(
-        download.content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{download.filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(download.content, media_type="application/pdf", filename=download.filename)
 
 
 def _page(

@@ -28,7 +28,15 @@ from app.overleg.models import (
 )
 from app.overleg.schedule import local, next_working_day
 from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
-from app.web import FormErrors, FormValues, redirect, render, run_form, with_unchecked_boxes
+from app.web import (
+    FormErrors,
+    FormValues,
+    attachment,
+    redirect,
+    render,
+    run_form,
+    with_unchecked_boxes,
+)
 
 router = APIRouter(prefix="/overleggen")
 
@@ -44,11 +52,7 @@ def _mail(request: Request) -> MailContext:
 
 
 def _ics(content: bytes, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=ICS_TYPE,
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(content, media_type=ICS_TYPE, filename=filename)
 
 
 @router.get("")
