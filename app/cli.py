@@ -144,7 +144,7 @@ def worker() -> None:
     stop = threading.Event()
     typer.echo("Achtergrondtaken draaien; stop met Ctrl+C.")
     try:
-        jobs.work(make_engine(settings.database_url), settings, stop)
+        jobs.work(make_engine(settings.database_url, settings.database_connections), settings, stop)
     except KeyboardInterrupt:
         stop.set()
 

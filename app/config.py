@@ -33,6 +33,7 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'casustafel.db'}"
+    database_connections: int = Field(default=20, ge=1)
     secret_key: str = DEVELOPMENT_SECRET_KEY
     data_encryption_keys: list[str] = Field(default_factory=lambda: [DEVELOPMENT_DATA_KEY])
     blind_index_key: str = DEVELOPMENT_INDEX_KEY

@@ -1,6 +1,7 @@
 """Database engine, naming convention, sessions and the one clock the app uses."""
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -9,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from sqlalchemy import Enum, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
 NAMING_CONVENTION = {
@@ -52,19 +54,51 @@ def apply_update(record: SQLModel, changes: SQLModel) -> list[str]:
 
 SQLITE_WAIT_SECONDS = 15
 HOLDS_TURN = "casustafel_holds_turn"
+LAST_USED = "casustafel_last_used"
+PING_AFTER_IDLE_SECONDS = 10.0
 
 
-def make_engine(database_url: str) -> Engine:
-    """An engine for the URL; SQLite gets foreign keys, WAL and serialised write transactions."""
-    if database_url.startswith("sqlite"):
+def make_engine(database_url: str, connections: int = 20) -> Engine:
+    """An engine for the URL; SQLite gets foreign keys, WAL and serialised write transactions.
+
+    The pool keeps its connections: a request beyond that many waits for one to come back
+    rather than opening (and then closing) a connection of its own, which costs more than the
+    request itself."""
+    url = make_url(database_url)
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    pool = {} if in_memory else {"pool_size": connections, "max_overflow": 0}
+    if url.get_backend_name() == "sqlite":
         engine = create_engine(
-            database_url,
+            url,
             hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": SQLITE_WAIT_SECONDS},
+            **pool,
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(database_url, hide_parameters=True, pool_pre_ping=True)
+    engine = create_engine(url, hide_parameters=True, **pool)
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """A connection that sat unused for a while is tested before use, and replaced if the
+    server dropped it (a restart, a firewall's idle timeout). A connection that was just in
+    use is not: pinging on every checkout costs a round trip per request."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last_used = record.info.get(LAST_USED)
+        if last_used is None or time.monotonic() - last_used < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError from exc  # the pool retries with a new connection
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -17,6 +17,7 @@ from app.attendance.routes import router as attendance_router
 from app.auditlog.routes import router as auditlog_router
 from app.auth.routes import router as auth_router
 from app.calendar.routes import router as calendar_router
+from app.cases.decision_routes import router as case_decisions_router
 from app.cases.routes import router as cases_router
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.covenants.routes import declaration_router
@@ -25,6 +26,7 @@ from app.db import make_engine
 from app.errors import Forbidden, LoginRequired, NotFound
 from app.home.routes import router as home_router
 from app.jobs import background_jobs
+from app.meetings.presence_routes import router as presence_router
 from app.meetings.routes import router as meetings_router
 from app.minutes.routes import router as minutes_router
 from app.organisations.routes import router as organisations_router
@@ -149,9 +151,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         dependencies=[Depends(verify_csrf)],
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry would export exception messages (which may hold what a
+        # user typed) wherever the environment points it; nothing leaves this app that way.
+        telemetry={
+            "tracing": False,
+            "metrics": False,
+            "logs": False,
+            "operation_spans": False,
+            "auto_configure": False,
+        },
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, settings.database_connections)
     app.state.crypto = CaseCrypto.from_settings(settings)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     for router in (
@@ -167,7 +178,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         attendance_router,
         calendar_router,
         cases_router,
+        case_decisions_router,
         meetings_router,
+        presence_router,
         minutes_router,
         tasks_router,
     ):

@@ -73,6 +73,11 @@ def with_unchecked_boxes(form: dict[str, Any], *names: str) -> dict[str, Any]:
     return {name: False for name in names} | form
 
 
+def enum_options(enum: type) -> list[tuple[str, str]]:
+    """The choices of a select or radio group: each member's Dutch value, as value and label."""
+    return [(member.value, member.value) for member in enum]
+
+
 def is_htmx(request: Request) -> bool:
     """Whether htmx sent the request (and expects a fragment or an htmx redirect)."""
     return request.headers.get("hx-request") == "true"

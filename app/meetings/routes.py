@@ -1,116 +1,25 @@
-"""The live meeting page of the chair: attendance, coverage, every agenda item, start and finish."""
+"""The live meeting page of the chair: start, every agenda item (texts, outcome, owner,
+contributions, tasks, terugkoppeling) and finish; who is at the table is in presence_routes.py."""
 
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
-from app.agenda.models import AgendaItem
-from app.attendance import service as attendance_service
 from app.cases import service as case_service
-from app.cases.models import EscalationBody, LegalBasis
 from app.db import SessionDep, utcnow
 from app.errors import DomainError, NotFound
 from app.meetings import queries, service
-from app.meetings.models import TEXT_FIELDS, Informing, MeetingAttendance, NextStep, Presence
-from app.overleg.access import SeriesAccess
+from app.meetings.models import TEXT_FIELDS, Informing, NextStep
+from app.meetings.page import act, item_or_404, render_live
 from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.invitations import MailContext
-from app.overleg.models import Meeting
 from app.security.deps import CurrentActor
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, Task, TaskCreate
-from app.web import FormErrors, FormValues, domain_errors, parse_form, redirect, render
+from app.web import FormValues, parse_form, render
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/live")
-
-
-def _options(enum: type) -> list[tuple[str, str]]:
-    return [(member.value, member.value) for member in enum]
-
-
-def render_live(
-    request: Request,
-    session: Session,
-    access: SeriesAccess,
-    meeting: Meeting,
-    actor: Any,
-    *,
-    values: dict[str, Any] | None = None,
-    errors: FormErrors | None = None,
-    missing: list[Any] | None = None,
-) -> Response:
-    """The live page; every form on it comes back here with its errors and typed values."""
-    live = queries.load(
-        session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
-    )
-    return render(
-        request,
-        "meetings/live.html",
-        {
-            "series": access.series,
-            "access": access,
-            "meeting": meeting,
-            "live": live,
-            "values": values or {},
-            "errors": errors or {},
-            "missing": missing or [],
-            "presences": _options(Presence),
-            "next_steps": _options(NextStep),
-            "informings": _options(Informing),
-            "bodies": _options(EscalationBody),
-            "bases": _options(LegalBasis),
-            "not_done_reasons": _options(NotDoneReason),
-            "text_fields": TEXT_FIELDS,
-            "fingerprint": service.fingerprint,
-            "organisation_choices": [(o.id, o.name) for o in live.organisations],
-            "person_choices": [(u.id, f"{u.name} ({u.organisation.name})") for u in live.people],
-            "organisation_names": {o.id: o.name for o in live.organisations},
-            "person_names": {u.id: u.name for u in live.people},
-        },
-        status_code=422 if errors else 200,
-    )
-
-
-def _back(request: Request, access: SeriesAccess, meeting: Meeting, anchor: str = "") -> Response:
-    path = f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/live"
-    return redirect(request, path + (f"#{anchor}" if anchor else ""))
-
-
-def _item(session: Session, meeting: Meeting, item_id: int) -> AgendaItem:
-    item = session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting.id:
-        raise NotFound
-    return item
-
-
-def _attendance(session: Session, meeting: Meeting, attendance_id: int) -> MeetingAttendance:
-    row = session.get(MeetingAttendance, attendance_id)
-    if row is None or row.meeting_id != meeting.id:
-        raise NotFound
-    return row
-
-
-def _act(
-    request: Request,
-    session: Session,
-    access: SeriesAccess,
-    meeting: Meeting,
-    actor: Any,
-    form: dict[str, Any],
-    action: Any,
-    anchor: str = "",
-) -> Response:
-    """Run a use case; a refusal comes back beside its field on the live page."""
-    try:
-        action()
-    except DomainError as exc:
-        return render_live(
-            request, session, access, meeting, actor, values=form, errors=domain_errors(exc)
-        )
-    return _back(request, access, meeting, anchor)
 
 
 @router.get("")
@@ -133,7 +42,7 @@ def start(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    return _act(
+    return act(
         request,
         session,
         access,
@@ -149,94 +58,6 @@ def start(
     )
 
 
-@router.post("/aanwezigheid/{user_id}")
-def set_presence(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    user_id: int,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    try:
-        presence = Presence(form.get("presence"))
-    except ValueError:
-        return render_live(
-            request,
-            session,
-            access,
-            meeting,
-            actor,
-            errors={f"presence-{user_id}": "Kies aanwezig of afwezig."},
-        )
-    return _act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
-        form,
-        lambda: service.set_presence(
-            session, meeting=meeting, user_id=user_id, presence=presence, by=actor
-        ),
-        "aanwezigheid",
-    )
-
-
-def _guest_name(form: dict[str, Any], field: str) -> str:
-    name = str(form.get(field, "")).strip()
-    if len(name) < 2:
-        raise DomainError("Vul de naam van de gast in.", field=field)
-    return name[:200]
-
-
-@router.post("/gasten")
-def add_guest(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    organisation = str(form.get("guest_organisation_id", ""))
-    return _act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
-        form,
-        lambda: service.add_guest(
-            session,
-            meeting=meeting,
-            name=_guest_name(form, "guest_name"),
-            organisation_id=int(organisation) if organisation.isdigit() else None,
-            by=actor,
-        ),
-        "aanwezigheid",
-    )
-
-
-@router.post("/punten/{item_id}/ruimte/{attendance_id}")
-def left_room(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: int,
-    attendance_id: int,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    item, row = _item(session, meeting, item_id), _attendance(session, meeting, attendance_id)
-    service.set_left_room(
-        session, item=item, attendance=row, left=form.get("left") == "true", by=actor
-    )
-    return _back(request, access, meeting, f"punt-{item.id}")
-
-
 @router.post("/punten/{item_id}/tekst/{field}")
 def save_text(
     request: Request,
@@ -249,7 +70,7 @@ def save_text(
     form: FormValues,
 ) -> Response:
     """Autosave of one text field: 200 with the new version, or 409 with the other text."""
-    item = _item(session, meeting, item_id)
+    item = item_or_404(session, meeting, item_id)
     if field not in TEXT_FIELDS:
         raise NotFound
     based_on = str(form.get("version", ""))
@@ -294,7 +115,7 @@ def save_outcome(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    item = _item(session, meeting, item_id)
+    item = item_or_404(session, meeting, item_id)
     # The fields carry the item id in their names, so one page holds every item's form.
     fields = {key.removesuffix(f"-{item.id}"): value for key, value in form.items()}
 
@@ -331,7 +152,7 @@ def save_outcome(
         except DomainError as exc:
             raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return _act(request, session, access, meeting, actor, form, save, f"punt-{item.id}")
+    return act(request, session, access, meeting, actor, form, save, f"punt-{item.id}")
 
 
 @router.post("/punten/{item_id}/eigenaar")
@@ -344,7 +165,7 @@ def set_owner(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    item = _item(session, meeting, item_id)
+    item = item_or_404(session, meeting, item_id)
     if item.case_id is None:
         raise NotFound
     case = case_service.case_by_id(session, case_id=item.case_id)
@@ -368,7 +189,7 @@ def set_owner(
         except DomainError as exc:
             raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return _act(request, session, access, meeting, actor, form, owner, f"punt-{item.id}")
+    return act(request, session, access, meeting, actor, form, owner, f"punt-{item.id}")
 
 
 @router.post("/punten/{item_id}/bijdrage/{organisation_id}")
@@ -382,7 +203,7 @@ def save_contribution(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    item = _item(session, meeting, item_id)
+    item = item_or_404(session, meeting, item_id)
 
     def contribute() -> None:
         try:
@@ -402,7 +223,7 @@ def save_contribution(
                 field=f"contribution-{item.id}-{organisation_id}",
             ) from exc
 
-    return _act(request, session, access, meeting, actor, form, contribute, f"punt-{item.id}")
+    return act(request, session, access, meeting, actor, form, contribute, f"punt-{item.id}")
 
 
 @router.post("/punten/{item_id}/taken")
@@ -415,7 +236,7 @@ def add_task(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    item = _item(session, meeting, item_id)
+    item = item_or_404(session, meeting, item_id)
     values = {k.removesuffix(f"-{item.id}"): v for k, v in form.items()}
     data, errors = parse_form(TaskCreate, values)
     if data is None:
@@ -435,7 +256,7 @@ def add_task(
         except DomainError as exc:
             raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return _act(request, session, access, meeting, actor, form, task, f"punt-{item.id}")
+    return act(request, session, access, meeting, actor, form, task, f"punt-{item.id}")
 
 
 @router.post("/taken/{task_id}/terugkoppeling")
@@ -466,7 +287,7 @@ def review_task(
         except DomainError as exc:
             raise DomainError(exc.message, field=f"not_done_reason-{task.id}") from exc
 
-    return _act(request, session, access, meeting, actor, form, review, f"taak-{task.id}")
+    return act(request, session, access, meeting, actor, form, review, f"taak-{task.id}")
 
 
 @router.post("/afronden")
@@ -496,7 +317,7 @@ def finish(
         actor=actor,
         reveal=False,
     )
-    return _act(
+    return act(
         request,
         session,
         access,
@@ -511,32 +332,4 @@ def finish(
             anonymous_item_ids=live.anonymous_item_ids,
             mail=MailContext.of(request.app.state.settings),
         ),
-    )
-
-
-@router.post("/verklaring-gast")
-def guest_declaration(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    return _act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
-        form,
-        lambda: attendance_service.record_paper_declaration(
-            session,
-            series=access.series,
-            meeting=meeting,
-            guest_name=_guest_name(form, "declaration_guest_name"),
-            guest_organisation=None,
-            by=actor,
-        ),
-        "aanwezigheid",
     )

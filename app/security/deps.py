@@ -9,7 +9,7 @@ from app.audit import Actor
 from app.db import SessionDep
 from app.errors import Forbidden, LoginRequired
 from app.security import permissions
-from app.security.sessions import SESSION_COOKIE, load_session
+from app.security.sessions import SESSION_COOKIE, session_user
 from app.users import service as user_service
 from app.users.models import User
 
@@ -24,10 +24,9 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    user_session = load_session(session, token=token, settings=request.app.state.settings)
-    if user_session is None:
+    user = session_user(session, token=token, settings=request.app.state.settings)
+    if user is None or not user_service.is_active(user):
         return None
-    user = user_service.get_active_user(session, user_id=user_session.user_id)
     request.state.user = user
     return user
 

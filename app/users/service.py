@@ -12,12 +12,9 @@ from app.security.sessions import end_sessions, start_session
 from app.users.models import PasswordChange, User, UserCreate, UserUpdate, normalise_email
 
 
-def get_active_user(session: Session, *, user_id: int) -> User | None:
-    """The user if both the account and its organisation are active."""
-    user = session.get(User, user_id)
-    if user is None or not user.active or not user.organisation.active:
-        return None
-    return user
+def is_active(user: User) -> bool:
+    """Whether both the account and its organisation are active."""
+    return user.active and user.organisation.active
 
 
 def find_by_email(session: Session, *, email: str) -> User | None:

@@ -1,0 +1,138 @@
+"""Who is at the table during the live meeting: presence, guests, leaving the room for an
+item, and a guest's paper geheimhoudingsverklaring."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.attendance import service as attendance_service
+from app.db import SessionDep
+from app.errors import DomainError
+from app.meetings import service
+from app.meetings.models import Presence
+from app.meetings.page import act, attendance_or_404, back, item_or_404, render_live
+from app.overleg.deps import ChairDep, MeetingDep
+from app.security.deps import CurrentActor
+from app.web import FormValues
+
+router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/live")
+
+
+@router.post("/aanwezigheid/{user_id}")
+def set_presence(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    user_id: int,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    try:
+        presence = Presence(form.get("presence"))
+    except ValueError:
+        return render_live(
+            request,
+            session,
+            access,
+            meeting,
+            actor,
+            errors={f"presence-{user_id}": "Kies aanwezig of afwezig."},
+        )
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        lambda: service.set_presence(
+            session, meeting=meeting, user_id=user_id, presence=presence, by=actor
+        ),
+        "aanwezigheid",
+    )
+
+
+def _guest_name(form: dict[str, Any], field: str) -> str:
+    name = str(form.get(field, "")).strip()
+    if len(name) < 2:
+        raise DomainError("Vul de naam van de gast in.", field=field)
+    return name[:200]
+
+
+@router.post("/gasten")
+def add_guest(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    organisation = str(form.get("guest_organisation_id", ""))
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        lambda: service.add_guest(
+            session,
+            meeting=meeting,
+            name=_guest_name(form, "guest_name"),
+            organisation_id=int(organisation) if organisation.isdigit() else None,
+            by=actor,
+        ),
+        "aanwezigheid",
+    )
+
+
+@router.post("/punten/{item_id}/ruimte/{attendance_id}")
+def left_room(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    item_id: int,
+    attendance_id: int,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    item, row = (
+        item_or_404(session, meeting, item_id),
+        attendance_or_404(session, meeting, attendance_id),
+    )
+    service.set_left_room(
+        session, item=item, attendance=row, left=form.get("left") == "true", by=actor
+    )
+    return back(request, access, meeting, f"punt-{item.id}")
+
+
+@router.post("/verklaring-gast")
+def guest_declaration(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        lambda: attendance_service.record_paper_declaration(
+            session,
+            series=access.series,
+            meeting=meeting,
+            guest_name=_guest_name(form, "declaration_guest_name"),
+            guest_organisation=None,
+            by=actor,
+        ),
+        "aanwezigheid",
+    )
