@@ -20,11 +20,13 @@ def _page(
     values: dict[str, object] | None = None,
     errors: FormErrors | None = None,
 ) -> Response:
+    rows = service.tasks_of(session, user=user)
     return render(
         request,
         "tasks/list.html",
         {
-            "rows": service.tasks_of(session, user=user),
+            "rows": rows,
+            "with_overview": service.with_actions_overview(session, user=user, rows=rows),
             "today": today(),
             "values": values or {},
             "errors": errors or {},

@@ -20,6 +20,7 @@ from app.overleg.models import (
     SeriesOrganisation,
 )
 from app.overleg.schedule import local
+from app.security import permissions
 from app.tasks.models import (
     CARRY_FORWARD_FLAG,
     NotDoneReason,
@@ -153,6 +154,28 @@ def tasks_of(session: Session, *, user: User) -> list[tuple[Task, Case | None, M
         .order_by(col(Task.due_on))
     )
     return list(session.exec(statement).all())
+
+
+def with_actions_overview(
+    session: Session, *, user: User, rows: list[tuple[Task, Case | None, MeetingSeries]]
+) -> set[int]:
+    """The tasks whose meeting has an actieoverzicht of the assigned organisation that the user
+    may open as a member of its organisation or chair; attendance is not looked up for a link."""
+    memberships = {
+        member.series_id: member
+        for member in session.exec(select(SeriesMember).where(SeriesMember.user_id == user.id))
+    }
+    return {
+        task.id
+        for task, _, series in rows
+        if task.id is not None
+        and permissions.can_read_actions(
+            user,
+            memberships.get(series.id),
+            attended_covered=lambda: False,
+            organisation_id=task.assignee_organisation_id,
+        )
+    }
 
 
 def flagged(session: Session) -> list[tuple[Task, MeetingSeries]]:
