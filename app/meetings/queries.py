@@ -1,5 +1,6 @@
 """Everything the live meeting page shows, in a fixed number of statements."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -110,19 +111,60 @@ def attendees(session: Session, *, access: SeriesAccess, meeting: Meeting) -> li
 
 def attended_covered(session: Session, *, access: SeriesAccess, meeting: Meeting) -> bool:
     """Whether the current user was present at the meeting and covered on its day."""
-    row = session.exec(
-        select(MeetingAttendance).where(
-            MeetingAttendance.meeting_id == meeting.id,
-            MeetingAttendance.user_id == access.user.id,
-            MeetingAttendance.presence == Presence.PRESENT,
-        )
-    ).first()
-    if row is None:
-        return False
+    return meeting.id in attended_covered_at(session, access=access, meetings=[meeting])
+
+
+def attended_covered_at(
+    session: Session, *, access: SeriesAccess, meetings: Sequence[Meeting]
+) -> set[int]:
+    """Of these meetings, the ids of those where the current user was present and covered on
+    the day; at most four statements however many meetings."""
     user = access.user
-    attendee = Attendee(row, user.name, user.organisation.name, user.id, user.organisation_id)
-    _check_coverage(session, access, meeting, [attendee], local(meeting.starts_at).date())
-    return attendee.cover is not None and attendee.cover.covered
+    present = set(
+        session.exec(
+            select(MeetingAttendance.meeting_id).where(
+                col(MeetingAttendance.meeting_id).in_([m.id for m in meetings]),
+                MeetingAttendance.user_id == user.id,
+                MeetingAttendance.presence == Presence.PRESENT,
+            )
+        ).all()
+    )
+    if not present:
+        return set()
+    versions = session.exec(
+        select(CovenantVersion).where(CovenantVersion.covenant_id == access.series.covenant_id)
+    ).all()
+    signatures = session.exec(
+        select(CovenantSignature).where(
+            CovenantSignature.organisation_id == user.organisation_id,
+            col(CovenantSignature.version_id).in_([v.id for v in versions]),
+        )
+    ).all()
+    declared = session.exec(
+        select(ConfidentialityDeclaration, DeclarationText)
+        .join(DeclarationText)
+        .where(
+            col(ConfidentialityDeclaration.meeting_id).in_(present),
+            ConfidentialityDeclaration.user_id == user.id,
+        )
+    ).all()
+    person = coverage.Person("aanwezig", user.name, user.organisation_id)
+    covered = set()
+    for meeting in meetings:
+        if meeting.id not in present:
+            continue
+        grounds = [
+            coverage.Declaration(person.key, text.version, declaration.signed_at)
+            for declaration, text in declared
+            if declaration.meeting_id == meeting.id
+        ]
+        day = local(meeting.starts_at).date()
+        [answer] = coverage.coverage_on(
+            day, versions=versions, signatures=signatures, people=[person], declarations=grounds
+        )
+        if answer.covered and meeting.id is not None:
+            covered.add(meeting.id)
+    return covered
 
 
 def _attendees(

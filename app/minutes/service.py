@@ -4,7 +4,7 @@ every read; rendering and watermarking are in flows.py."""
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -85,10 +85,22 @@ def excerpts_of_case(session: Session, *, access: SeriesAccess, case: Case) -> l
         .where(AgendaItem.case_id == case.id, col(Meeting.status).in_(RECORDED))
         .order_by(col(Meeting.starts_at))
     ).all()
+
+    @cache
+    def attended() -> set[int]:
+        return live_queries.attended_covered_at(
+            session, access=access, meetings=[meeting for meeting, _ in rows]
+        )
+
     return [
         Excerpt(meeting=meeting, item_id=item_id)
         for meeting, item_id in rows
-        if Reader(session, access, meeting).excerpt(case.submitting_organisation_id)
+        if permissions.can_read_excerpt(
+            access.user,
+            access.membership,
+            attended_covered=lambda meeting=meeting: meeting.id in attended(),
+            submitting_organisation_id=case.submitting_organisation_id,
+        )
     ]
 
 

@@ -15,11 +15,12 @@ from sqlalchemy import event, text
 from sqlmodel import Session, col, select
 
 from app import demo, pdf
-from app.agenda.models import AgendaItem
+from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import Actor, AuditEvent
 from app.cases.models import Case
 from app.mail.models import OutboxMessage
 from app.meetings import service as live_service
+from app.meetings.models import MeetingAttendance, Presence
 from app.minutes.models import MinutesDocument, MinutesVersion
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.tasks.models import Task
@@ -547,3 +548,50 @@ def test_an_absent_colleague_of_the_submitting_organisation_gets_the_uittreksel(
     excerpt = flat(pdf_text(reader.get(link).content))
     assert own[0].reference in excerpt and "Gedownload door" in excerpt
     assert reader.get(minutes.path).status_code == 404
+
+
+def test_the_casus_page_lists_the_uittreksels_at_one_cost_however_many_meetings(
+    session: Session, app: FastAPI, client: TestClient, minutes: DemoMinutes
+) -> None:
+    agent = session.exec(select(User).where(User.email == "wijkagent@politie.example")).one()
+    case = next(c for c in minutes.cases if c.submitting_organisation_id != agent.organisation_id)
+    path = f"/overleggen/{case.series_id}/casussen/{case.id}"
+    as_user(client, agent.email)
+    statements: list[str] = []
+    event.listen(
+        app.state.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+
+    def cost() -> int:
+        statements.clear()
+        assert client.get(path).status_code == 200
+        return len(statements)
+
+    before = cost()
+    attended, absent = session.exec(
+        select(Meeting)
+        .where(Meeting.series_id == case.series_id, Meeting.status == MeetingStatus.PLANNED)
+        .order_by(col(Meeting.starts_at))
+    ).all()[1:3]
+    for meeting in (attended, absent):
+        meeting.status = MeetingStatus.FINISHED
+        session.add(meeting)
+        session.add(
+            AgendaItem(
+                meeting_id=meeting.id,
+                position=1,
+                kind=AgendaItemKind.FOLLOW_UP,
+                title=case.reference,
+                case_id=case.id,
+            )
+        )
+    session.add(
+        MeetingAttendance(meeting_id=attended.id, user_id=agent.id, presence=Presence.PRESENT)
+    )
+    session.commit()
+    page = client.get(path).text
+
+    assert cost() == before
+    assert f"/bijeenkomsten/{minutes.meeting.id}/verslag/uittreksel/" in page
+    assert f"/bijeenkomsten/{attended.id}/verslag/uittreksel/" in page
+    assert f"/bijeenkomsten/{absent.id}/verslag/uittreksel/" not in page
