@@ -102,7 +102,8 @@ def test_the_final_minutes_hold_the_record_and_no_identifying_data(
     content = flat(pdf_text(response.content))
     for name in ["Victor Voorzitter", "Bea Beheer", "Wim Wijkagent", "Sanne Sociaal"]:
         assert name in content
-    assert "Wouter Wonen" in content and "Niet gedekt" in content
+    assert "Wouter Wonen aanwezig Niet gedekt: De organisatie heeft het convenant" in content
+    assert "Wim Wijkagent aanwezig Gedekt door de ondertekening van" in content
     for case in minutes.cases:
         assert case.reference in content
     for task in minutes.tasks:
