@@ -10,7 +10,7 @@ from app import audit
 from app.audit import Actor
 from app.cases.models import Case, CaseEvent, CasePerson, CaseStatus
 from app.cases.service import REPEAT_WINDOW
-from app.covenants import service as covenant_service
+from app.covenants import queries as covenant_queries
 from app.db import today
 from app.organisations.models import Organisation
 from app.overleg.access import SeriesAccess
@@ -64,7 +64,7 @@ class CaseFilters:
 
 def may_see_identified(session: Session, *, access: SeriesAccess, case: Case, day: date) -> bool:
     """Rule 2: covered members of the overleg and the organisation that brought the casus."""
-    covered = covenant_service.organisation_covered(
+    covered = covenant_queries.organisation_covered(
         session,
         covenant_id=access.series.covenant_id,
         organisation_id=access.user.organisation_id,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from app.covenants import service
+from app.covenants import queries, service
 from app.covenants.deps import CovenantDep, SignatureDep, VersionDep
 from app.covenants.models import (
     MAX_DOCUMENT_BYTES,
@@ -47,7 +47,7 @@ def _version_form(
 
 @router.get("")
 def covenant_list(request: Request, session: SessionDep, _: CovenantReader) -> Response:
-    return render(request, "covenants/list.html", {"covenants": service.list_covenants(session)})
+    return render(request, "covenants/list.html", {"covenants": queries.list_covenants(session)})
 
 
 @router.get("/nieuw")
@@ -77,7 +77,7 @@ def covenant_page(
     return render(
         request,
         "covenants/detail.html",
-        {"overview": service.overview(session, covenant=covenant), "today": today()},
+        {"overview": queries.overview(session, covenant=covenant), "today": today()},
     )
 
 
@@ -219,7 +219,7 @@ declaration_router = APIRouter(prefix="/geheimhoudingsverklaring")
 def _declaration_page(
     request: Request, session: SessionDep, values: dict[str, Any], errors: FormErrors
 ) -> Response:
-    texts = service.declaration_texts(session)
+    texts = queries.declaration_texts(session)
     if not values and texts:
         values = {"text": texts[0].text}
     return render(

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.covenants import service as covenant_service
+from app.covenants import queries as covenant_queries
 from app.db import SessionDep, today, utcnow
 from app.mail import service as mail_service
 from app.overleg import queries
@@ -23,7 +23,7 @@ def start_page(
 ) -> Response:
     warnings, stuck = None, []
     if permissions.can_manage_covenants(user):
-        warnings = covenant_service.coverage_warnings(session, day=today())
+        warnings = covenant_queries.coverage_warnings(session, day=today())
     failed_mails = []
     if permissions.can_plan(user):
         stuck = task_service.flagged(session)

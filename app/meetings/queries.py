@@ -13,7 +13,7 @@ from app.audit import Actor
 from app.cases.models import Case, CasePerson
 from app.cases.queries import Person, decrypt_person
 from app.covenants import coverage
-from app.covenants import service as covenant_service
+from app.covenants import queries as covenant_queries
 from app.covenants.models import CovenantSignature, CovenantVersion, DeclarationText
 from app.meetings.models import (
     ItemAbsence,
@@ -348,7 +348,7 @@ def _reveal(
     day: date,
 ) -> None:
     """Decrypt the persons of the items that may be shown, in one query, with one log line each."""
-    covered = covenant_service.organisation_covered(
+    covered = covenant_queries.organisation_covered(
         session,
         covenant_id=access.series.covenant_id,
         organisation_id=access.user.organisation_id,

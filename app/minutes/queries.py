@@ -12,7 +12,7 @@ from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case, CasePerson
 from app.cases.queries import decrypt_person
-from app.covenants import service as covenant_service
+from app.covenants import queries as covenant_queries
 from app.meetings import queries as live_queries
 from app.meetings.models import ItemContribution, ItemRecord, Presence
 from app.organisations.models import Organisation
@@ -154,7 +154,7 @@ def _recipients_covered(
             )
         ).all()
     ) | set(session.exec(select(User.organisation_id).where(col(User.is_admin), col(User.active))))
-    return covenant_service.organisations_covered(
+    return covenant_queries.organisations_covered(
         session, covenant_id=series.covenant_id, organisation_ids=organisation_ids, day=live.day
     )
 
@@ -273,7 +273,7 @@ def load(
         day=live.day,
         chairs=[u.name for u, m in members if m.role == MemberRole.CHAIR],
         minute_taker=next((u.name for u, m in members if m.role == MemberRole.SECRETARY), None),
-        covenant=covenant_service.covenant_title(session, covenant_id=series.covenant_id),
+        covenant=covenant_queries.covenant_title(session, covenant_id=series.covenant_id),
         attendance=_attendance(live),
         items=items,
         open_tasks=sorted(per_organisation.items()),

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.covenants import service as covenant_service
+from app.covenants import queries as covenant_queries
 from app.db import SessionDep, today
 from app.organisations import service
 from app.organisations.deps import OrganisationDep
@@ -38,7 +38,7 @@ def _form(
     organisation: Organisation | None,
 ) -> Response:
     status = (
-        covenant_service.organisation_status(session, organisation=organisation, day=today())
+        covenant_queries.organisation_status(session, organisation=organisation, day=today())
         if organisation is not None
         else []
     )

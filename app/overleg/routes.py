@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.agenda import service as agenda_service
 from app.attendance import service as attendance_service
 from app.calendar import ics
-from app.covenants import service as covenant_service
+from app.covenants import queries as covenant_queries
 from app.db import SessionDep, today, utcnow
 from app.minutes import service as minutes_service
 from app.overleg import queries, service
@@ -255,7 +255,7 @@ def render_meeting(
                 session, series=series, meeting=meeting, viewer=access.user
             ),
             "declaration_text": attendance_service.current_declaration_text(session),
-            "covenant": covenant_service.covenant_title(session, covenant_id=series.covenant_id),
+            "covenant": covenant_queries.covenant_title(session, covenant_id=series.covenant_id),
             "next_working_day": next_working_day,
             "minutes_readable": meeting.status in minutes_service.RECORDED
             and minutes_service.Reader(session, access, meeting).minutes,

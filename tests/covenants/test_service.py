@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from app.audit import Actor, AuditEvent
-from app.covenants import service
+from app.covenants import queries, service
 from app.covenants.models import (
     Covenant,
     CovenantCreate,
@@ -287,7 +287,7 @@ def test_warnings_name_expiring_covenants_and_unsigned_organisations(session: Se
         session, in_force_until=today() + timedelta(days=30), signed_by=(police.id,)
     )
 
-    warnings = service.coverage_warnings(session, day=today())
+    warnings = queries.coverage_warnings(session, day=today())
 
     assert [(c.id, v.id) for c, v in warnings.expiring] == [(covenant.id, version.id)]
     assert [o.name for _, o in warnings.unsigned] == ["Wonen"]
@@ -307,7 +307,7 @@ def test_declaration_text_gets_a_new_version_each_time(session: Session, actor: 
         ),
     )
 
-    texts = service.declaration_texts(session)
+    texts = queries.declaration_texts(session)
 
     assert [t.version for t in texts] == [2, 1]
     assert texts[1].text == first.text and texts[0].text == second.text
@@ -333,6 +333,6 @@ def test_warnings_only_name_members_of_the_overleggen_under_the_covenant(
     session.add(SeriesOrganisation(series_id=series.id, organisation_id=member.id))
     session.commit()
 
-    warnings = service.coverage_warnings(session, day=today())
+    warnings = queries.coverage_warnings(session, day=today())
 
     assert [o.name for _, o in warnings.unsigned] == ["Woonstichting"]

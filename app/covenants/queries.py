@@ -1,0 +1,215 @@
+"""What the covenant pages, the start page and the coverage checks read: overviews, warnings
+and whether organisations are covered on a day."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from app.covenants import coverage
+from app.covenants.models import (
+    Covenant,
+    CovenantDocument,
+    CovenantSignature,
+    CovenantVersion,
+    DeclarationText,
+)
+from app.organisations.models import Organisation
+from app.overleg.models import MeetingSeries, SeriesOrganisation
+
+
+@dataclass(frozen=True)
+class CovenantOverview:
+    """Everything the covenant page shows, loaded in a fixed number of queries."""
+
+    covenant: Covenant
+    versions: list[CovenantVersion]
+    signatures: list[CovenantSignature]
+    organisations: list[Organisation]
+    documents: dict[int, CovenantDocument]
+
+    @property
+    def version_by_id(self) -> dict[int | None, CovenantVersion]:
+        return {version.id: version for version in self.versions}
+
+    @property
+    def organisation_by_id(self) -> dict[int | None, Organisation]:
+        return {organisation.id: organisation for organisation in self.organisations}
+
+    def signatures_of(self, organisation_id: int, version_id: int) -> list[CovenantSignature]:
+        """The signatures (newest first) an organisation put on a version."""
+        return [
+            s
+            for s in self.signatures
+            if s.organisation_id == organisation_id and s.version_id == version_id
+        ]
+
+
+@dataclass(frozen=True)
+class CoverageWarnings:
+    expiring: list[tuple[Covenant, CovenantVersion]]
+    unsigned: list[tuple[Covenant, Organisation]]
+
+
+def covenant_title(session: Session, *, covenant_id: int) -> str:
+    """The title of a covenant (for pages that only name it)."""
+    covenant = session.get(Covenant, covenant_id)
+    return covenant.title if covenant else ""
+
+
+def list_covenants(session: Session) -> list[tuple[Covenant, list[CovenantVersion]]]:
+    """Every covenant with its versions, newest version first."""
+    covenants = session.exec(select(Covenant).order_by(col(Covenant.title))).all()
+    versions = session.exec(
+        select(CovenantVersion).order_by(col(CovenantVersion.in_force_from).desc())
+    ).all()
+    return [(c, [v for v in versions if v.covenant_id == c.id]) for c in covenants]
+
+
+def overview(session: Session, *, covenant: Covenant) -> CovenantOverview:
+    """The covenant with its versions, all signatures, the organisations and document facts."""
+    versions = list(
+        session.exec(
+            select(CovenantVersion)
+            .where(CovenantVersion.covenant_id == covenant.id)
+            .order_by(col(CovenantVersion.in_force_from), col(CovenantVersion.id))
+        ).all()
+    )
+    version_ids = [version.id for version in versions]
+    signatures = list(
+        session.exec(
+            select(CovenantSignature)
+            .where(col(CovenantSignature.version_id).in_(version_ids))
+            .order_by(col(CovenantSignature.signed_on).desc(), col(CovenantSignature.id).desc())
+        ).all()
+    )
+    documents = session.exec(
+        select(CovenantDocument)
+        .where(col(CovenantDocument.version_id).in_(version_ids))
+        .options(defer(CovenantDocument.content))  # type: ignore[arg-type]
+    ).all()
+    organisations = list(
+        session.exec(
+            select(Organisation).where(col(Organisation.active)).order_by(col(Organisation.name))
+        ).all()
+    )
+    return CovenantOverview(
+        covenant=covenant,
+        versions=versions,
+        signatures=signatures,
+        organisations=organisations,
+        documents={document.version_id: document for document in documents},
+    )
+
+
+def _everything(
+    session: Session,
+) -> tuple[list[Covenant], list[CovenantVersion], list[CovenantSignature]]:
+    covenants = list(session.exec(select(Covenant).order_by(col(Covenant.title))).all())
+    versions = list(session.exec(select(CovenantVersion)).all())
+    signatures = list(session.exec(select(CovenantSignature)).all())
+    return covenants, versions, signatures
+
+
+def _members_per_covenant(session: Session) -> dict[int, set[int]]:
+    rows = session.exec(
+        select(MeetingSeries.covenant_id, SeriesOrganisation.organisation_id).join(
+            SeriesOrganisation, col(SeriesOrganisation.series_id) == MeetingSeries.id
+        )
+    ).all()
+    members: dict[int, set[int]] = {}
+    for covenant_id, organisation_id in rows:
+        members.setdefault(covenant_id, set()).add(organisation_id)
+    return members
+
+
+def coverage_warnings(session: Session, *, day: date) -> CoverageWarnings:
+    """For the beheerder: covenants about to expire, and member organisations of the
+    overleggen under a covenant in force that are not covered by it (while no overleg uses a
+    covenant yet, every active organisation counts as a future member)."""
+    covenants, versions, signatures = _everything(session)
+    all_active = session.exec(
+        select(Organisation).where(col(Organisation.active)).order_by(col(Organisation.name))
+    ).all()
+    members = _members_per_covenant(session)
+    expiring, unsigned = [], []
+    for covenant in covenants:
+        own = [version for version in versions if version.covenant_id == covenant.id]
+        expiring += [(covenant, v) for v in coverage.expiring_versions(day, versions=own)]
+        if not any(version.in_force_on(day) for version in own):
+            continue
+        member_ids = members.get(covenant.id)
+        organisations = [o for o in all_active if member_ids is None or o.id in member_ids]
+        missing = set(
+            coverage.organisations_without_signature(
+                day,
+                versions=own,
+                signatures=signatures,
+                organisation_ids=[organisation.id for organisation in organisations],
+            )
+        )
+        unsigned += [(covenant, o) for o in organisations if o.id in missing]
+    return CoverageWarnings(expiring=expiring, unsigned=unsigned)
+
+
+def organisation_covered(
+    session: Session, *, covenant_id: int, organisation_id: int, day: date
+) -> bool:
+    """Whether the organisation is covered by the covenant on the day."""
+    return organisations_covered(
+        session, covenant_id=covenant_id, organisation_ids={organisation_id}, day=day
+    )
+
+
+def organisations_covered(
+    session: Session, *, covenant_id: int, organisation_ids: set[int], day: date
+) -> bool:
+    """Whether every one of these organisations is covered by the covenant on the day."""
+    versions = session.exec(
+        select(CovenantVersion).where(CovenantVersion.covenant_id == covenant_id)
+    ).all()
+    signatures = session.exec(
+        select(CovenantSignature).where(
+            col(CovenantSignature.organisation_id).in_(organisation_ids),
+            col(CovenantSignature.version_id).in_([v.id for v in versions]),
+        )
+    ).all()
+    people = [
+        coverage.Person(
+            key=f"organisatie:{organisation_id}", name="", organisation_id=organisation_id
+        )
+        for organisation_id in organisation_ids
+    ]
+    answers = coverage.coverage_on(day, versions=versions, signatures=signatures, people=people)
+    return all(answer.covered for answer in answers)
+
+
+def organisation_status(
+    session: Session, *, organisation: Organisation, day: date
+) -> list[tuple[Covenant, coverage.Coverage, list[tuple[CovenantVersion, CovenantSignature]]]]:
+    """Per covenant: whether the organisation is covered today, and its signature history."""
+    covenants, versions, signatures = _everything(session)
+    person = coverage.Person(
+        key=f"organisatie:{organisation.id}",
+        name=organisation.name,
+        organisation_id=organisation.id,
+    )
+    by_id = {version.id: version for version in versions}
+    status = []
+    for covenant in covenants:
+        own = [version for version in versions if version.covenant_id == covenant.id]
+        [answer] = coverage.coverage_on(day, versions=own, signatures=signatures, people=[person])
+        history = [
+            (by_id[s.version_id], s)
+            for s in sorted(signatures, key=lambda s: s.signed_on)
+            if s.organisation_id == organisation.id
+            and by_id[s.version_id].covenant_id == covenant.id
+        ]
+        status.append((covenant, answer, history))
+    return status
+
+
+def declaration_texts(session: Session) -> list[DeclarationText]:
+    """Every version of the geheimhoudingsverklaring, newest first."""
+    return list(session.exec(select(DeclarationText).order_by(col(DeclarationText.version).desc())))
