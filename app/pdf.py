@@ -6,6 +6,7 @@ import mimetypes
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +28,7 @@ PRINT_STYLESHEET = STATIC_ROOT / "print" / "print.css"
 STATIC_BASE_URL = "https://casustafel.invalid/static/"
 # Tagged PDF with document language and title: real text that a screen reader can follow.
 PDF_VARIANT = "pdf/ua-1"
+PARENT_CHECK_SECONDS = 2.0
 ResultT = TypeVar("ResultT")
 
 
@@ -64,7 +66,19 @@ def _start_renderer() -> None:
     global _prepared
     # Pages for people waiting come first: a PDF may take a little longer instead.
     os.nice(10)
+    threading.Thread(
+        target=_leave_with, args=(os.getppid(),), name="casustafel-renderer-watch", daemon=True
+    ).start()
     _prepared = _Prepared()
+
+
+def _leave_with(parent: int) -> None:
+    # The app process cannot always stop its renderer (uvicorn ends it on a signal without
+    # running atexit handlers; it may be killed), and the renderer would not notice (it holds
+    # both ends of its task queue): so it checks now and then that its parent is still there.
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def write_pdf(html: str) -> bytes:

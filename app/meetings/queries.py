@@ -1,6 +1,6 @@
 """Everything the live meeting page shows, in a fixed number of statements."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -111,15 +111,19 @@ def attendees(session: Session, *, access: SeriesAccess, meeting: Meeting) -> li
 
 def attended_covered(session: Session, *, access: SeriesAccess, meeting: Meeting) -> bool:
     """Whether the current user was present at the meeting and covered on its day."""
-    return meeting.id in attended_covered_at(session, access=access, meetings=[meeting])
+    covenant_of = {access.series.id: access.series.covenant_id}
+    attended = attended_covered_at(
+        session, user=access.user, meetings=[meeting], covenant_of=covenant_of
+    )
+    return meeting.id in attended
 
 
 def attended_covered_at(
-    session: Session, *, access: SeriesAccess, meetings: Sequence[Meeting]
+    session: Session, *, user: User, meetings: Sequence[Meeting], covenant_of: Mapping[int, int]
 ) -> set[int]:
-    """Of these meetings, the ids of those where the current user was present and covered on
-    the day; at most four statements however many meetings."""
-    user = access.user
+    """Of these meetings, the ids of those where the user was present and covered on the day
+    by the covenant of its overleg (`covenant_of`: overleg id to covenant id); at most four
+    statements however many meetings."""
     present = set(
         session.exec(
             select(MeetingAttendance.meeting_id).where(
@@ -132,7 +136,9 @@ def attended_covered_at(
     if not present:
         return set()
     versions = session.exec(
-        select(CovenantVersion).where(CovenantVersion.covenant_id == access.series.covenant_id)
+        select(CovenantVersion).where(
+            col(CovenantVersion.covenant_id).in_(set(covenant_of.values()))
+        )
     ).all()
     signatures = session.exec(
         select(CovenantSignature).where(
@@ -158,9 +164,10 @@ def attended_covered_at(
             for declaration, text in declared
             if declaration.meeting_id == meeting.id
         ]
+        own = [v for v in versions if v.covenant_id == covenant_of[meeting.series_id]]
         day = local(meeting.starts_at).date()
         [answer] = coverage.coverage_on(
-            day, versions=versions, signatures=signatures, people=[person], declarations=grounds
+            day, versions=own, signatures=signatures, people=[person], declarations=grounds
         )
         if answer.covered and meeting.id is not None:
             covered.add(meeting.id)

@@ -89,7 +89,10 @@ def excerpts_of_case(session: Session, *, access: SeriesAccess, case: Case) -> l
     @cache
     def attended() -> set[int]:
         return live_queries.attended_covered_at(
-            session, access=access, meetings=[meeting for meeting, _ in rows]
+            session,
+            user=access.user,
+            meetings=[meeting for meeting, _ in rows],
+            covenant_of={access.series.id: access.series.covenant_id},
         )
 
     return [
