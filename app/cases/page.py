@@ -21,7 +21,7 @@ from app.cases.models import (
 )
 from app.db import today, utcnow
 from app.errors import DomainError
-from app.minutes import service as minutes_service
+from app.minutes import readers as minutes_readers
 from app.organisations.models import Organisation
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingStatus, SeriesOrganisation
@@ -138,7 +138,7 @@ def render_case(
             "values": values or defaults,
             "errors": errors or {},
             "person_options": [(u.id, f"{u.name} ({u.organisation.name})") for u in members],
-            "excerpts": minutes_service.excerpts_of_case(session, access=access, case=case),
+            "excerpts": minutes_readers.excerpts_of_case(session, access=access, case=case),
             "may_change_identification": permissions.can_change_identification(
                 access.user,
                 access.membership,

@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from app.covenants import queries as covenant_queries
 from app.db import SessionDep, today, utcnow
 from app.mail import service as mail_service
+from app.minutes import readers as minutes_readers
 from app.overleg import queries
 from app.overleg.models import MemberRole
 from app.overleg.schedule import working_days_between
@@ -33,6 +34,9 @@ def start_page(
         (row for row in rows if row.next_meeting), key=lambda row: row.next_meeting.starts_at
     )  # type: ignore[union-attr]
     chairing = [row for row in upcoming if row.role in (MemberRole.CHAIR, MemberRole.SECRETARY)]
+    minutes = minutes_readers.latest_readable(
+        session, user=user, series=[row.series for row in upcoming]
+    )
     return render(
         request,
         "home/index.html",
@@ -40,6 +44,7 @@ def start_page(
             "password_changed": wachtwoord == "gewijzigd",
             "warnings": warnings,
             "upcoming": upcoming,
+            "latest_minutes": minutes,
             "chairing": chairing[:1],
             "today": today(),
             "working_days_until": lambda day: working_days_between(today(), day),

@@ -14,7 +14,7 @@ from app.meetings import queries as live_queries
 from app.minutes import flows, queries, service
 from app.minutes.flows import Download
 from app.minutes.queries import Minutes
-from app.minutes.service import RECORDED, Reader
+from app.minutes.readers import RECORDED, Reader
 from app.organisations.models import Organisation
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import ChairDep, MeetingDep, SeriesDep
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/ve
 def _reader_or_404(session: Session, access: SeriesAccess, meeting: Meeting) -> Reader:
     """Attendees once the meeting ran; its chairs and beheerders always (the page then says
     there is no verslag yet)."""
-    reader = service.Reader(session, access, meeting)
+    reader = Reader(session, access, meeting)
     if not reader.minutes:
         raise NotFound
     return reader
@@ -149,7 +149,7 @@ def excerpt(
     actor: CurrentActor,
 ) -> Response:
     _recorded_or_404(meeting)
-    reader = service.Reader(session, access, meeting)
+    reader = Reader(session, access, meeting)
     minutes = _minutes(request, session, access, meeting, actor)
     part = minutes.excerpt(item_id)
     if part is None or not reader.excerpt(part.items[0].case.submitting_organisation_id):
@@ -167,7 +167,7 @@ def actions(
     actor: CurrentActor,
 ) -> Response:
     _recorded_or_404(meeting)
-    reader = service.Reader(session, access, meeting)
+    reader = Reader(session, access, meeting)
     organisations = {o.id: o for o in _organisations(session, access)}
     organisation = organisations.get(organisation_id)
     if organisation is None or not reader.actions(organisation_id):

@@ -1,10 +1,9 @@
-"""Use cases of the verslag: who may read what, vaststellen and correcties, the audit of
-every read; rendering and watermarking are in flows.py."""
+"""Use cases of the verslag: vaststellen and correcties, the audit of every read and download;
+who may read which verslag is in readers.py, rendering and watermarking in flows.py."""
 
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, cached_property
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -24,87 +23,7 @@ from app.overleg.access import SeriesAccess
 from app.overleg.invitations import SIGNATURE, MailContext, describe
 from app.overleg.models import Meeting, MeetingStatus, MemberRole, SeriesMember
 from app.overleg.schedule import local
-from app.security import permissions
 from app.users.models import User
-
-RECORDED = (MeetingStatus.IN_PROGRESS, MeetingStatus.FINISHED, MeetingStatus.MINUTES_FINAL)
-
-
-class Reader:
-    """What the current user may read of this meeting's minutes; whether they attended is
-    looked up once, and only when the answer depends on it."""
-
-    def __init__(self, session: Session, access: SeriesAccess, meeting: Meeting) -> None:
-        self._session, self._meeting = session, meeting
-        self.access = access
-
-    @cached_property
-    def _attended_covered(self) -> bool:
-        return self._meeting.status in RECORDED and live_queries.attended_covered(
-            self._session, access=self.access, meeting=self._meeting
-        )
-
-    @property
-    def minutes(self) -> bool:
-        return permissions.can_read_minutes(
-            self.access.user,
-            self.access.membership,
-            attended_covered=lambda: self._attended_covered,
-        )
-
-    def excerpt(self, submitting_organisation_id: int) -> bool:
-        return permissions.can_read_excerpt(
-            self.access.user,
-            self.access.membership,
-            attended_covered=lambda: self._attended_covered,
-            submitting_organisation_id=submitting_organisation_id,
-        )
-
-    def actions(self, organisation_id: int) -> bool:
-        return permissions.can_read_actions(
-            self.access.user,
-            self.access.membership,
-            attended_covered=lambda: self._attended_covered,
-            organisation_id=organisation_id,
-        )
-
-
-@dataclass(frozen=True)
-class Excerpt:
-    """Where this casus was discussed, for a link to its uittreksel."""
-
-    meeting: Meeting
-    item_id: int
-
-
-def excerpts_of_case(session: Session, *, access: SeriesAccess, case: Case) -> list[Excerpt]:
-    """The uittreksels about this casus that the user may download, oldest meeting first."""
-    rows = session.exec(
-        select(Meeting, AgendaItem.id)
-        .join(AgendaItem, col(AgendaItem.meeting_id) == Meeting.id)
-        .where(AgendaItem.case_id == case.id, col(Meeting.status).in_(RECORDED))
-        .order_by(col(Meeting.starts_at))
-    ).all()
-
-    @cache
-    def attended() -> set[int]:
-        return live_queries.attended_covered_at(
-            session,
-            user=access.user,
-            meetings=[meeting for meeting, _ in rows],
-            covenant_of={access.series.id: access.series.covenant_id},
-        )
-
-    return [
-        Excerpt(meeting=meeting, item_id=item_id)
-        for meeting, item_id in rows
-        if permissions.can_read_excerpt(
-            access.user,
-            access.membership,
-            attended_covered=lambda meeting=meeting: meeting.id in attended(),
-            submitting_organisation_id=case.submitting_organisation_id,
-        )
-    ]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from app.attendance import service as attendance_service
 from app.calendar import ics
 from app.covenants import queries as covenant_queries
 from app.db import SessionDep, today, utcnow
-from app.minutes import service as minutes_service
+from app.minutes import readers as minutes_readers
 from app.overleg import queries, service
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import MeetingDep, PlannerDep, SeriesDep
@@ -257,8 +257,8 @@ def render_meeting(
             "declaration_text": attendance_service.current_declaration_text(session),
             "covenant": covenant_queries.covenant_title(session, covenant_id=series.covenant_id),
             "next_working_day": next_working_day,
-            "minutes_readable": meeting.status in minutes_service.RECORDED
-            and minutes_service.Reader(session, access, meeting).minutes,
+            "minutes_readable": meeting.status in minutes_readers.RECORDED
+            and minutes_readers.Reader(session, access, meeting).minutes,
             "values": values or {},
             "errors": errors or {},
         },

@@ -596,3 +596,20 @@ def test_the_casus_page_lists_the_uittreksels_at_one_cost_however_many_meetings(
     assert f"/bijeenkomsten/{minutes.meeting.id}/verslag/uittreksel/" in page
     assert f"/bijeenkomsten/{attended.id}/verslag/uittreksel/" in page
     assert f"/bijeenkomsten/{absent.id}/verslag/uittreksel/" not in page
+
+
+@pytest.mark.parametrize(
+    ("email", "sees_it"),
+    [
+        ("wijkagent@politie.example", True),
+        ("voorzitter@dorpsveen.example", True),
+        ("woningcorporatie@wonen.example", False),  # present, not covered
+    ],
+)
+def test_the_start_page_links_the_latest_verslag_to_who_may_read_it(
+    client: TestClient, minutes: DemoMinutes, email: str, sees_it: bool
+) -> None:
+    start_page = as_user(client, email).get("/").text
+
+    assert (f'href="{minutes.path}"' in start_page) is sees_it
+    assert "Laatste verslag" in start_page
