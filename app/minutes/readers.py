@@ -102,6 +102,8 @@ def latest_readable(
     """Per overleg, its latest vastgestelde verslag if the user may read it (for the start
     page); a fixed number of statements however many overleggen."""
     series_ids = [s.id for s in series]
+    if not series_ids:
+        return {}
     latest = (
         select(Meeting.series_id, func.max(Meeting.starts_at).label("starts_at"))
         .where(
