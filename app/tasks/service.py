@@ -161,6 +161,8 @@ def with_actions_overview(
 ) -> set[int]:
     """The tasks whose meeting has an actieoverzicht of the assigned organisation that the user
     may open as a member of its organisation or chair; attendance is not looked up for a link."""
+    if not rows:
+        return set()
     memberships = {
         member.series_id: member
         for member in session.exec(select(SeriesMember).where(SeriesMember.user_id == user.id))
