@@ -146,7 +146,12 @@ def _render_and_store(
     user = by.user
     assert user is not None
     number, at = service.next_number(session, meeting=meeting), utcnow()
-    minutes = queries.load(session, access=access, meeting=meeting, crypto=crypto, actor=by)
+    minutes = queries.with_names(
+        session,
+        minutes=queries.load(session, access=access, meeting=meeting, crypto=crypto, actor=by),
+        crypto=crypto,
+        actor=by,
+    )
     html = minutes_html(
         minutes,
         concept=False,

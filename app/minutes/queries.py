@@ -1,6 +1,7 @@
 """What a verslag holds, gathered from the record of the meeting in a fixed number of queries;
 the full minutes, an uittreksel and an actions overview are views of this one record."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -140,40 +141,41 @@ def _attendance(live: live_queries.LiveMeeting) -> list[tuple[str, list[Attendan
 
 
 def _recipients_covered(
-    session: Session, series: MeetingSeries, live: live_queries.LiveMeeting
+    session: Session,
+    series: MeetingSeries,
+    live: live_queries.LiveMeeting,
+    members: Sequence[tuple[User, SeriesMember]],
 ) -> bool:
     """Whether everyone the minutes may go to is covered: the covered attendees by definition,
     so it comes down to the chairs and the beheerders."""
-    organisation_ids = set(
-        session.exec(
-            select(User.organisation_id)
-            .join(SeriesMember, col(SeriesMember.user_id) == User.id)
-            .where(
-                SeriesMember.series_id == series.id,
-                col(SeriesMember.role).in_([MemberRole.CHAIR, MemberRole.SECRETARY]),
-            )
-        ).all()
-    ) | set(session.exec(select(User.organisation_id).where(col(User.is_admin), col(User.active))))
+    chairing = {MemberRole.CHAIR, MemberRole.SECRETARY}
+    organisation_ids = {u.organisation_id for u, m in members if m.role in chairing} | set(
+        session.exec(select(User.organisation_id).where(col(User.is_admin), col(User.active)))
+    )
     return covenant_queries.organisations_covered(
         session, covenant_id=series.covenant_id, organisation_ids=organisation_ids, day=live.day
     )
 
 
-def _names(
-    session: Session, crypto: CaseCrypto, actor: Actor, items: list[MinutesItem]
-) -> dict[int, list[str]]:
-    """The names (and nothing else of the persons) of the identified casussen shown by name;
-    each casus named is a read of identified data, logged at once."""
-    case_ids = [i.case.id for i in items if i.case and i.case.identified and not i.anonymous]
+def with_names(session: Session, *, minutes: Minutes, crypto: CaseCrypto, actor: Actor) -> Minutes:
+    """The record with the names (and nothing else of the persons) of its identified casussen,
+    when the overleg allows names; each casus named is a read of identified data, logged at
+    once. Called for the document about to be shown, after the access check."""
+    if not minutes.names_allowed:
+        return minutes
+    named = {
+        i.case.id: i for i in minutes.items if i.case and i.case.identified and not i.anonymous
+    }
+    if not named:
+        return minutes
     rows = session.exec(
         select(CasePerson)
-        .where(col(CasePerson.case_id).in_(case_ids))
+        .where(col(CasePerson.case_id).in_(named))
         .order_by(col(CasePerson.position))
     ).all()
-    names: dict[int, list[str]] = {}
     for row in rows:
-        names.setdefault(row.case_id, []).append(decrypt_person(crypto, row).name)
-    for case_id in names:
+        named[row.case_id].names.append(decrypt_person(crypto, row).name)
+    for case_id in {row.case_id for row in rows}:
         audit.record(
             session,
             action="casus.identificerend.ingezien",
@@ -188,7 +190,7 @@ def _names(
         session.commit()
     finally:
         session.expire_on_commit = True
-    return names
+    return minutes
 
 
 def load(
@@ -250,22 +252,17 @@ def load(
                 earlier_tasks=[line(t) for t in live_item.earlier_tasks],
             )
         )
-    names_allowed = series.names_in_minutes and _recipients_covered(session, series, live)
-    if names_allowed:
-        names = _names(session, crypto, actor, items)
-        for minutes_item in items:
-            if minutes_item.case:
-                minutes_item.names = names.get(minutes_item.case.id, [])
-    per_organisation: dict[str, list[TaskLine]] = {}
-    for task, _ in open_tasks:
-        organisation = organisations.get(task.assignee_organisation_id, "")
-        per_organisation.setdefault(organisation, []).append(line(task))
     members = session.exec(
         select(User, SeriesMember)
         .join(SeriesMember, col(SeriesMember.user_id) == User.id)
         .where(SeriesMember.series_id == series.id)
         .order_by(col(User.name))
     ).all()
+    names_allowed = series.names_in_minutes and _recipients_covered(session, series, live, members)
+    per_organisation: dict[str, list[TaskLine]] = {}
+    for task, _ in open_tasks:
+        organisation = organisations.get(task.assignee_organisation_id, "")
+        per_organisation.setdefault(organisation, []).append(line(task))
     return Minutes(
         kind=Kind.FULL,
         series=series,

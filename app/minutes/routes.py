@@ -53,6 +53,13 @@ def _minutes(
     )
 
 
+def _named(request: Request, session: Session, minutes: Minutes, actor: Actor) -> Minutes:
+    """The document about to be shown, with names where allowed (each one logged)."""
+    return queries.with_names(
+        session, minutes=minutes, crypto=request.app.state.crypto, actor=actor
+    )
+
+
 def _pdf(download: Download) -> Response:
     return attachment(download.content, media_type="application/pdf", filename=download.filename)
 
@@ -70,7 +77,7 @@ def _page(
     reader = _reader_or_404(session, access, meeting)
     # Logged first: the commit would otherwise expire everything loaded for the page.
     service.read_on_screen(session, meeting=meeting, by=actor)
-    minutes = _minutes(request, session, access, meeting, actor)
+    minutes = _named(request, session, _minutes(request, session, access, meeting, actor), actor)
     stored = service.versions(session, meeting=meeting)
     status_line = f"Vastgesteld, versie {stored[0].number}" if stored else flows.CONCEPT_STATUS
     return render(
@@ -120,7 +127,7 @@ def concept(
     _recorded_or_404(meeting)
     if meeting.status == MeetingStatus.MINUTES_FINAL and not access.can_run:
         raise NotFound
-    minutes = _minutes(request, session, access, meeting, actor)
+    minutes = _named(request, session, _minutes(request, session, access, meeting, actor), actor)
     return _pdf(flows.download_rendered(session, minutes=minutes, final=None, by=actor))
 
 
@@ -154,7 +161,7 @@ def excerpt(
     part = minutes.excerpt(item_id)
     if part is None or not reader.excerpt(part.items[0].case.submitting_organisation_id):
         raise NotFound
-    return _pdf(_from_record(session, meeting, part, actor))
+    return _pdf(_from_record(session, meeting, _named(request, session, part, actor), actor))
 
 
 @router.get("/acties/{organisation_id}.pdf")

@@ -65,6 +65,14 @@ def minutes(session: Session, app: FastAPI) -> DemoMinutes:
     )
 
 
+def names_in_minutes(session: Session, minutes: DemoMinutes, *, on: bool) -> None:
+    """The overleg's setting "namen in verslag"."""
+    series = session.get(MeetingSeries, minutes.meeting.series_id)
+    series.names_in_minutes = on
+    session.add(series)
+    session.commit()
+
+
 def as_user(client: TestClient, email: str, password: str = demo.DEMO_PASSWORD) -> TestClient:
     client.cookies.clear()
     log_in(client, email, password)
@@ -137,10 +145,7 @@ def test_the_pdf_is_tagged_in_dutch_with_its_metadata(
 def test_names_appear_only_when_the_overleg_allows_it_and_never_a_bsn(
     session: Session, client: TestClient, minutes: DemoMinutes
 ) -> None:
-    series = session.get(MeetingSeries, minutes.meeting.series_id)
-    series.names_in_minutes = True
-    session.add(series)
-    session.commit()
+    names_in_minutes(session, minutes, on=True)
 
     concept = as_user(client, "voorzitter@dorpsveen.example").get(f"{minutes.path}/concept.pdf")
 
@@ -453,10 +458,7 @@ def test_an_unchanged_concept_is_rendered_once(client: TestClient, minutes: Demo
 def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
     session: Session, app: FastAPI, client: TestClient, minutes: DemoMinutes, names: bool
 ) -> None:
-    series = session.get(MeetingSeries, minutes.meeting.series_id)
-    series.names_in_minutes = names
-    session.add(series)
-    session.commit()
+    names_in_minutes(session, minutes, on=names)
     chair = as_user(client, "voorzitter@dorpsveen.example")
     statements: list[str] = []
     event.listen(
@@ -501,9 +503,7 @@ def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
 def test_no_names_while_someone_who_gets_the_minutes_is_not_covered(
     session: Session, client: TestClient, minutes: DemoMinutes
 ) -> None:
-    series = session.get(MeetingSeries, minutes.meeting.series_id)
-    series.names_in_minutes = True
-    session.add(series)
+    names_in_minutes(session, minutes, on=True)
     housing = session.exec(select(User).where(User.email == "woningcorporatie@wonen.example")).one()
     make_user(
         session,
@@ -613,3 +613,42 @@ def test_the_start_page_links_the_latest_verslag_to_who_may_read_it(
 
     assert (f'href="{minutes.path}"' in start_page) is sees_it
     assert "Laatste verslag" in start_page
+
+
+def test_with_names_on_only_the_casussen_shown_are_logged_as_read(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    names_in_minutes(session, minutes, on=True)
+    kees = next(c for c in minutes.cases if c.pseudonym.startswith("Man met overlast"))
+    item = session.exec(
+        select(AgendaItem).where(
+            AgendaItem.case_id == kees.id, AgendaItem.meeting_id == minutes.meeting.id
+        )
+    ).one()
+    police = kees.submitting_organisation_id
+
+    def reads_by(name: str) -> list[str]:
+        return list(
+            session.exec(
+                select(AuditEvent.object_id)
+                .where(
+                    AuditEvent.action == "casus.identificerend.ingezien",
+                    AuditEvent.context == "verslag",
+                    AuditEvent.actor_name == name,
+                )
+                .order_by(col(AuditEvent.id))
+            ).all()
+        )
+
+    as_user(client, "voorzitter@dorpsveen.example").get(f"{minutes.path}/concept.pdf")
+    housing = as_user(client, "woningcorporatie@wonen.example")
+    refused = housing.get(f"{minutes.path}/uittreksel/{item.id}.pdf")
+    agent = as_user(client, "wijkagent@politie.example")
+    actions = agent.get(f"{minutes.path}/acties/{police}.pdf")
+    excerpt = agent.get(f"{minutes.path}/uittreksel/{item.id}.pdf")
+
+    assert len(set(reads_by("Victor Voorzitter"))) > 1  # the full concept names several
+    assert refused.status_code == 404 and reads_by("Wouter Wonen") == []
+    assert actions.status_code == 200 and excerpt.status_code == 200
+    assert "Kees Wildeboer" in flat(pdf_text(excerpt.content))
+    assert reads_by("Wim Wijkagent") == [str(kees.id)]
