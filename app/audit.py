@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -88,29 +89,60 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an event to the chain in the caller's transaction; the caller commits."""
+    [audit_event] = record_many(
+        session,
+        action=action,
+        actor=actor,
+        outcome=outcome,
+        object_type=object_type,
+        object_ids=[object_id],
+        context=context,
+        detail=detail,
+    )
+    return audit_event
+
+
+def record_many(
+    session: Session,
+    *,
+    action: str,
+    actor: Actor,
+    object_ids: Sequence[int | str | None],
+    outcome: Outcome = Outcome.SUCCESS,
+    object_type: str | None = None,
+    context: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """Append one event per object to the chain, in a fixed number of statements however many
+    objects; the caller commits."""
+    if not object_ids:
+        return []
     _lock_chain(session)
     previous = session.exec(
         select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
     ).first()
     user = actor.user
-    audit_event = AuditEvent(
-        occurred_at=utcnow(),
-        actor_user_id=user.id if user else None,
-        actor_name=user.name if user else None,
-        actor_organisation=actor.organisation_name,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id) if object_id is not None else None,
-        outcome=outcome,
-        client_address=actor.client_address,
-        context=context,
-        detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
-        previous_hash=previous or GENESIS_HASH,
-    )
-    audit_event.hash = event_hash(audit_event)
-    session.add(audit_event)
+    events = []
+    for object_id in object_ids:
+        audit_event = AuditEvent(
+            occurred_at=utcnow(),
+            actor_user_id=user.id if user else None,
+            actor_name=user.name if user else None,
+            actor_organisation=actor.organisation_name,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id) if object_id is not None else None,
+            outcome=outcome,
+            client_address=actor.client_address,
+            context=context,
+            detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
+            previous_hash=previous or GENESIS_HASH,
+        )
+        audit_event.hash = previous = event_hash(audit_event)
+        events.append(audit_event)
+    session.add_all(events)
     session.flush()
-    return audit_event
+    return events
 
 
 def first_broken_event(session: Session) -> AuditEvent | None:

@@ -15,7 +15,7 @@ from uvicorn.supervisors import Multiprocess
 
 from app import audit, demo, jobs
 from app.audit import Actor
-from app.cases import service as case_service
+from app.cases import disclosure
 from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine
 from app.errors import DomainError
@@ -133,7 +133,9 @@ def rotate_keys() -> None:
     """Versleutel alle persoonsgegevens opnieuw met de nieuwste sleutel (de laatste in de lijst)."""
     settings = get_settings()
     with _session() as session:
-        changed = case_service.rotate_keys(session, crypto=CaseCrypto.from_settings(settings))
+        changed = disclosure.rotate_keys(
+            session, crypto=CaseCrypto.from_settings(settings), actor=CLI_ACTOR
+        )
     typer.echo(f"{changed} personen opnieuw versleuteld met de nieuwste sleutel.")
 
 

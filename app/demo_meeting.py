@@ -224,9 +224,7 @@ def run_last_meeting(
             select(SeriesMember).where(SeriesMember.user_id == chair_user.id)
         ).first(),
     )
-    live = live_queries.load(
-        session, access=access, meeting=meeting, crypto=crypto, actor=chair, reveal=False
-    )
+    live = live_queries.load(session, access=access, meeting=meeting)
     live_service.finish(
         session,
         series=series,

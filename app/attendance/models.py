@@ -28,23 +28,21 @@ class AttendanceIntention(SQLModel, table=True):
 
 
 class ConfidentialityDeclaration(SQLModel, table=True):
-    """A geheimhoudingsverklaring: covers one person for one meeting only."""
+    """A geheimhoudingsverklaring: covers one person for one meeting only: a member
+    (`user_id`) or a guest at the table (`attendance_id`). A paper record with neither is one
+    that could not be matched to a guest; it covers nobody."""
 
     __tablename__ = "confidentiality_declaration"
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    attendance_id: int | None = Field(
+        default=None, foreign_key="meeting_attendance.id", unique=True, index=True
+    )
     guest_name: str | None = Field(default=None, max_length=200)
     guest_organisation: str | None = Field(default=None, max_length=200)
     text_id: int = Field(foreign_key="declaration_text.id")
     signed_at: datetime = Field(default_factory=utcnow)
     on_paper: bool = False
     recorded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
-
-
-class PaperDeclaration(SQLModel):
-    """The chair records a declaration a guest signed on paper."""
-
-    guest_name: str = Field(min_length=2, max_length=200)
-    guest_organisation: str = Field(default="", max_length=200)

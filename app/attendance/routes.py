@@ -1,18 +1,19 @@
-"""Before the meeting: say whether you come; sign (or record) a geheimhoudingsverklaring."""
+"""Before the meeting: say whether you come; sign a geheimhoudingsverklaring. A guest's paper
+declaration is recorded for the guest at the table, in the live meeting."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.attendance import service
-from app.attendance.models import Attendance, PaperDeclaration
+from app.attendance.models import Attendance
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.overleg.access import SeriesAccess
-from app.overleg.deps import ChairDep, MeetingDep, SeriesDep
+from app.overleg.deps import MeetingDep, SeriesDep
 from app.overleg.models import Meeting
 from app.overleg.routes import render_meeting
 from app.security.deps import CurrentActor
-from app.web import FormErrors, FormValues, redirect, run_form
+from app.web import FormErrors, FormValues, redirect
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}")
 
@@ -67,34 +68,5 @@ def sign_declaration(
         except DomainError as exc:
             errors = {"accept": exc.message}
     if errors:
-        return render_meeting(request, session, access, meeting, values=form, errors=errors)
-    return _done(request, access, meeting)
-
-
-@router.post("/verklaring-op-papier")
-def record_paper_declaration(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    _, errors = run_form(
-        PaperDeclaration,
-        form,
-        lambda data: service.record_paper_declaration(
-            session,
-            series=access.series,
-            meeting=meeting,
-            guest_name=data.guest_name,
-            guest_organisation=data.guest_organisation or None,
-            by=actor,
-        ),
-    )
-    if errors:
-        errors = {
-            ("guest_name" if key == "__all__" else key): message for key, message in errors.items()
-        }
         return render_meeting(request, session, access, meeting, values=form, errors=errors)
     return _done(request, access, meeting)

@@ -8,9 +8,11 @@ from app import audit
 from app.attendance.models import Attendance, AttendanceIntention, ConfidentialityDeclaration
 from app.audit import Actor
 from app.covenants import coverage
-from app.covenants.models import CovenantSignature, CovenantVersion, DeclarationText
+from app.covenants import queries as covenant_queries
+from app.covenants.models import DeclarationText
 from app.db import utcnow
 from app.errors import DomainError
+from app.meetings.models import MeetingAttendance, Presence
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.overleg.schedule import local
 from app.users.models import User
@@ -20,9 +22,10 @@ OPEN = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN, MeetingStatus.IN_PRO
 
 @dataclass(frozen=True)
 class GuestDeclaration:
-    """A paper declaration the chair recorded for a guest without an account."""
+    """A declaration a guest at the table signed, and the guest's coverage."""
 
     declaration: ConfidentialityDeclaration
+    guest: MeetingAttendance
     answer: coverage.Coverage
 
 
@@ -34,17 +37,15 @@ class ExpectedAttendance:
     undecided: list[coverage.Coverage] = field(default_factory=list)
     not_coming: list[User] = field(default_factory=list)
     guests: list[GuestDeclaration] = field(default_factory=list)
+    # Paper records that matched no guest when declarations were linked to guests: they cover
+    # nobody, and are listed for the chair.
+    unlinked: list[ConfidentialityDeclaration] = field(default_factory=list)
     own_answer: Attendance | None = None
     own_coverage: coverage.Coverage | None = None
 
     @property
     def uncovered(self) -> list[coverage.Coverage]:
         return [answer for answer in self.coming + self.undecided if not answer.covered]
-
-
-def person_key(user_id: int) -> str:
-    """How a user is known to the coverage check."""
-    return f"gebruiker:{user_id}"
 
 
 def set_intention(session: Session, *, meeting: Meeting, user: User, answer: Attendance) -> None:
@@ -105,16 +106,31 @@ def record_paper_declaration(
     *,
     series: MeetingSeries,
     meeting: Meeting,
-    guest_name: str,
-    guest_organisation: str | None,
+    attendance_id: int | None,
     by: Actor,
 ) -> ConfidentialityDeclaration:
-    """The chair records a declaration a guest signed on paper."""
+    """The chair records that a guest present at the meeting signed the declaration on paper."""
     text = _declaration_text_for(session, series, meeting)
+    guest = session.get(MeetingAttendance, attendance_id) if attendance_id else None
+    if (
+        guest is None
+        or guest.meeting_id != meeting.id
+        or guest.user_id is not None
+        or guest.presence != Presence.PRESENT
+    ):
+        raise DomainError(
+            "Kies een gast die bij deze bijeenkomst aanwezig is.", field="attendance_id"
+        )
+    if session.exec(
+        select(ConfidentialityDeclaration.id).where(
+            ConfidentialityDeclaration.attendance_id == guest.id
+        )
+    ).first():
+        raise DomainError("Voor deze gast is al een verklaring vastgelegd.", field="attendance_id")
     declaration = ConfidentialityDeclaration(
         meeting_id=meeting.id,
-        guest_name=guest_name,
-        guest_organisation=guest_organisation,
+        attendance_id=guest.id,
+        guest_name=guest.guest_name,
         text_id=text.id,
         on_paper=True,
         recorded_by_user_id=by.user.id if by.user else None,
@@ -156,46 +172,40 @@ def expected_attendance(
             )
         ).all()
     )
-    declarations = session.exec(
-        select(ConfidentialityDeclaration, DeclarationText)
-        .join(DeclarationText)
-        .where(ConfidentialityDeclaration.meeting_id == meeting.id)
-    ).all()
-    versions = session.exec(
-        select(CovenantVersion).where(CovenantVersion.covenant_id == series.covenant_id)
-    ).all()
-    signatures = session.exec(
-        select(CovenantSignature).where(
-            col(CovenantSignature.version_id).in_([v.id for v in versions])
-        )
-    ).all()
-    people = [coverage.Person(person_key(u.id), u.name, u.organisation_id) for u in members]
-    guests = [
-        coverage.Person(f"gast:{d.id}", d.guest_name or "", None)
-        for d, _ in declarations
-        if d.user_id is None
+    inputs = covenant_queries.coverage_inputs(
+        session, covenant_ids=[series.covenant_id], meeting_ids=[meeting.id]
+    )
+    guests = {
+        g.id: g
+        for g in session.exec(
+            select(MeetingAttendance).where(
+                MeetingAttendance.meeting_id == meeting.id,
+                col(MeetingAttendance.user_id).is_(None),
+            )
+        ).all()
+    }
+    people = [
+        coverage.Person(coverage.member_key(u.id), u.name, u.organisation_id) for u in members
     ]
-    grounds = [
-        coverage.Declaration(
-            person_key(d.user_id) if d.user_id else f"gast:{d.id}", text.version, d.signed_at
-        )
-        for d, text in declarations
+    people += [
+        coverage.Person(coverage.guest_key(g.id), g.guest_name or "", g.guest_organisation_id)
+        for g in guests.values()
     ]
     answers_by_key = {
         a.person.key: a
-        for a in coverage.coverage_on(
+        for a in inputs.check(
             local(meeting.starts_at).date(),
-            versions=versions,
-            signatures=signatures,
-            people=people + guests,
-            declarations=grounds,
+            covenant_id=series.covenant_id,
+            people=people,
+            meeting_id=meeting.id,
         )
     }
     result = ExpectedAttendance(
-        own_answer=answers.get(viewer.id), own_coverage=answers_by_key.get(person_key(viewer.id))
+        own_answer=answers.get(viewer.id),
+        own_coverage=answers_by_key.get(coverage.member_key(viewer.id)),
     )
     for user in members:
-        answer = answers_by_key[person_key(user.id)]
+        answer = answers_by_key[coverage.member_key(user.id)]
         match answers.get(user.id):
             case Attendance.YES:
                 result.coming.append(answer)
@@ -203,9 +213,13 @@ def expected_attendance(
                 result.not_coming.append(user)
             case _:
                 result.undecided.append(answer)
+    guest_declarations = [d for d, _ in inputs.declarations if d.user_id is None]
     result.guests = [
-        GuestDeclaration(d, answers_by_key[f"gast:{d.id}"])
-        for d, _ in declarations
-        if d.user_id is None
+        GuestDeclaration(
+            d, guests[d.attendance_id], answers_by_key[coverage.guest_key(d.attendance_id)]
+        )
+        for d in guest_declarations
+        if d.attendance_id in guests
     ]
+    result.unlinked = [d for d in guest_declarations if d.attendance_id is None]
     return result

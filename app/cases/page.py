@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from app.cases import queries
+from app.cases import disclosure, queries
 from app.cases.models import (
     AgeBand,
     Case,
@@ -110,15 +110,7 @@ def render_case(
     errors: FormErrors | None = None,
 ) -> Response:
     """The casus page; forms on it come back here with errors and what was typed."""
-    view = queries.open_case(
-        session,
-        access=access,
-        case=case,
-        crypto=crypto_of(request),
-        actor=actor,
-        day=today(),
-        context="casuspagina",
-    )
+    view = queries.case_view(session, case=case)
     form_choices = choices(session, access)
     organisation_ids = [id_ for id_, _ in form_choices["organisation_options"]]
     members = session.exec(
@@ -127,6 +119,16 @@ def render_case(
         .order_by(col(User.name))
     ).all()
     defaults = {"escalated_on": today().isoformat(), "closed_on": today().isoformat()}
+    excerpts = minutes_readers.excerpts_of_case(session, access=access, case=case)
+    # Last before rendering: the reads are logged and committed before anything is shown.
+    persons = disclosure.for_case_page(
+        session,
+        access=access,
+        case=case,
+        crypto=crypto_of(request),
+        actor=actor,
+        day=today(),
+    )
     return render(
         request,
         "cases/detail.html",
@@ -134,11 +136,13 @@ def render_case(
             "series": access.series,
             "access": access,
             "view": view,
+            "persons": persons,
+            "hidden_because": queries.HIDDEN_BECAUSE,
             "case": case,
             "values": values or defaults,
             "errors": errors or {},
             "person_options": [(u.id, f"{u.name} ({u.organisation.name})") for u in members],
-            "excerpts": minutes_readers.excerpts_of_case(session, access=access, case=case),
+            "excerpts": excerpts,
             "may_change_identification": permissions.can_change_identification(
                 access.user,
                 access.membership,

@@ -1,4 +1,4 @@
-"""What the casus pages show: one casus (with identified data only for whom may see it), lists."""
+"""What the casus pages show: one casus (its persons come from the disclosure door), lists."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -6,17 +6,11 @@ from datetime import date
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
-from app import audit
-from app.audit import Actor
-from app.cases.models import Case, CaseEvent, CasePerson, CaseStatus
+from app.cases.models import Case, CaseEvent, CaseStatus
 from app.cases.service import REPEAT_WINDOW
-from app.covenants import queries as covenant_queries
 from app.db import today
 from app.organisations.models import Organisation
-from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting
-from app.security import permissions
-from app.security.crypto import CaseCrypto
 from app.tasks.models import Task, TaskStatus
 
 HIDDEN_BECAUSE = (
@@ -25,31 +19,13 @@ HIDDEN_BECAUSE = (
 )
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str
-    birth_date: date
-    bsn: str | None
-    address: str
-
-
-@dataclass(frozen=True)
-class EarlierCase:
-    case: Case
-    last_discussed_on: date | None
-    is_repeat: bool
-
-
 @dataclass
 class CaseView:
     case: Case
     meeting: Meeting
     submitting_organisation: str
     owner_organisation: str | None
-    people: list[Person] | None
-    hidden_because: str | None
     timeline: list[CaseEvent] = field(default_factory=list)
-    earlier: EarlierCase | None = None
 
 
 @dataclass(frozen=True)
@@ -62,54 +38,9 @@ class CaseFilters:
     tasks: str | None = None
 
 
-def may_see_identified(session: Session, *, access: SeriesAccess, case: Case, day: date) -> bool:
-    """Rule 2: covered members of the overleg and the organisation that brought the casus."""
-    covered = covenant_queries.organisation_covered(
-        session,
-        covenant_id=access.series.covenant_id,
-        organisation_id=access.user.organisation_id,
-        day=day,
-    )
-    return permissions.can_see_identified(
-        access.user,
-        access.membership,
-        covered=covered,
-        submitting_organisation_id=case.submitting_organisation_id,
-    )
-
-
-def decrypt_person(crypto: CaseCrypto, row: CasePerson) -> Person:
-    """The identified person behind an encrypted row."""
-    open_ = crypto.cipher.decrypt
-    return Person(
-        name=open_(row.name_encrypted, purpose="naam"),
-        birth_date=date.fromisoformat(open_(row.birth_date_encrypted, purpose="geboortedatum")),
-        bsn=open_(row.bsn_encrypted, purpose="bsn") if row.bsn_encrypted else None,
-        address=open_(row.address_encrypted, purpose="adres"),
-    )
-
-
-def _earlier(session: Session, case: Case, day: date) -> EarlierCase | None:
-    if case.repeat_of_case_id is None:
-        return None
-    earlier = session.get(Case, case.repeat_of_case_id)
-    if earlier is None:
-        return None
-    last = earlier.last_discussed_on
-    return EarlierCase(earlier, last, last is not None and day - last <= REPEAT_WINDOW)
-
-
-def open_case(
-    session: Session,
-    *,
-    access: SeriesAccess,
-    case: Case,
-    crypto: CaseCrypto,
-    actor: Actor,
-    day: date,
-    context: str,
-) -> CaseView:
-    """The casus as this user may see it; every showing of identified data is logged once."""
+def case_view(session: Session, *, case: Case) -> CaseView:
+    """The casus with its organisations, meeting and timeline; its persons come from the
+    disclosure door (app/cases/disclosure.py)."""
     names = dict(
         session.exec(
             select(Organisation.id, Organisation.name).where(
@@ -119,13 +50,13 @@ def open_case(
             )
         ).all()
     )
-    view = CaseView(
+    meeting = session.get(Meeting, case.meeting_id)
+    assert meeting is not None
+    return CaseView(
         case=case,
-        meeting=session.get(Meeting, case.meeting_id),
+        meeting=meeting,
         submitting_organisation=names.get(case.submitting_organisation_id, ""),
         owner_organisation=names.get(case.owner_organisation_id),
-        people=None,
-        hidden_because=None,
         timeline=list(
             session.exec(
                 select(CaseEvent)
@@ -134,28 +65,6 @@ def open_case(
             )
         ),
     )
-    own = access.user.organisation_id == case.submitting_organisation_id
-    if own or access.can_run:
-        view.earlier = _earlier(session, case, day)
-    if not case.identified:
-        return view
-    if not may_see_identified(session, access=access, case=case, day=day):
-        view.hidden_because = HIDDEN_BECAUSE
-        return view
-    rows = session.exec(
-        select(CasePerson).where(CasePerson.case_id == case.id).order_by(col(CasePerson.position))
-    ).all()
-    view.people = [decrypt_person(crypto, row) for row in rows]
-    audit.record(
-        session,
-        action="casus.identificerend.ingezien",
-        actor=actor,
-        object_type="casus",
-        object_id=case.id,
-        context=context,
-    )
-    session.commit()
-    return view
 
 
 def list_cases(

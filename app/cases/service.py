@@ -221,7 +221,8 @@ def accept_late(session: Session, *, case: Case, by: Actor) -> Case:
     case.accepted = True
     session.add(case)
     put_on_agenda(session, case, late=True)
-    return _log(session, case, "Te late aanmelding geaccepteerd", "casus.geaccepteerd", by)
+    _log(session, case, "Te late aanmelding geaccepteerd", "casus.geaccepteerd", by)
+    return _done(session, case)
 
 
 def move_to_next_meeting(session: Session, *, case: Case, by: Actor) -> Case:
@@ -242,7 +243,7 @@ def move_to_next_meeting(session: Session, *, case: Case, by: Actor) -> Case:
     case.meeting_id, case.accepted, case.late = following.id, True, False
     session.add(case)
     put_on_agenda(session, case, late=False)
-    return _log(
+    _log(
         session,
         case,
         "Doorgeschoven naar de volgende bijeenkomst",
@@ -250,6 +251,7 @@ def move_to_next_meeting(session: Session, *, case: Case, by: Actor) -> Case:
         by,
         meeting_id=following.id,
     )
+    return _done(session, case)
 
 
 def _log(
@@ -260,13 +262,16 @@ def _log(
     by: Actor,
     meeting_id: int | None = None,
     detail: dict[str, object] | None = None,
-) -> Case:
+) -> None:
     case.version += 1
     session.add(case)
     note(session, case, description, by=by, meeting_id=meeting_id)
     audit.record(
         session, action=action, actor=by, object_type="casus", object_id=case.id, detail=detail
     )
+
+
+def _done(session: Session, case: Case) -> Case:
     session.commit()
     return case
 
@@ -289,11 +294,11 @@ def identify(
     rows = [_encrypted(crypto, case.id, n, p) for n, p in enumerate(people, start=1)]
     session.add_all(rows)
     earlier = _earlier_case(session, case.series_id, rows, case.id)
-    case.repeat_of_case_id = earlier.id if earlier else case.repeat_of_case_id
+    case.repeat_of_case_id = earlier.id if earlier else None
     case.sqlmodel_update(
         details.model_dump() | {"identified": True, "age_band": None, "situation": ""}
     )
-    return _log(
+    _log(
         session,
         case,
         f"Geïdentificeerd: {reason}",
@@ -301,6 +306,7 @@ def identify(
         by,
         detail={"grondslag": details.legal_basis},
     )
+    return _done(session, case)
 
 
 def anonymise(
@@ -311,9 +317,11 @@ def anonymise(
         raise DomainError("Deze casus is al geanonimiseerd.")
     session.execute(delete(CasePerson).where(col(CasePerson.case_id) == case.id))
     case.sqlmodel_update(
-        details.model_dump() | {"identified": False, "consent": None, "legal_basis": None}
+        details.model_dump()
+        | {"identified": False, "consent": None, "legal_basis": None, "repeat_of_case_id": None}
     )
-    return _log(session, case, f"Geanonimiseerd: {reason}", "casus.geanonimiseerd", by)
+    _log(session, case, f"Geanonimiseerd: {reason}", "casus.geanonimiseerd", by)
+    return _done(session, case)
 
 
 def set_owner(
@@ -338,26 +346,41 @@ def set_owner(
     if case.status == CaseStatus.SUBMITTED:
         case.status = CaseStatus.IN_PROGRESS
     owner = organisation.name + (f" ({person.name})" if person else "")
-    return _log(session, case, f"Casus-eigenaar: {owner}", "casus.eigenaar", by)
+    _log(session, case, f"Casus-eigenaar: {owner}", "casus.eigenaar", by)
+    return _done(session, case)
 
 
 def escalate(
     session: Session, *, case: Case, body: EscalationBody, on: date, reason: str, by: Actor
 ) -> Case:
     """Hand the casus on to the Zorg- en Veiligheidshuis, Veilig Thuis or another body."""
+    apply_escalation(session, case=case, body=body, on=on, reason=reason, by=by)
+    return _done(session, case)
+
+
+def apply_escalation(
+    session: Session, *, case: Case, body: EscalationBody, on: date, reason: str, by: Actor
+) -> None:
+    """The escalation as a step of a larger use case, which commits (or rolls back) it."""
     if case.status == CaseStatus.CLOSED:
         raise DomainError("Een afgesloten casus kan niet worden opgeschaald.")
     case.status, case.escalated_to, case.escalated_on = CaseStatus.ESCALATED, body, on
     case.escalation_reason = reason
-    return _log(session, case, f"Opgeschaald naar {body}: {reason}", "casus.opgeschaald", by)
+    _log(session, case, f"Opgeschaald naar {body}: {reason}", "casus.opgeschaald", by)
 
 
 def close(session: Session, *, case: Case, on: date, reason: str, by: Actor) -> Case:
     """Close the casus with a date and a reason."""
+    apply_closing(session, case=case, on=on, reason=reason, by=by)
+    return _done(session, case)
+
+
+def apply_closing(session: Session, *, case: Case, on: date, reason: str, by: Actor) -> None:
+    """The closing as a step of a larger use case, which commits (or rolls back) it."""
     if case.status == CaseStatus.CLOSED:
         raise DomainError("Deze casus is al afgesloten.")
     case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, on, reason
-    return _log(session, case, f"Afgesloten: {reason}", "casus.afgesloten", by)
+    _log(session, case, f"Afgesloten: {reason}", "casus.afgesloten", by)
 
 
 def add_follow_ups(session: Session, *, meeting: Meeting, by: Actor) -> int:
@@ -405,30 +428,3 @@ def add_follow_ups(session: Session, *, meeting: Meeting, by: Actor) -> int:
     )
     session.commit()
     return len(open_cases)
-
-
-def rotate_keys(session: Session, *, crypto: CaseCrypto, batch: int = 500) -> int:
-    """Re-encrypt every identifying field with the newest key; returns the rows changed."""
-    changed = 0
-    fields = {
-        "name_encrypted": "naam",
-        "birth_date_encrypted": "geboortedatum",
-        "bsn_encrypted": "bsn",
-        "address_encrypted": "adres",
-    }
-    for person in session.exec(select(CasePerson)).all():
-        stale = {
-            f: p
-            for f, p in fields.items()
-            if getattr(person, f) and not crypto.cipher.is_current(getattr(person, f))
-        }
-        for field_name, purpose in stale.items():
-            plain = crypto.cipher.decrypt(getattr(person, field_name), purpose=purpose)
-            setattr(person, field_name, crypto.cipher.encrypt(plain, purpose=purpose))
-        if stale:
-            session.add(person)
-            changed += 1
-            if changed % batch == 0:
-                session.commit()
-    session.commit()
-    return changed

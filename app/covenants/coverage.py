@@ -3,7 +3,7 @@
 Pure functions over data the caller loaded: no database, no HTTP, no clock.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -39,6 +39,21 @@ class Person:
     key: str
     name: str
     organisation_id: int | None
+
+
+def member_key(user_id: int) -> str:
+    """How a user is known to the coverage check."""
+    return f"gebruiker:{user_id}"
+
+
+def guest_key(attendance_id: int) -> str:
+    """How a guest at the table (an attendance row without an account) is known to it."""
+    return f"gast:{attendance_id}"
+
+
+def organisation_key(organisation_id: int) -> str:
+    """How an organisation as a whole is known to it."""
+    return f"organisatie:{organisation_id}"
 
 
 @dataclass(frozen=True)
@@ -143,7 +158,7 @@ def organisations_without_signature(
 ) -> list[int]:
     """The organisations that are not covered on the day (in the order given)."""
     people = [
-        Person(key=f"organisatie:{oid}", name="", organisation_id=oid) for oid in organisation_ids
+        Person(key=organisation_key(oid), name="", organisation_id=oid) for oid in organisation_ids
     ]
     answers = coverage_on(day, versions=versions, signatures=signatures, people=people)
     return [
@@ -171,3 +186,15 @@ def expiring_versions(
         if not successor:
             expiring.append(version)
     return expiring
+
+
+def anonymous_items(
+    identified_items: Iterable[int],
+    *,
+    uncovered_present: set[int],
+    left_room: Mapping[int, set[int]],
+) -> set[int]:
+    """Rule 2 in the room: of the agenda items about an identified casus, those discussed
+    anonymously because someone uncovered is present (attendance ids) and has not left the room
+    for that item."""
+    return {item for item in identified_items if uncovered_present - left_room.get(item, set())}

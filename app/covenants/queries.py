@@ -1,12 +1,14 @@
 """What the covenant pages, the start page and the coverage checks read: overviews, warnings
 and whether organisations are covered on a day."""
 
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from app.attendance.models import ConfidentialityDeclaration
 from app.covenants import coverage
 from app.covenants.models import (
     Covenant,
@@ -50,6 +52,92 @@ class CovenantOverview:
 class CoverageWarnings:
     expiring: list[tuple[Covenant, CovenantVersion]]
     unsigned: list[tuple[Covenant, Organisation]]
+
+
+@dataclass(frozen=True)
+class CoverageInputs:
+    """What the coverage check weighs: covenant versions, signatures on them, and the
+    geheimhoudingsverklaringen signed for meetings."""
+
+    versions: list[CovenantVersion]
+    signatures: list[CovenantSignature]
+    declarations: list[tuple[ConfidentialityDeclaration, DeclarationText]] = field(
+        default_factory=list
+    )
+
+    def of_covenant(self, covenant_id: int) -> list[CovenantVersion]:
+        """The versions of one covenant."""
+        return [version for version in self.versions if version.covenant_id == covenant_id]
+
+    def grounds(self, meeting_id: int) -> list[coverage.Declaration]:
+        """The declarations for one meeting, keyed to the member or guest who signed them; an
+        unlinked paper record covers nobody."""
+        grounds = []
+        for declaration, text in self.declarations:
+            if declaration.meeting_id != meeting_id:
+                continue
+            if declaration.user_id is not None:
+                key = coverage.member_key(declaration.user_id)
+            elif declaration.attendance_id is not None:
+                key = coverage.guest_key(declaration.attendance_id)
+            else:
+                continue
+            grounds.append(coverage.Declaration(key, text.version, declaration.signed_at))
+        return grounds
+
+    def check(
+        self,
+        day: date,
+        *,
+        covenant_id: int,
+        people: Sequence[coverage.Person],
+        meeting_id: int | None = None,
+    ) -> list[coverage.Coverage]:
+        """The coverage of these people on the day (at this meeting, with its declarations)."""
+        return coverage.coverage_on(
+            day,
+            versions=self.of_covenant(covenant_id),
+            signatures=self.signatures,
+            people=people,
+            declarations=self.grounds(meeting_id) if meeting_id is not None else (),
+        )
+
+
+def coverage_inputs(
+    session: Session,
+    *,
+    covenant_ids: Collection[int] | None = None,
+    organisation_ids: Collection[int] | None = None,
+    meeting_ids: Collection[int] = (),
+    user_id: int | None = None,
+) -> CoverageInputs:
+    """The one loader of the coverage check's inputs: the versions of these covenants (all when
+    None), the signatures on them (of these organisations; all when None), and the
+    declarations for these meetings (of this user only, when given). Two or three statements."""
+    versions_query = select(CovenantVersion).order_by(col(CovenantVersion.id))
+    if covenant_ids is not None:
+        versions_query = versions_query.where(col(CovenantVersion.covenant_id).in_(covenant_ids))
+    versions = list(session.exec(versions_query).all())
+    signatures_query = select(CovenantSignature).where(
+        col(CovenantSignature.version_id).in_([v.id for v in versions])
+    )
+    if organisation_ids is not None:
+        signatures_query = signatures_query.where(
+            col(CovenantSignature.organisation_id).in_(organisation_ids)
+        )
+    signatures = list(session.exec(signatures_query).all())
+    if not meeting_ids:
+        return CoverageInputs(versions, signatures)
+    declarations_query = (
+        select(ConfidentialityDeclaration, DeclarationText)
+        .join(DeclarationText)
+        .where(col(ConfidentialityDeclaration.meeting_id).in_(meeting_ids))
+        .order_by(col(ConfidentialityDeclaration.id))
+    )
+    if user_id is not None:
+        declarations_query = declarations_query.where(ConfidentialityDeclaration.user_id == user_id)
+    declarations = [tuple(row) for row in session.exec(declarations_query).all()]
+    return CoverageInputs(versions, signatures, declarations)  # type: ignore[arg-type]
 
 
 def covenant_title(session: Session, *, covenant_id: int) -> str:
@@ -103,15 +191,6 @@ def overview(session: Session, *, covenant: Covenant) -> CovenantOverview:
     )
 
 
-def _everything(
-    session: Session,
-) -> tuple[list[Covenant], list[CovenantVersion], list[CovenantSignature]]:
-    covenants = list(session.exec(select(Covenant).order_by(col(Covenant.title))).all())
-    versions = list(session.exec(select(CovenantVersion)).all())
-    signatures = list(session.exec(select(CovenantSignature)).all())
-    return covenants, versions, signatures
-
-
 def _members_per_covenant(session: Session) -> dict[int, set[int]]:
     rows = session.exec(
         select(MeetingSeries.covenant_id, SeriesOrganisation.organisation_id).join(
@@ -128,14 +207,15 @@ def coverage_warnings(session: Session, *, day: date) -> CoverageWarnings:
     """For the beheerder: covenants about to expire, and member organisations of the
     overleggen under a covenant in force that are not covered by it (while no overleg uses a
     covenant yet, every active organisation counts as a future member)."""
-    covenants, versions, signatures = _everything(session)
+    covenants = session.exec(select(Covenant).order_by(col(Covenant.title))).all()
+    inputs = coverage_inputs(session)
     all_active = session.exec(
         select(Organisation).where(col(Organisation.active)).order_by(col(Organisation.name))
     ).all()
     members = _members_per_covenant(session)
     expiring, unsigned = [], []
     for covenant in covenants:
-        own = [version for version in versions if version.covenant_id == covenant.id]
+        own = inputs.of_covenant(covenant.id)
         expiring += [(covenant, v) for v in coverage.expiring_versions(day, versions=own)]
         if not any(version.in_force_on(day) for version in own):
             continue
@@ -145,7 +225,7 @@ def coverage_warnings(session: Session, *, day: date) -> CoverageWarnings:
             coverage.organisations_without_signature(
                 day,
                 versions=own,
-                signatures=signatures,
+                signatures=inputs.signatures,
                 organisation_ids=[organisation.id for organisation in organisations],
             )
         )
@@ -166,22 +246,12 @@ def organisations_covered(
     session: Session, *, covenant_id: int, organisation_ids: set[int], day: date
 ) -> bool:
     """Whether every one of these organisations is covered by the covenant on the day."""
-    versions = session.exec(
-        select(CovenantVersion).where(CovenantVersion.covenant_id == covenant_id)
-    ).all()
-    signatures = session.exec(
-        select(CovenantSignature).where(
-            col(CovenantSignature.organisation_id).in_(organisation_ids),
-            col(CovenantSignature.version_id).in_([v.id for v in versions]),
-        )
-    ).all()
+    inputs = coverage_inputs(session, covenant_ids=[covenant_id], organisation_ids=organisation_ids)
     people = [
-        coverage.Person(
-            key=f"organisatie:{organisation_id}", name="", organisation_id=organisation_id
-        )
+        coverage.Person(coverage.organisation_key(organisation_id), "", organisation_id)
         for organisation_id in organisation_ids
     ]
-    answers = coverage.coverage_on(day, versions=versions, signatures=signatures, people=people)
+    answers = inputs.check(day, covenant_id=covenant_id, people=people)
     return all(answer.covered for answer in answers)
 
 
@@ -189,20 +259,18 @@ def organisation_status(
     session: Session, *, organisation: Organisation, day: date
 ) -> list[tuple[Covenant, coverage.Coverage, list[tuple[CovenantVersion, CovenantSignature]]]]:
     """Per covenant: whether the organisation is covered today, and its signature history."""
-    covenants, versions, signatures = _everything(session)
+    covenants = session.exec(select(Covenant).order_by(col(Covenant.title))).all()
+    inputs = coverage_inputs(session, organisation_ids=[organisation.id])
     person = coverage.Person(
-        key=f"organisatie:{organisation.id}",
-        name=organisation.name,
-        organisation_id=organisation.id,
+        coverage.organisation_key(organisation.id), organisation.name, organisation.id
     )
-    by_id = {version.id: version for version in versions}
+    by_id = {version.id: version for version in inputs.versions}
     status = []
     for covenant in covenants:
-        own = [version for version in versions if version.covenant_id == covenant.id]
-        [answer] = coverage.coverage_on(day, versions=own, signatures=signatures, people=[person])
+        [answer] = inputs.check(day, covenant_id=covenant.id, people=[person])
         history = [
             (by_id[s.version_id], s)
-            for s in sorted(signatures, key=lambda s: s.signed_on)
+            for s in sorted(inputs.signatures, key=lambda s: s.signed_on)
             if s.organisation_id == organisation.id
             and by_id[s.version_id].covenant_id == covenant.id
         ]

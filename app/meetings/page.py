@@ -8,14 +8,38 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.agenda.models import AgendaItem
+from app.audit import Actor
+from app.cases import disclosure
 from app.cases.models import EscalationBody, LegalBasis
 from app.errors import DomainError, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, MeetingAttendance, NextStep, Presence
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting
+from app.security.crypto import CaseCrypto
 from app.tasks.models import NotDoneReason
 from app.web import FormErrors, domain_errors, enum_options, redirect, render
+
+
+def revealed(
+    session: Session, *, access: SeriesAccess, meeting: Meeting, crypto: CaseCrypto, actor: Actor
+) -> queries.LiveMeeting:
+    """The live meeting with the persons the chair may see where nobody uncovered is in the
+    room, through the disclosure door (logged and committed before it is returned)."""
+    live = queries.load(session, access=access, meeting=meeting)
+    people = disclosure.for_live_meeting(
+        session,
+        access=access,
+        meeting_id=meeting.id,
+        day=live.day,
+        cases=live.shown_cases,
+        crypto=crypto,
+        actor=actor,
+    )
+    for live_item in live.items:
+        if live_item.case is not None:
+            live_item.people = people.get(live_item.case.id)
+    return live
 
 
 def render_live(
@@ -30,7 +54,7 @@ def render_live(
     missing: list[Any] | None = None,
 ) -> Response:
     """The live page; every form on it comes back here with its errors and typed values."""
-    live = queries.load(
+    live = revealed(
         session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
     )
     return render(
@@ -53,6 +77,11 @@ def render_live(
             "text_fields": TEXT_FIELDS,
             "fingerprint": service.fingerprint,
             "organisation_choices": [(o.id, o.name) for o in live.organisations],
+            "guest_choices": [
+                (a.attendance.id, f"{a.name} ({a.organisation})")
+                for a in live.guests_without_declaration
+                if a.attendance
+            ],
             "person_choices": [(u.id, f"{u.name} ({u.organisation.name})") for u in live.people],
             "organisation_names": {o.id: o.name for o in live.organisations},
             "person_names": {u.id: u.name for u in live.people},

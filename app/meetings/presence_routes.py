@@ -54,6 +54,12 @@ def set_presence(
     )
 
 
+def _chosen_id(form: dict[str, Any], field: str) -> int | None:
+    """The id chosen in a select, or None when nothing (valid) was chosen."""
+    value = str(form.get(field, ""))
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
 def _guest_name(form: dict[str, Any], field: str) -> str:
     name = str(form.get(field, "")).strip()
     if len(name) < 2:
@@ -70,7 +76,6 @@ def add_guest(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    organisation = str(form.get("guest_organisation_id", ""))
     return act(
         request,
         session,
@@ -82,7 +87,7 @@ def add_guest(
             session,
             meeting=meeting,
             name=_guest_name(form, "guest_name"),
-            organisation_id=int(organisation) if organisation.isdigit() else None,
+            organisation_id=_chosen_id(form, "guest_organisation_id"),
             by=actor,
         ),
         "aanwezigheid",
@@ -130,8 +135,7 @@ def guest_declaration(
             session,
             series=access.series,
             meeting=meeting,
-            guest_name=_guest_name(form, "declaration_guest_name"),
-            guest_organisation=None,
+            attendance_id=_chosen_id(form, "attendance_id"),
             by=actor,
         ),
         "aanwezigheid",

@@ -6,15 +6,11 @@ from datetime import date
 
 from sqlmodel import Session, col, or_, select
 
-from app import audit
 from app.agenda.models import AgendaItem
-from app.attendance.models import ConfidentialityDeclaration
-from app.audit import Actor
-from app.cases.models import Case, CasePerson
-from app.cases.queries import Person, decrypt_person
+from app.cases.disclosure import Person
+from app.cases.models import Case
 from app.covenants import coverage
 from app.covenants import queries as covenant_queries
-from app.covenants.models import CovenantSignature, CovenantVersion, DeclarationText
 from app.meetings.models import (
     ItemAbsence,
     ItemContribution,
@@ -26,8 +22,6 @@ from app.organisations.models import Organisation
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, SeriesMember, SeriesOrganisation
 from app.overleg.schedule import local
-from app.security import permissions
-from app.security.crypto import CaseCrypto
 from app.tasks.models import Task, TaskStatus
 from app.users.models import User
 
@@ -40,6 +34,14 @@ class Attendee:
     user_id: int | None
     organisation_id: int | None
     cover: coverage.Coverage | None = None
+
+    @property
+    def key(self) -> str:
+        """How the coverage check knows this person: a member by account, a guest by row."""
+        if self.user_id is not None:
+            return coverage.member_key(self.user_id)
+        assert self.attendance is not None and self.attendance.id is not None
+        return coverage.guest_key(self.attendance.id)
 
 
 @dataclass
@@ -79,6 +81,27 @@ class LiveMeeting:
     @property
     def anonymous_item_ids(self) -> set[int]:
         return {live.item.id for live in self.items if live.anonymous}
+
+    @property
+    def guests_without_declaration(self) -> list[Attendee]:
+        """Guests present who are not covered by a declaration (the chair may record one)."""
+        return [
+            a
+            for a in self.attendees
+            if a.user_id is None
+            and a.attendance is not None
+            and a.attendance.presence == Presence.PRESENT
+            and not (a.cover and a.cover.declaration)
+        ]
+
+    @property
+    def shown_cases(self) -> list[Case]:
+        """The identified casussen not discussed anonymously: what the page may reveal."""
+        return [
+            live.case
+            for live in self.items
+            if live.case and live.case.identified and not live.anonymous
+        ]
 
 
 def attendance_rows(session: Session, *, meeting: Meeting) -> list[MeetingAttendance]:
@@ -135,41 +158,25 @@ def attended_covered_at(
     )
     if not present:
         return set()
-    versions = session.exec(
-        select(CovenantVersion).where(
-            col(CovenantVersion.covenant_id).in_(set(covenant_of.values()))
-        )
-    ).all()
-    signatures = session.exec(
-        select(CovenantSignature).where(
-            CovenantSignature.organisation_id == user.organisation_id,
-            col(CovenantSignature.version_id).in_([v.id for v in versions]),
-        )
-    ).all()
-    declared = session.exec(
-        select(ConfidentialityDeclaration, DeclarationText)
-        .join(DeclarationText)
-        .where(
-            col(ConfidentialityDeclaration.meeting_id).in_(present),
-            ConfidentialityDeclaration.user_id == user.id,
-        )
-    ).all()
-    person = coverage.Person("aanwezig", user.name, user.organisation_id)
+    inputs = covenant_queries.coverage_inputs(
+        session,
+        covenant_ids=set(covenant_of.values()),
+        organisation_ids=[user.organisation_id],
+        meeting_ids=present,
+        user_id=user.id,
+    )
+    person = coverage.Person(coverage.member_key(user.id), user.name, user.organisation_id)
     covered = set()
     for meeting in meetings:
-        if meeting.id not in present:
+        if meeting.id is None or meeting.id not in present:
             continue
-        grounds = [
-            coverage.Declaration(person.key, text.version, declaration.signed_at)
-            for declaration, text in declared
-            if declaration.meeting_id == meeting.id
-        ]
-        own = [v for v in versions if v.covenant_id == covenant_of[meeting.series_id]]
-        day = local(meeting.starts_at).date()
-        [answer] = coverage.coverage_on(
-            day, versions=own, signatures=signatures, people=[person], declarations=grounds
+        [answer] = inputs.check(
+            local(meeting.starts_at).date(),
+            covenant_id=covenant_of[meeting.series_id],
+            people=[person],
+            meeting_id=meeting.id,
         )
-        if answer.covered and meeting.id is not None:
+        if answer.covered:
             covered.add(meeting.id)
     return covered
 
@@ -214,51 +221,20 @@ def _check_coverage(
     session: Session, access: SeriesAccess, meeting: Meeting, attendees: list[Attendee], day: date
 ) -> None:
     """Coverage on the meeting day for the people actually there (rule 1)."""
-    versions = session.exec(
-        select(CovenantVersion).where(CovenantVersion.covenant_id == access.series.covenant_id)
-    ).all()
-    signatures = session.exec(
-        select(CovenantSignature).where(
-            col(CovenantSignature.version_id).in_([v.id for v in versions])
-        )
-    ).all()
-    declared = session.exec(
-        select(ConfidentialityDeclaration, DeclarationText)
-        .join(DeclarationText)
-        .where(ConfidentialityDeclaration.meeting_id == meeting.id)
-    ).all()
-    guest_names = {
-        (d.guest_name or "").casefold(): (d, t) for d, t in declared if d.user_id is None
-    }
-    people, grounds = [], []
-    for index, attendee in enumerate(attendees):
-        key = f"aanwezig:{index}"
-        people.append(coverage.Person(key, attendee.name, attendee.organisation_id))
-        for declaration, text in declared:
-            if declaration.user_id == attendee.user_id and attendee.user_id is not None:
-                grounds.append(coverage.Declaration(key, text.version, declaration.signed_at))
-        if attendee.user_id is None and attendee.name.casefold() in guest_names:
-            declaration, text = guest_names[attendee.name.casefold()]
-            grounds.append(coverage.Declaration(key, text.version, declaration.signed_at))
-    answers = coverage.coverage_on(
-        day, versions=versions, signatures=signatures, people=people, declarations=grounds
+    inputs = covenant_queries.coverage_inputs(
+        session, covenant_ids=[access.series.covenant_id], meeting_ids=[meeting.id]
+    )
+    people = [coverage.Person(a.key, a.name, a.organisation_id) for a in attendees]
+    answers = inputs.check(
+        day, covenant_id=access.series.covenant_id, people=people, meeting_id=meeting.id
     )
     for attendee, answer in zip(attendees, answers, strict=True):
         attendee.cover = answer
 
 
-def load(
-    session: Session,
-    *,
-    access: SeriesAccess,
-    meeting: Meeting,
-    crypto: CaseCrypto,
-    actor: Actor,
-    reveal: bool = True,
-) -> LiveMeeting:
-    """The meeting with its attendees, coverage and every item; identified data is shown only
-    where nobody uncovered is in the room, and only to a viewer who may see it (logged).
-    Without `reveal` nothing is decrypted or logged: for deciding, not for showing."""
+def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> LiveMeeting:
+    """The meeting with its attendees, coverage and every item, and which items are discussed
+    anonymously; nothing decrypted (the persons come from the disclosure door)."""
     day = local(meeting.starts_at).date()
     organisations = series_organisations(session, access)
     attendees = _attendees(session, access, meeting, organisations, day)
@@ -313,11 +289,21 @@ def load(
             agreed_here.setdefault(task.agenda_item_id, []).append(task)
         elif task.case_id is not None:
             earlier.setdefault(task.case_id, []).append(task)
+    left_room: dict[int, set[int]] = {}
+    for absence in absences:
+        left_room.setdefault(absence.agenda_item_id, set()).add(absence.attendance_id)
+    anonymous = coverage.anonymous_items(
+        [
+            i.id
+            for i in items
+            if i.id is not None and i.case_id in cases and cases[i.case_id].identified
+        ],
+        uncovered_present=uncovered,
+        left_room=left_room,
+    )
     live_items = []
     for item in items:
-        left = {a.attendance_id for a in absences if a.agenda_item_id == item.id}
         case = cases.get(item.case_id) if item.case_id else None
-        anonymous = bool(case and case.identified and uncovered - left)
         live_items.append(
             LiveItem(
                 item=item,
@@ -327,14 +313,12 @@ def load(
                 },
                 case=case,
                 people=None,
-                anonymous=anonymous,
-                left_room=left,
+                anonymous=item.id in anonymous,
+                left_room=left_room.get(item.id, set()),
                 new_tasks=agreed_here.get(item.id, []),
                 earlier_tasks=earlier.get(case.id, []) if case else [],
             )
         )
-    if reveal:
-        _reveal(session, access, live_items, crypto, actor, day)
     general = [t for t in tasks if t.case_id is None and t.meeting_id != meeting.id]
     people = session.exec(
         select(User)
@@ -344,52 +328,3 @@ def load(
     return LiveMeeting(
         meeting, day, attendees, live_items, list(organisations.values()), list(people), general
     )
-
-
-def _reveal(
-    session: Session,
-    access: SeriesAccess,
-    items: list[LiveItem],
-    crypto: CaseCrypto,
-    actor: Actor,
-    day: date,
-) -> None:
-    """Decrypt the persons of the items that may be shown, in one query, with one log line each."""
-    covered = covenant_queries.organisation_covered(
-        session,
-        covenant_id=access.series.covenant_id,
-        organisation_id=access.user.organisation_id,
-        day=day,
-    )
-    shown = [
-        live
-        for live in items
-        if live.case
-        and live.case.identified
-        and not live.anonymous
-        and permissions.can_see_identified(
-            access.user,
-            access.membership,
-            covered=covered,
-            submitting_organisation_id=live.case.submitting_organisation_id,
-        )
-    ]
-    if not shown:
-        return
-    rows = session.exec(
-        select(CasePerson)
-        .where(col(CasePerson.case_id).in_([live.case.id for live in shown if live.case]))
-        .order_by(col(CasePerson.position))
-    ).all()
-    for live in shown:
-        assert live.case is not None
-        live.people = [decrypt_person(crypto, r) for r in rows if r.case_id == live.case.id]
-        audit.record(
-            session,
-            action="casus.identificerend.ingezien",
-            actor=actor,
-            object_type="casus",
-            object_id=live.case.id,
-            context="live bijeenkomst",
-        )
-    session.commit()

@@ -309,14 +309,7 @@ def finish(
             missing=missing,
             errors={"finish": "De bijeenkomst kan nog niet worden afgerond."},
         )
-    live = queries.load(
-        session,
-        access=access,
-        meeting=meeting,
-        crypto=request.app.state.crypto,
-        actor=actor,
-        reveal=False,
-    )
+    live = queries.load(session, access=access, meeting=meeting)
     return act(
         request,
         session,

@@ -311,6 +311,25 @@ def missing_for_finish(session: Session, *, meeting: Meeting) -> list[Missing]:
     return missing
 
 
+def _apply_outcome(session: Session, record: ItemRecord, case: Case, day: date, by: Actor) -> None:
+    """The escalation or closing decided for the casus, as a step of finishing the meeting;
+    a refusal names the casus."""
+    reason = record.outcome_reason or "Besloten in het overleg"
+    try:
+        if record.next_step == NextStep.ESCALATE and record.escalation_body:
+            case_service.apply_escalation(
+                session, case=case, body=record.escalation_body, on=day, reason=reason, by=by
+            )
+        elif record.next_step == NextStep.CLOSE:
+            case_service.apply_closing(session, case=case, on=day, reason=reason, by=by)
+    except DomainError as exc:
+        raise DomainError(
+            f"Casus {case.reference}: {exc.message} Pas de vervolgstap aan en rond opnieuw af; "
+            "er is nog niets opgeschaald of afgesloten.",
+            field="finish",
+        ) from exc
+
+
 def finish(
     session: Session,
     *,
@@ -321,7 +340,8 @@ def finish(
     mail: MailContext,
 ) -> Meeting:
     """Close the meeting: store which items were discussed anonymously, apply escalations and
-    closings, mark the casussen discussed, and mail every assignee their tasks."""
+    closings, mark the casussen discussed, and mail every assignee their tasks; all of it in one
+    transaction, or nothing when one step is refused."""
     _check_recording(meeting)
     if missing_for_finish(session, meeting=meeting):
         raise DomainError("Nog niet alle casussen zijn compleet; zie de lijst hieronder.")
@@ -332,28 +352,16 @@ def finish(
         .join(Case, col(Case.id) == AgendaItem.case_id)
         .where(AgendaItem.meeting_id == meeting.id)
     ).all()
-    for item, record, case in items:
-        record.discussed_anonymously = item.id in anonymous_item_ids
-        session.add(record)
-        case.last_discussed_on = day
-        session.add(case)
-        if record.next_step == NextStep.ESCALATE and record.escalation_body:
-            case_service.escalate(
-                session,
-                case=case,
-                body=record.escalation_body,
-                on=day,
-                reason=record.outcome_reason or "Besloten in het overleg",
-                by=by,
-            )
-        elif record.next_step == NextStep.CLOSE:
-            case_service.close(
-                session,
-                case=case,
-                on=day,
-                reason=record.outcome_reason or "Besloten in het overleg",
-                by=by,
-            )
+    try:
+        for item, record, case in items:
+            record.discussed_anonymously = item.id in anonymous_item_ids
+            session.add(record)
+            case.last_discussed_on = day
+            session.add(case)
+            _apply_outcome(session, record, case, day, by)
+    except DomainError:
+        session.rollback()
+        raise
     meeting.status = MeetingStatus.FINISHED
     session.add(meeting)
     task_service.mail_assignees(session, series=series, meeting=meeting, mail=mail)

@@ -148,7 +148,8 @@ def _render_and_store(
     number, at = service.next_number(session, meeting=meeting), utcnow()
     minutes = queries.with_names(
         session,
-        minutes=queries.load(session, access=access, meeting=meeting, crypto=crypto, actor=by),
+        access=access,
+        minutes=queries.load(session, access=access, meeting=meeting),
         crypto=crypto,
         actor=by,
     )

@@ -8,11 +8,10 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from app import audit
 from app.agenda.models import AgendaItem
 from app.audit import Actor
-from app.cases.models import Case, CasePerson
-from app.cases.queries import decrypt_person
+from app.cases import disclosure
+from app.cases.models import Case
 from app.covenants import queries as covenant_queries
 from app.meetings import queries as live_queries
 from app.meetings.models import ItemContribution, ItemRecord, Presence
@@ -157,50 +156,33 @@ def _recipients_covered(
     )
 
 
-def with_names(session: Session, *, minutes: Minutes, crypto: CaseCrypto, actor: Actor) -> Minutes:
+def with_names(
+    session: Session, *, access: SeriesAccess, minutes: Minutes, crypto: CaseCrypto, actor: Actor
+) -> Minutes:
     """The record with the names (and nothing else of the persons) of its identified casussen,
-    when the overleg allows names; each casus named is a read of identified data, logged at
-    once. Called for the document about to be shown, after the access check."""
+    when the overleg allows names, through the disclosure door (each casus named is logged
+    and committed there). Called for the document about to be shown, after the access check."""
     if not minutes.names_allowed:
         return minutes
-    named = {
-        i.case.id: i for i in minutes.items if i.case and i.case.identified and not i.anonymous
-    }
-    if not named:
-        return minutes
-    rows = session.exec(
-        select(CasePerson)
-        .where(col(CasePerson.case_id).in_(named))
-        .order_by(col(CasePerson.position))
-    ).all()
-    for row in rows:
-        named[row.case_id].names.append(decrypt_person(crypto, row).name)
-    for case_id in {row.case_id for row in rows}:
-        audit.record(
-            session,
-            action="casus.identificerend.ingezien",
-            actor=actor,
-            object_type="casus",
-            object_id=case_id,
-            context="verslag",
-        )
-    # Committed without expiring what the page is about to show (no reload per object).
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+    named = [i for i in minutes.items if i.case and i.case.identified and not i.anonymous]
+    names = disclosure.names_for_minutes(
+        session,
+        access=access,
+        day=minutes.day,
+        cases=[i.case for i in named if i.case],
+        crypto=crypto,
+        actor=actor,
+    )
+    for item in named:
+        if item.case and item.case.id is not None:
+            item.names = names.get(item.case.id, [])
     return minutes
 
 
-def load(
-    session: Session, *, access: SeriesAccess, meeting: Meeting, crypto: CaseCrypto, actor: Actor
-) -> Minutes:
-    """The full minutes of the meeting as recorded now."""
+def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> Minutes:
+    """The full minutes of the meeting as recorded now (without names)."""
     series = access.series
-    live = live_queries.load(
-        session, access=access, meeting=meeting, crypto=crypto, actor=actor, reveal=False
-    )
+    live = live_queries.load(session, access=access, meeting=meeting)
     organisations = {o.id: o.name for o in session.exec(select(Organisation)).all()}
     people = {u.id: u.name for u in live.people}
     open_tasks = session.exec(

@@ -45,18 +45,12 @@ def _organisations(session: Session, access: SeriesAccess) -> list[Organisation]
     return list(live_queries.series_organisations(session, access).values())
 
 
-def _minutes(
-    request: Request, session: Session, access: SeriesAccess, meeting: Meeting, actor: Actor
+def _named(
+    request: Request, session: Session, access: SeriesAccess, minutes: Minutes, actor: Actor
 ) -> Minutes:
-    return queries.load(
-        session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
-    )
-
-
-def _named(request: Request, session: Session, minutes: Minutes, actor: Actor) -> Minutes:
     """The document about to be shown, with names where allowed (each one logged)."""
     return queries.with_names(
-        session, minutes=minutes, crypto=request.app.state.crypto, actor=actor
+        session, access=access, minutes=minutes, crypto=request.app.state.crypto, actor=actor
     )
 
 
@@ -77,7 +71,9 @@ def _page(
     reader = _reader_or_404(session, access, meeting)
     # Logged first: the commit would otherwise expire everything loaded for the page.
     service.read_on_screen(session, meeting=meeting, by=actor)
-    minutes = _named(request, session, _minutes(request, session, access, meeting, actor), actor)
+    minutes = _named(
+        request, session, access, queries.load(session, access=access, meeting=meeting), actor
+    )
     stored = service.versions(session, meeting=meeting)
     status_line = f"Vastgesteld, versie {stored[0].number}" if stored else flows.CONCEPT_STATUS
     return render(
@@ -127,7 +123,9 @@ def concept(
     _recorded_or_404(meeting)
     if meeting.status == MeetingStatus.MINUTES_FINAL and not access.can_run:
         raise NotFound
-    minutes = _named(request, session, _minutes(request, session, access, meeting, actor), actor)
+    minutes = _named(
+        request, session, access, queries.load(session, access=access, meeting=meeting), actor
+    )
     return _pdf(flows.download_rendered(session, minutes=minutes, final=None, by=actor))
 
 
@@ -157,11 +155,13 @@ def excerpt(
 ) -> Response:
     _recorded_or_404(meeting)
     reader = Reader(session, access, meeting)
-    minutes = _minutes(request, session, access, meeting, actor)
+    minutes = queries.load(session, access=access, meeting=meeting)
     part = minutes.excerpt(item_id)
     if part is None or not reader.excerpt(part.items[0].case.submitting_organisation_id):
         raise NotFound
-    return _pdf(_from_record(session, meeting, _named(request, session, part, actor), actor))
+    return _pdf(
+        _from_record(session, meeting, _named(request, session, access, part, actor), actor)
+    )
 
 
 @router.get("/acties/{organisation_id}.pdf")
@@ -179,7 +179,7 @@ def actions(
     organisation = organisations.get(organisation_id)
     if organisation is None or not reader.actions(organisation_id):
         raise NotFound
-    minutes = _minutes(request, session, access, meeting, actor)
+    minutes = queries.load(session, access=access, meeting=meeting)
     part = minutes.actions_of(organisation_id, organisation.name)
     return _pdf(_from_record(session, meeting, part, actor))
 

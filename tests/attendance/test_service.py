@@ -8,6 +8,7 @@ from app.attendance.models import Attendance
 from app.attendance.service import ExpectedAttendance
 from app.covenants.coverage import NotCoveredReason
 from app.errors import DomainError
+from app.meetings.models import MeetingAttendance, Presence
 from app.overleg.models import Meeting, MeetingSeries
 from tests.planning import Table
 
@@ -64,18 +65,18 @@ def test_a_declaration_covers_one_meeting_only(
 def test_a_paper_declaration_covers_a_guest(
     session: Session, table: Table, series: MeetingSeries, meetings: list[Meeting]
 ) -> None:
+    gerda = MeetingAttendance(
+        meeting_id=meetings[0].id, guest_name="Gerda Gast", presence=Presence.PRESENT
+    )
+    session.add(gerda)
+    session.commit()
     service.record_paper_declaration(
-        session,
-        series=series,
-        meeting=meetings[0],
-        guest_name="Gerda Gast",
-        guest_organisation="GGD",
-        by=table.admin,
+        session, series=series, meeting=meetings[0], attendance_id=gerda.id, by=table.admin
     )
 
     [guest] = expected(session, series, meetings[0], table).guests
 
-    assert guest.declaration.guest_name == "Gerda Gast" and guest.answer.covered
+    assert guest.guest.guest_name == "Gerda Gast" and guest.answer.covered
 
 
 def test_no_declarations_when_the_overleg_does_not_allow_them(

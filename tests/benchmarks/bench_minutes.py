@@ -172,13 +172,11 @@ def verdict(ok: bool) -> str:
 def measure_render(session: Session, access: SeriesAccess, meeting: Meeting) -> None:
     """Our path (record → HTML → rendering process) against bare WeasyPrint on the same HTML,
     alternating so both see the same machine."""
-    crypto = CaseCrypto.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
-    actor = Actor(user=access.user, organisation_name="Gemeente", client_address="bench")
     stylesheet = pdf.PRINT_STYLESHEET.read_text(encoding="utf-8")
 
     def ours() -> str:
         pdf.pdf_of.cache_clear()  # a render, not a cache hit
-        minutes = queries.load(session, access=access, meeting=meeting, crypto=crypto, actor=actor)
+        minutes = queries.load(session, access=access, meeting=meeting)
         html = flows.minutes_html(minutes, concept=True)
         pdf.pdf_of(html)
         return html

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, func, select
 
 from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import Actor, AuditEvent
-from app.cases import service
+from app.cases import disclosure, service
 from app.cases.models import (
     AgeBand,
     AnonymisedFields,
@@ -297,10 +297,10 @@ def test_rotating_keys_re_encrypts_everything_with_the_newest_key(
     submit(session, table, series, meetings(session, series)[0])
     rotated = CaseCrypto(cipher=DataCipher((old_key, os.urandom(32))), index_key=CRYPTO.index_key)
 
-    changed = service.rotate_keys(session, crypto=rotated)
+    changed = disclosure.rotate_keys(session, crypto=rotated, actor=member(table))
 
     [person] = session.exec(select(CasePerson)).all()
     assert changed == 1 and rotated.cipher.is_current(person.name_encrypted)
     only_new = DataCipher((rotated.cipher.keys[1],))
     assert only_new.decrypt(person.bsn_encrypted or "", purpose="bsn") == "999990111"
-    assert service.rotate_keys(session, crypto=rotated) == 0
+    assert disclosure.rotate_keys(session, crypto=rotated, actor=member(table)) == 0

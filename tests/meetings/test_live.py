@@ -7,20 +7,23 @@ from datetime import date
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlmodel import Session, col, select
 
 from app.agenda import service as agenda_service
 from app.agenda.models import AgendaItemCreate
-from app.audit import Actor
+from app.attendance import service as attendance_service
+from app.audit import Actor, AuditEvent
 from app.cases import service as case_service
 from app.cases.models import (
     AgeBand,
     AnonymisedFields,
+    Case,
     CaseCategory,
     CaseStatus,
     CaseSubmission,
     Consent,
+    EscalationBody,
     IdentifiedFields,
     LegalBasis,
     PersonData,
@@ -29,7 +32,8 @@ from app.db import today
 from app.errors import DomainError
 from app.mail.models import OutboxMessage
 from app.meetings import queries, service
-from app.meetings.models import Informing, NextStep, Presence
+from app.meetings.models import Informing, MeetingAttendance, NextStep, Presence
+from app.meetings.page import revealed
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.security.crypto import CaseCrypto, DataCipher
@@ -58,7 +62,12 @@ def open_meeting(session: Session, series: MeetingSeries) -> Meeting:
 
 
 def case_on(
-    session: Session, table: Table, series: MeetingSeries, meeting: Meeting, identified: bool = True
+    session: Session,
+    table: Table,
+    series: MeetingSeries,
+    meeting: Meeting,
+    identified: bool = True,
+    crypto: CaseCrypto = CRYPTO,
 ):
     data = CaseSubmission(
         meeting_id=meeting.id,
@@ -79,7 +88,7 @@ def case_on(
         data=data,
         people=[KEES] if identified else [],
         details=details,
-        crypto=CRYPTO,
+        crypto=crypto,
         by=chair(table),
         today=today(),
     )
@@ -99,7 +108,7 @@ def access_for(session: Session, table: Table, series: MeetingSeries) -> SeriesA
 def live(
     session: Session, table: Table, series: MeetingSeries, meeting: Meeting
 ) -> queries.LiveMeeting:
-    return queries.load(
+    return revealed(
         session,
         access=access_for(session, table, series),
         meeting=meeting,
@@ -551,9 +560,12 @@ def test_a_guest_is_not_covered_until_their_declaration_is_recorded(
         f"{base}/gasten", data={"guest_name": "Gerda Gast", "csrf_token": csrf_from(client, base)}
     )
     before = client.get(base).text
+    [gerda] = session.exec(
+        select(MeetingAttendance).where(MeetingAttendance.guest_name == "Gerda Gast")
+    ).all()
     client.post(
         f"{base}/verklaring-gast",
-        data={"declaration_guest_name": "Gerda Gast", "csrf_token": csrf_from(client, base)},
+        data={"attendance_id": str(gerda.id), "csrf_token": csrf_from(client, base)},
     )
     after = client.get(base).text
 
@@ -595,3 +607,173 @@ def test_presence_and_contributions_only_for_who_sits_at_the_table(
             version=0,
             by=chair(table),
         )
+
+
+def escalation_events(session: Session, case_ids: list[int]) -> list[str]:
+    return list(
+        session.exec(
+            select(AuditEvent.object_id).where(
+                AuditEvent.action == "casus.opgeschaald",
+                col(AuditEvent.object_id).in_([str(i) for i in case_ids]),
+            )
+        ).all()
+    )
+
+
+def decide(
+    session: Session, table: Table, meeting: Meeting, live_item: queries.LiveItem, step: NextStep
+) -> None:
+    record = service.record_of(session, item=live_item.item)
+    service.save_outcome(
+        session,
+        meeting=meeting,
+        item=live_item.item,
+        version=record.version,
+        next_step=step,
+        next_step_date=None,
+        escalation_body=EscalationBody.SAFETY_HOUSE if step == NextStep.ESCALATE else None,
+        informing=Informing.INFORMED,
+        by=chair(table),
+    )
+
+
+def test_finish_with_a_refused_escalation_applies_nothing_and_names_the_casus(
+    database_url: str, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    cases = [case_on(session, table, series, meeting) for _ in range(3)]
+    started(session, table, meeting)
+    items = live(session, table, series, meeting).items
+    for live_item in items:
+        decide(session, table, meeting, live_item, NextStep.ESCALATE)
+    case_service.close(
+        session, case=cases[2], on=today(), reason="Intussen afgesloten", by=chair(table)
+    )
+
+    def finish() -> None:
+        # In transactions, as in the app (the test's own session commits every statement).
+        with Session(create_engine(database_url)) as app_session:
+            service.finish(
+                app_session,
+                series=app_session.get(MeetingSeries, series.id),
+                meeting=app_session.get(Meeting, meeting.id),
+                by=chair(table),
+                mail=MAIL,
+                anonymous_item_ids=set(),
+            )
+
+    with pytest.raises(DomainError, match=cases[2].reference) as refused:
+        finish()
+    for case in cases:
+        session.refresh(case)
+    session.refresh(meeting)
+    assert refused.value.field == "finish"
+    assert meeting.status == MeetingStatus.IN_PROGRESS
+    assert [c.status for c in cases[:2]] == [CaseStatus.SUBMITTED] * 2
+    assert escalation_events(session, [c.id for c in cases]) == []
+
+    case_service.set_owner(
+        session, case=cases[2], organisation_id=table.police_id, user_id=None, by=chair(table)
+    )
+    decide(session, table, meeting, items[2], NextStep.NEXT_MEETING)
+    finish()
+
+    for case in cases[:2]:
+        session.refresh(case)
+        assert case.status == CaseStatus.ESCALATED
+    assert sorted(escalation_events(session, [c.id for c in cases])) == sorted(
+        str(c.id) for c in cases[:2]
+    )
+
+
+def test_the_live_page_shows_the_refused_finish_beside_the_button(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    case = case_on(session, table, series, meeting, identified=False)
+    started(session, table, meeting)
+    [item] = live(session, table, series, meeting).items
+    decide(session, table, meeting, item, NextStep.ESCALATE)
+    case_service.close(
+        session, case=case, on=today(), reason="Intussen afgesloten", by=chair(table)
+    )
+    log_in(client, table.chair.email, PASSWORD)
+    base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+
+    response = client.post(f"{base}/afronden", data={"csrf_token": csrf_from(client, base)})
+
+    assert response.status_code == 422
+    assert 'id="finish-error"' in response.text and case.reference in response.text
+    session.refresh(meeting)
+    assert meeting.status == MeetingStatus.IN_PROGRESS
+
+
+def identified_reads(session: Session, case: Case) -> int:
+    return len(
+        session.exec(
+            select(AuditEvent.id).where(
+                AuditEvent.action == "casus.identificerend.ingezien",
+                AuditEvent.object_id == str(case.id),
+            )
+        ).all()
+    )
+
+
+def test_a_running_meeting_is_one_read_per_user_per_casus(
+    app: FastAPI, client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    case = case_on(session, table, series, meeting, crypto=app.state.crypto)
+    started(session, table, meeting)
+    log_in(client, table.chair.email, PASSWORD)
+    path = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+
+    pages = [client.get(path).text for _ in range(3)]
+
+    assert all("Kees Wildeboer" in page for page in pages)
+    assert identified_reads(session, case) == 1
+
+
+def guest(session: Session, table: Table, meeting: Meeting, name: str) -> MeetingAttendance:
+    return service.add_guest(
+        session, meeting=meeting, name=name, organisation_id=None, by=chair(table)
+    )
+
+
+def test_a_paper_declaration_is_recorded_for_a_guest_present_only(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = started(session, table, open_meeting(session, series))
+    gerda = guest(session, table, meeting, "Gerda Gast")
+    henk = guest(session, table, meeting, "Henk Gast")
+    member_row = service.set_presence(
+        session,
+        meeting=meeting,
+        user_id=table.member.id,
+        presence=Presence.PRESENT,
+        by=chair(table),
+    )
+    other_meeting = session.exec(
+        select(Meeting)
+        .where(Meeting.series_id == series.id, Meeting.id != meeting.id)
+        .order_by(col(Meeting.starts_at))
+    ).first()
+    elsewhere = guest(session, table, other_meeting, "Gerda Gast")
+
+    for refused in (None, member_row.id, elsewhere.id, 2_147_483_647):
+        with pytest.raises(DomainError, match="aanwezig") as error:
+            attendance_service.record_paper_declaration(
+                session, series=series, meeting=meeting, attendance_id=refused, by=chair(table)
+            )
+        assert error.value.field == "attendance_id"
+    attendance_service.record_paper_declaration(
+        session, series=series, meeting=meeting, attendance_id=gerda.id, by=chair(table)
+    )
+    with pytest.raises(DomainError, match="al een verklaring"):
+        attendance_service.record_paper_declaration(
+            session, series=series, meeting=meeting, attendance_id=gerda.id, by=chair(table)
+        )
+
+    covered = {a.name: a.cover.covered for a in live(session, table, series, meeting).attendees}
+    assert covered["Gerda Gast"] is True and covered["Henk Gast"] is False
+    assert henk.id != gerda.id

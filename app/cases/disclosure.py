@@ -1,0 +1,281 @@
+"""Inzage in identificerende gegevens (disclosure): the one door to the persons of a casus.
+
+Who may see them is decided here (rule 2 of DOMAIN.md), they are decrypted only here, and every
+showing is logged here, in the caller's transaction, committed before any identified byte
+leaves: if the log cannot be written, nothing is shown (fail closed).
+
+Rule 2: name, date of birth, BSN and address of a casus are shown to members of its overleg
+whose organisation is covered by the overleg's covenant on the day in question (the meeting's
+date for the live page and the verslag, today for the casus page), and to members of the
+organisation that brought the casus: what it typed itself it keeps seeing, covered or not
+(DOMAIN.md names the submitting organisation beside the covered members). A role (chair,
+beheerder) gives no sight by itself.
+
+Audit rule: one event per casus per view, with the ground as its context. A running meeting is
+one view per user per casus: the live page, shown again in the same meeting, adds none.
+
+The grounds, each one entry point: the casus page (`for_case_page`, including the "eerder
+besproken" hint), the live meeting (`for_live_meeting`), the verslag (`names_for_minutes`) and
+key rotation (`rotate_keys`, which re-encrypts without showing anything to anyone).
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.audit import Actor, AuditEvent
+from app.cases.models import Case, CasePerson
+from app.cases.service import REPEAT_WINDOW
+from app.covenants import queries as covenant_queries
+from app.overleg.access import SeriesAccess
+from app.overleg.models import SeriesMember
+from app.security import permissions
+from app.security.crypto import CaseCrypto
+from app.users.models import User
+
+READ = "casus.identificerend.ingezien"
+PERSON_FIELDS = {
+    "name_encrypted": "naam",
+    "birth_date_encrypted": "geboortedatum",
+    "bsn_encrypted": "bsn",
+    "address_encrypted": "adres",
+}
+
+
+class Ground(StrEnum):
+    """Why identified data is read; stored as the audit event's context."""
+
+    CASE_PAGE = "casuspagina"
+    LIVE_MEETING = "live bijeenkomst"
+    MINUTES = "verslag"
+    KEY_ROTATION = "sleutelrotatie"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    birth_date: date
+    bsn: str | None
+    address: str
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks, at which table, and whether their organisation is covered on the day."""
+
+    user: User
+    membership: SeriesMember | None
+    covered: bool
+    day: date
+
+
+def viewer(session: Session, *, access: SeriesAccess, day: date) -> Viewer:
+    """The current user as a viewer of this overleg's casussen on the day (one lookup of the
+    coverage of their organisation)."""
+    covered = covenant_queries.organisation_covered(
+        session,
+        covenant_id=access.series.covenant_id,
+        organisation_id=access.user.organisation_id,
+        day=day,
+    )
+    return Viewer(access.user, access.membership, covered, day)
+
+
+def may_see(viewer: Viewer, case: Case) -> bool:
+    """Rule 2: may this viewer see the persons of this casus on the viewer's day?"""
+    return case.identified and permissions.can_see_identified(
+        viewer.user,
+        viewer.membership,
+        covered=viewer.covered,
+        submitting_organisation_id=case.submitting_organisation_id,
+    )
+
+
+@dataclass(frozen=True)
+class EarlierCase:
+    """The earlier casus about the same person ("eerder besproken")."""
+
+    case: Case
+    last_discussed_on: date | None
+    is_repeat: bool
+
+
+@dataclass(frozen=True)
+class CaseDisclosure:
+    """What the casus page may show of the persons: the persons (None when hidden or
+    anonymised) and the earlier casus about them (None when there is none, or it may not be
+    known: the page looks the same either way)."""
+
+    people: list[Person] | None
+    hidden: bool
+    earlier: EarlierCase | None
+
+
+def for_case_page(
+    session: Session,
+    *,
+    access: SeriesAccess,
+    case: Case,
+    crypto: CaseCrypto,
+    actor: Actor,
+    day: date,
+) -> CaseDisclosure:
+    """The persons of the casus and the earlier casus about them, for whoever may see both;
+    each showing logged and committed before it is returned."""
+    if not case.identified:
+        return CaseDisclosure(people=None, hidden=False, earlier=None)
+    who = viewer(session, access=access, day=day)
+    if not may_see(who, case):
+        return CaseDisclosure(people=None, hidden=True, earlier=None)
+    earlier = _earlier(session, who, case, day)
+    shown = [case] + ([earlier.case] if earlier else [])
+    people = _reveal(session, shown, crypto, actor, Ground.CASE_PAGE, {"pagina_van": case.id})
+    return CaseDisclosure(people=people[case.id], hidden=False, earlier=earlier)
+
+
+def _earlier(session: Session, who: Viewer, case: Case, day: date) -> EarlierCase | None:
+    """The earlier casus, only for a viewer who may see its persons too: anyone else gets no
+    answer, the same whether or not there is one."""
+    if case.repeat_of_case_id is None:
+        return None
+    earlier = session.get(Case, case.repeat_of_case_id)
+    if earlier is None or not may_see(who, earlier):
+        return None
+    last = earlier.last_discussed_on
+    return EarlierCase(earlier, last, last is not None and day - last <= REPEAT_WINDOW)
+
+
+def for_live_meeting(
+    session: Session,
+    *,
+    access: SeriesAccess,
+    meeting_id: int,
+    day: date,
+    cases: Sequence[Case],
+    crypto: CaseCrypto,
+    actor: Actor,
+) -> dict[int, list[Person]]:
+    """The persons of the casussen on the live page that are not discussed anonymously and
+    that the chair may see; a casus is logged once per user per meeting."""
+    who = viewer(session, access=access, day=day)
+    shown = [case for case in cases if may_see(who, case)]
+    return _reveal(session, shown, crypto, actor, Ground.LIVE_MEETING, {"bijeenkomst": meeting_id})
+
+
+def names_for_minutes(
+    session: Session,
+    *,
+    access: SeriesAccess,
+    day: date,
+    cases: Sequence[Case],
+    crypto: CaseCrypto,
+    actor: Actor,
+) -> dict[int, list[str]]:
+    """The names (and nothing else of the persons) of these casussen for the verslag about to
+    be shown, as far as its reader may see them on the meeting day; each casus named is logged."""
+    who = viewer(session, access=access, day=day)
+    shown = [case for case in cases if may_see(who, case)]
+    people = _reveal(session, shown, crypto, actor, Ground.MINUTES, {})
+    return {case_id: [p.name for p in persons] for case_id, persons in people.items()}
+
+
+def _reveal(
+    session: Session,
+    cases: Sequence[Case],
+    crypto: CaseCrypto,
+    actor: Actor,
+    ground: Ground,
+    detail: dict[str, int],
+) -> dict[int, list[Person]]:
+    """Decrypt the persons of these casussen in one query, log one read per casus (not again
+    when the same view already logged it) and commit, before anything is shown."""
+    case_ids = list(dict.fromkeys(case.id for case in cases if case.id is not None))
+    if not case_ids:
+        return {}
+    rows = session.exec(
+        select(CasePerson)
+        .where(col(CasePerson.case_id).in_(case_ids))
+        .order_by(col(CasePerson.case_id), col(CasePerson.position))
+    ).all()
+    people: dict[int, list[Person]] = {case_id: [] for case_id in case_ids}
+    for row in rows:
+        people[row.case_id].append(_decrypt(crypto, row))
+    unlogged = _not_yet_logged(session, case_ids, actor, ground, detail)
+    audit.record_many(
+        session,
+        action=READ,
+        actor=actor,
+        object_type="casus",
+        object_ids=unlogged,
+        context=ground,
+        detail=detail,
+    )
+    # Committed without expiring what the page is about to show (no reload per object).
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    return people
+
+
+def _not_yet_logged(
+    session: Session, case_ids: list[int], actor: Actor, ground: Ground, detail: dict[str, int]
+) -> list[int]:
+    """In a running meeting a casus counts as read once per user: the ids not logged yet."""
+    if ground != Ground.LIVE_MEETING or actor.user is None:
+        return case_ids
+    logged = set(
+        session.exec(
+            select(AuditEvent.object_id).where(
+                AuditEvent.action == READ,
+                AuditEvent.actor_user_id == actor.user.id,
+                AuditEvent.context == ground,
+                AuditEvent.detail == json.dumps(detail, sort_keys=True),
+                col(AuditEvent.object_id).in_([str(case_id) for case_id in case_ids]),
+            )
+        ).all()
+    )
+    return [case_id for case_id in case_ids if str(case_id) not in logged]
+
+
+def _decrypt(crypto: CaseCrypto, row: CasePerson) -> Person:
+    open_ = crypto.cipher.decrypt
+    return Person(
+        name=open_(row.name_encrypted, purpose="naam"),
+        birth_date=date.fromisoformat(open_(row.birth_date_encrypted, purpose="geboortedatum")),
+        bsn=open_(row.bsn_encrypted, purpose="bsn") if row.bsn_encrypted else None,
+        address=open_(row.address_encrypted, purpose="adres"),
+    )
+
+
+def rotate_keys(session: Session, *, crypto: CaseCrypto, actor: Actor) -> int:
+    """Re-encrypt every identifying field not under the newest key, in one transaction; shows
+    nothing to anyone, and is logged as one event. Returns the persons changed."""
+    changed = 0
+    for person in session.exec(select(CasePerson)).all():
+        stale = {
+            field: purpose
+            for field, purpose in PERSON_FIELDS.items()
+            if getattr(person, field) and not crypto.cipher.is_current(getattr(person, field))
+        }
+        for field, purpose in stale.items():
+            plain = crypto.cipher.decrypt(getattr(person, field), purpose=purpose)
+            setattr(person, field, crypto.cipher.encrypt(plain, purpose=purpose))
+        if stale:
+            session.add(person)
+            changed += 1
+    audit.record(
+        session,
+        action="sleutels.geroteerd",
+        actor=actor,
+        context=Ground.KEY_ROTATION,
+        detail={"personen": changed},
+    )
+    session.commit()
+    return changed
