@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from app.overleg.models import MemberRole, SeriesMember
+from app.tasks.models import Task
 from app.users.models import User
 
 
@@ -99,3 +100,19 @@ def can_read_actions(
     verslag."""
     own = membership is not None and user.organisation_id == organisation_id
     return own or can_read_minutes(user, membership, attended_covered=attended_covered)
+
+
+def can_report_back(user: User, membership: SeriesMember | None, task: Task) -> bool:
+    """Seeing a task under 'mijn acties', and reporting back on it: members of the overleg in
+    which it was agreed, when the task names them, or names no one and they belong to the
+    assigned organisation. Beheerders only where they are members."""
+    at_the_table = (
+        membership is not None
+        and membership.user_id == user.id
+        and membership.series_id == task.series_id
+    )
+    if not at_the_table:
+        return False
+    if task.assignee_user_id is not None:
+        return task.assignee_user_id == user.id
+    return task.assignee_organisation_id == user.organisation_id
