@@ -7,6 +7,15 @@ from app.tasks.models import Task
 from app.users.models import User
 
 
+def can_change_data(user: User) -> bool:
+    """The FG (privacy officer) reads and changes nothing: no overleg, casus, covenant, account
+    or task. The FG role wins over any other role the same person holds (beheerder, deelnemer,
+    chair), so such a person is read-only as a whole. Only their own account stays theirs:
+    logging in and out, their own password and their own calendar link. Applied to every
+    state-changing request by `app.security.deps.refuse_read_only`."""
+    return not user.is_privacy_officer
+
+
 def can_manage_accounts(user: User) -> bool:
     """Beheerders manage organisations and users."""
     return user.is_admin
