@@ -33,6 +33,7 @@ from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
 from app.security.crypto import CaseCrypto
 from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_csrf
+from app.security.deps import refuse_read_only
 from app.security.headers import SecurityHeadersMiddleware
 from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
@@ -51,6 +52,9 @@ ERROR_PAGES = {
         "Probeer het opnieuw; blijft het misgaan, neem dan contact op met uw beheerder.",
     ),
 }
+# The routers about one's own account (logging in and out, own password, own calendar link):
+# the only ones whose state-changing routes stay open to a read-only user (the FG).
+OWN_ACCOUNT_ROUTERS = (auth_router, calendar_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -165,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url, settings.database_connections)
     app.state.crypto = CaseCrypto.from_settings(settings)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    read_only_guard = [Depends(refuse_read_only)]
     for router in (
         home_router,
         auth_router,
@@ -184,7 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         minutes_router,
         tasks_router,
     ):
-        app.include_router(router)
+        guard = [] if router in OWN_ACCOUNT_ROUTERS else read_only_guard
+        app.include_router(router, dependencies=guard)
     _install_error_handlers(app)
     app.add_middleware(PreSessionCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(UnhandledErrorMiddleware)

@@ -9,6 +9,7 @@ from app.audit import Actor
 from app.db import SessionDep
 from app.errors import Forbidden, LoginRequired
 from app.security import permissions
+from app.security.csrf import SAFE_METHODS
 from app.security.sessions import SESSION_COOKIE, session_user
 from app.users import service as user_service
 from app.users.models import User
@@ -50,6 +51,17 @@ async def current_actor(request: Request, user: CurrentUser) -> Actor:
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+async def refuse_read_only(
+    request: Request, user: Annotated[User | None, Depends(optional_user)]
+) -> None:
+    """Router dependency: a state-changing request of a read-only user (the FG) gets a 403
+    before the route loads anything. create_app() puts it on every router but the own-account
+    ones (login, logout, own password, own calendar link)."""
+    if request.method in SAFE_METHODS or user is None or permissions.can_change_data(user):
+        return
+    raise Forbidden
 
 
 def allowed(rule: Callable[[User], bool]) -> Callable[[User], Awaitable[User]]:

@@ -3,7 +3,17 @@
 from collections.abc import Callable
 
 from app.overleg.models import MemberRole, SeriesMember
+from app.tasks.models import Task
 from app.users.models import User
+
+
+def can_change_data(user: User) -> bool:
+    """The FG (privacy officer) reads and changes nothing: no overleg, casus, covenant, account
+    or task. The FG role wins over any other role the same person holds (beheerder, deelnemer,
+    chair), so such a person is read-only as a whole. Only their own account stays theirs:
+    logging in and out, their own password and their own calendar link. Applied to every
+    state-changing request by `app.security.deps.refuse_read_only`."""
+    return not user.is_privacy_officer
 
 
 def can_manage_accounts(user: User) -> bool:
@@ -99,3 +109,19 @@ def can_read_actions(
     verslag."""
     own = membership is not None and user.organisation_id == organisation_id
     return own or can_read_minutes(user, membership, attended_covered=attended_covered)
+
+
+def can_report_back(user: User, membership: SeriesMember | None, task: Task) -> bool:
+    """Seeing a task under 'mijn acties', and reporting back on it: members of the overleg in
+    which it was agreed, when the task names them, or names no one and they belong to the
+    assigned organisation. Beheerders only where they are members."""
+    at_the_table = (
+        membership is not None
+        and membership.user_id == user.id
+        and membership.series_id == task.series_id
+    )
+    if not at_the_table:
+        return False
+    if task.assignee_user_id is not None:
+        return task.assignee_user_id == user.id
+    return task.assignee_organisation_id == user.organisation_id

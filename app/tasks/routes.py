@@ -1,13 +1,14 @@
-"""'Mijn acties': open and overdue tasks of the user and their organisation, and reporting back."""
+"""'Mijn acties': open and overdue tasks of the user and their organisation, in the overleggen
+where they sit at the table, and reporting back."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, today
-from app.errors import NotFound
 from app.security.deps import CurrentActor, CurrentUser
 from app.tasks import service
-from app.tasks.models import Task, TaskFeedback
+from app.tasks.deps import ReportableTaskDep
+from app.tasks.models import TaskFeedback
 from app.web import FormErrors, FormValues, redirect, render, run_form
 
 router = APIRouter(prefix="/acties")
@@ -26,7 +27,7 @@ def _page(
         "tasks/list.html",
         {
             "rows": rows,
-            "with_overview": service.with_actions_overview(session, user=user, rows=rows),
+            "with_overview": service.with_actions_overview(user=user, rows=rows),
             "today": today(),
             "values": values or {},
             "errors": errors or {},
@@ -46,12 +47,9 @@ def report_back(
     session: SessionDep,
     user: CurrentUser,
     actor: CurrentActor,
-    task_id: int,
+    task: ReportableTaskDep,
     form: FormValues,
 ) -> Response:
-    task = session.get(Task, task_id)
-    if task is None or not service.may_report_back(user, task):
-        raise NotFound
     values = {"feedback": form.get(f"feedback-{task.id}", "")}
     _, errors = run_form(
         TaskFeedback,

@@ -1,6 +1,8 @@
 """Use cases for tasks: agree one in the meeting, report back, carry forward, 'mijn acties'."""
 
+from collections import Counter
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlmodel import Session, col, or_, select
 
@@ -11,7 +13,7 @@ from app.cases.models import Case
 from app.db import utcnow
 from app.errors import DomainError
 from app.mail import service as mail_service
-from app.overleg.invitations import SIGNATURE, MailContext
+from app.overleg.invitations import SIGNATURE, MailContext, describe
 from app.overleg.models import (
     Meeting,
     MeetingSeries,
@@ -47,6 +49,15 @@ def next_meeting_day(session: Session, *, meeting: Meeting) -> date:
     return local(day).date()
 
 
+def _at_the_table(session: Session, *, series_id: int, user: User) -> bool:
+    membership_id = session.exec(
+        select(SeriesMember.id).where(
+            SeriesMember.series_id == series_id, SeriesMember.user_id == user.id
+        )
+    ).first()
+    return membership_id is not None
+
+
 def add_task(
     session: Session, *, meeting: Meeting, item: AgendaItem | None, data: TaskCreate, by: Actor
 ) -> Task:
@@ -69,6 +80,12 @@ def add_task(
     ):
         raise DomainError(
             "Deze persoon hoort niet bij de gekozen organisatie.", field="assignee_user_id"
+        )
+    # A task is seen and reported back on only at the table of its overleg.
+    if person is not None and not _at_the_table(session, series_id=meeting.series_id, user=person):
+        raise DomainError(
+            "Deze persoon zit niet aan tafel bij dit overleg. Kies alleen de organisatie.",
+            field="assignee_user_id",
         )
     due = data.due_on or next_meeting_day(session, meeting=meeting)
     if due < local(meeting.starts_at).date():
@@ -137,11 +154,25 @@ def report_back(session: Session, *, task: Task, data: TaskFeedback, by: Actor) 
     return task
 
 
-def tasks_of(session: Session, *, user: User) -> list[tuple[Task, Case | None, MeetingSeries]]:
-    """Open tasks of the user, and of their organisation without a named person, by deadline."""
+class OpenTask(NamedTuple):
+    """An open task on 'mijn acties', with its overleg and the user's place at that table."""
+
+    task: Task
+    case: Case | None
+    series: MeetingSeries
+    membership: SeriesMember
+
+
+def tasks_of(session: Session, *, user: User) -> list[OpenTask]:
+    """Open tasks the user may report back on, by deadline: in the overleggen where they sit
+    at the table, theirs or their organisation's when no person is named."""
     statement = (
-        select(Task, Case, MeetingSeries)
+        select(Task, Case, MeetingSeries, SeriesMember)
         .join(MeetingSeries, col(MeetingSeries.id) == Task.series_id)
+        .join(
+            SeriesMember,
+            (col(SeriesMember.series_id) == Task.series_id) & (SeriesMember.user_id == user.id),
+        )
         .join(Case, col(Case.id) == Task.case_id, isouter=True)
         .where(
             Task.status == TaskStatus.OPEN,
@@ -151,31 +182,25 @@ def tasks_of(session: Session, *, user: User) -> list[tuple[Task, Case | None, M
                 & col(Task.assignee_user_id).is_(None),
             ),
         )
-        .order_by(col(Task.due_on))
+        .order_by(col(Task.due_on), col(Task.id))
     )
-    return list(session.exec(statement).all())
+    # The query narrows the rows; the rule decides.
+    rows = (OpenTask(*row) for row in session.exec(statement))
+    return [row for row in rows if permissions.can_report_back(user, row.membership, row.task)]
 
 
-def with_actions_overview(
-    session: Session, *, user: User, rows: list[tuple[Task, Case | None, MeetingSeries]]
-) -> set[int]:
+def with_actions_overview(*, user: User, rows: list[OpenTask]) -> set[int]:
     """The tasks whose meeting has an actieoverzicht of the assigned organisation that the user
     may open as a member of its organisation or chair; attendance is not looked up for a link."""
-    if not rows:
-        return set()
-    memberships = {
-        member.series_id: member
-        for member in session.exec(select(SeriesMember).where(SeriesMember.user_id == user.id))
-    }
     return {
-        task.id
-        for task, _, series in rows
-        if task.id is not None
+        row.task.id
+        for row in rows
+        if row.task.id is not None
         and permissions.can_read_actions(
             user,
-            memberships.get(series.id),
+            row.membership,
             attended_covered=lambda: False,
-            organisation_id=task.assignee_organisation_id,
+            organisation_id=row.task.assignee_organisation_id,
         )
     }
 
@@ -192,50 +217,36 @@ def flagged(session: Session) -> list[tuple[Task, MeetingSeries]]:
     )
 
 
-def may_report_back(user: User, task: Task) -> bool:
-    """The assigned person, or anyone of the assigned organisation when no person is named."""
-    if task.assignee_user_id is not None:
-        return task.assignee_user_id == user.id
-    return task.assignee_organisation_id == user.organisation_id
-
-
 def mail_assignees(
     session: Session, *, series: MeetingSeries, meeting: Meeting, mail: MailContext
 ) -> int:
-    """After the meeting, each assignee gets one e-mail with their tasks (reference and
-    pseudonym only, never case data)."""
-    rows = session.exec(
-        select(Task, Case)
-        .join(Case, col(Case.id) == Task.case_id, isouter=True)
-        .where(Task.meeting_id == meeting.id)
-    ).all()
+    """After the meeting, each member of the overleg with actions from it gets one e-mail: how
+    many, and a link to 'mijn acties'. Never a task text or case data (rule 12)."""
+    tasks = session.exec(select(Task).where(Task.meeting_id == meeting.id)).all()
+    if not tasks:
+        return 0
     at_table = session.exec(
-        select(User)
+        select(User, SeriesMember)
         .join(SeriesMember, col(SeriesMember.user_id) == User.id)
         .where(SeriesMember.series_id == series.id, col(User.active))
     ).all()
-    per_person: dict[int, list[str]] = {}
-    for task, case in rows:
-        recipients = (
-            [task.assignee_user_id]
-            if task.assignee_user_id
-            else [u.id for u in at_table if u.organisation_id == task.assignee_organisation_id]
-        )
-        label = f"{case.reference} {case.pseudonym}: " if case else ""
-        for user_id in recipients:
-            per_person.setdefault(user_id, []).append(
-                f"- {label}{task.description} (uiterlijk {task.due_on:%d-%m-%Y})"
-            )
-    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(per_person)))}
-    for user_id, lines in per_person.items():
+    counts = Counter(
+        user.email
+        for user, membership in at_table
+        for task in tasks
+        if permissions.can_report_back(user, membership, task)
+    )
+    link = f"{mail.base_url.rstrip('/')}/acties"
+    for email, count in sorted(counts.items()):
+        agreed = "is 1 actie" if count == 1 else f"zijn {count} acties"
         mail_service.enqueue(
             session,
-            to=users[user_id].email,
+            to=email,
             subject=f"Uw acties uit {series.name}",
             body=(
-                "Afgesproken in het overleg:\n"
-                + "\n".join(lines)
-                + f"\n\nUw acties: {mail.base_url.rstrip('/')}/acties{SIGNATURE}"
+                f"In de bijeenkomst van {series.name} op {describe(meeting)} {agreed} voor u "
+                f"of uw organisatie afgesproken.\n\n"
+                f"Bekijk uw acties en meld ze gereed in Casustafel: {link}{SIGNATURE}"
             ),
         )
-    return len(per_person)
+    return len(counts)

@@ -1,0 +1,85 @@
+"""The FG changes nothing: every state-changing route of the app refuses the FG with a 403,
+except the few about the FG's own account. A new route must be classified here."""
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.conftest import csrf_from, log_in
+from tests.factories import PASSWORD, make_user
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# The own-account routes the FG may still use, by method and path.
+OWN_ACCOUNT = {
+    ("POST", "/inloggen"): "inloggen",
+    ("POST", "/uitloggen"): "uitloggen",
+    ("POST", "/wachtwoord"): "eigen wachtwoord wijzigen",
+    ("POST", "/agenda-abonnement"): "eigen agenda-abonnementslink maken",
+}
+PATH_PARAMETER = re.compile(r"\{[^}]+\}")
+# No object has this id: a 403 for it was given before anything was looked up.
+NO_SUCH_ID = "987654"
+
+
+def state_changing_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) of the app that can change something, behind routers included."""
+    return {
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)
+        for method in (route.methods or set()) & STATE_CHANGING
+    }
+
+
+@pytest.fixture(
+    params=[{"is_participant": False}, {"is_admin": True, "is_participant": True}],
+    ids=["alleen FG", "FG die ook beheerder en deelnemer is"],
+)
+def fg_client(request: pytest.FixtureRequest, client: TestClient, session: Session) -> TestClient:
+    fg = make_user(session, is_privacy_officer=True, **request.param)
+    log_in(client, fg.email, PASSWORD)
+    return client
+
+
+def test_every_state_changing_route_but_the_own_account_ones_refuses_the_fg(
+    app: FastAPI, fg_client: TestClient
+) -> None:
+    routes = state_changing_routes(app)
+    token = csrf_from(fg_client, "/")
+    answers = {}
+    for method, path in sorted(routes - set(OWN_ACCOUNT)):
+        response = fg_client.request(
+            method, PATH_PARAMETER.sub(NO_SUCH_ID, path), headers={"X-CSRF-Token": token}
+        )
+        from_the_rule = response.status_code == 403 and "Dit formulier is verlopen" not in (
+            response.text
+        )
+        answers[f"{method} {path}"] = "403" if from_the_rule else str(response.status_code)
+
+    assert set(OWN_ACCOUNT) <= routes, "een route op de lijst eigen account bestaat niet meer"
+    assert ("POST", "/acties/{task_id}/gereed") in routes
+    assert {route: answer for route, answer in answers.items() if answer != "403"} == {}
+
+
+def test_the_fg_still_manages_the_own_account(fg_client: TestClient) -> None:
+    calendar = fg_client.post(
+        "/agenda-abonnement", data={"csrf_token": csrf_from(fg_client, "/agenda-abonnement")}
+    )
+    password = fg_client.post(
+        "/wachtwoord",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "een-ander-lang-wachtwoord",
+            "new_password_repeat": "een-ander-lang-wachtwoord",
+            "csrf_token": csrf_from(fg_client, "/wachtwoord"),
+        },
+    )
+    logout = fg_client.post("/uitloggen", data={"csrf_token": csrf_from(fg_client, "/")})
+
+    assert calendar.status_code == 200 and "/agenda/" in calendar.text
+    assert password.status_code == 303
+    assert logout.status_code == 303
+    assert fg_client.get("/acties").status_code == 303  # logged out: to the login page

@@ -1,0 +1,185 @@
+"""Tasks belong to the overleg: only its members see them under 'mijn acties' and report back."""
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlmodel import Session, col, select
+
+from app.agenda import service as agenda_service
+from app.agenda.models import AgendaItemCreate
+from app.audit import Actor
+from app.db import today
+from app.errors import DomainError
+from app.meetings import service as live_service
+from app.overleg import service as overleg_service
+from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, MemberRole, SeriesMember
+from app.tasks import service as task_service
+from app.tasks.models import Task, TaskCreate, TaskStatus
+from app.users.models import User
+from tests.conftest import csrf_from, log_in
+from tests.factories import PASSWORD, make_organisation, make_user
+from tests.planning import MAIL, Table
+
+
+def chair(table: Table) -> Actor:
+    return Actor(user=table.chair, organisation_name="Politie", client_address="127.0.0.1")
+
+
+def plan(
+    session: Session, table: Table, name: str, organisation_id: int, member: User
+) -> MeetingSeries:
+    """An overleg with the police chair and one member of the given organisation."""
+    plan = table.plan(
+        name=name,
+        organisation_ids=[table.police_id, organisation_id],
+        member_ids=[member.id],
+    )
+    return overleg_service.create_series(
+        session, plan=plan, by=table.admin, today=today(), mail=MAIL
+    )
+
+
+def agree(
+    session: Session,
+    table: Table,
+    series: MeetingSeries,
+    description: str,
+    organisation_id: int,
+    person: User | None = None,
+) -> Task:
+    """A task agreed in the overleg's next meeting (started when it is not yet)."""
+    meeting = session.exec(
+        select(Meeting)
+        .where(Meeting.series_id == series.id, Meeting.agenda_deadline >= today())
+        .order_by(col(Meeting.starts_at))
+    ).first()
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        agenda_service.add_item(
+            session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+        )
+        live_service.start(session, meeting=meeting, confidentiality_read=True, by=chair(table))
+    return task_service.add_task(
+        session,
+        meeting=meeting,
+        item=None,
+        by=chair(table),
+        data=TaskCreate(
+            description=description,
+            assignee_organisation_id=organisation_id,
+            assignee_user_id=person.id if person else None,
+        ),
+    )
+
+
+@dataclass
+class TwoTables:
+    """Overleg A and B, both with the Gemeente at the table, each with another Gemeente member."""
+
+    gemeente_id: int
+    in_a: User  # a beheerder, member of A only
+    in_b: User  # member of B only
+    a: MeetingSeries
+    b: MeetingSeries
+
+
+@pytest.fixture
+def two(session: Session, table: Table) -> TwoTables:
+    gemeente = make_organisation(session, name="Gemeente Dorpsveen")
+    in_a = make_user(session, name="Bea Beheer", organisation_id=gemeente.id, is_admin=True)
+    in_b = make_user(session, name="Gerda Gemeente", organisation_id=gemeente.id)
+    a = plan(session, table, "Overleg A", gemeente.id, in_a)
+    b = plan(session, table, "Overleg B", gemeente.id, in_b)
+    return TwoTables(gemeente_id=gemeente.id, in_a=in_a, in_b=in_b, a=a, b=b)
+
+
+def report(
+    client: TestClient, task: Task, feedback: str = "Gedaan, zie het dossier."
+) -> httpx.Response:
+    return client.post(
+        f"/acties/{task.id}/gereed",
+        data={f"feedback-{task.id}": feedback, "csrf_token": csrf_from(client, "/acties")},
+    )
+
+
+def test_a_gemeente_user_outside_overleg_b_sees_none_of_its_tasks_and_gets_a_404(
+    client: TestClient, session: Session, table: Table, two: TwoTables
+) -> None:
+    own = agree(session, table, two.a, "Buurtbemiddeling starten", two.gemeente_id)
+    for_the_organisation = agree(session, table, two.b, "Schuldhulp aanbieden", two.gemeente_id)
+    named = agree(session, table, two.b, "Gesprek met school", two.gemeente_id, person=two.in_b)
+
+    log_in(client, two.in_a.email, PASSWORD)  # a beheerder: no exception for them
+    page = client.get("/acties").text
+    refused = [report(client, task) for task in (for_the_organisation, named)]
+    missing = report(client, Task(id=named.id + 1000))
+
+    assert "Buurtbemiddeling starten" in page and f"/acties/{own.id}/gereed" in page
+    assert "Schuldhulp aanbieden" not in page and "Gesprek met school" not in page
+    assert [response.status_code for response in refused] == [404, 404]
+    assert refused[0].text == missing.text  # that the task exists does not leak
+    session.expire_all()
+    assert session.get(Task, for_the_organisation.id).status == TaskStatus.OPEN
+
+
+def test_a_member_of_the_assigned_organisation_sees_and_reports_back(
+    client: TestClient, session: Session, table: Table, two: TwoTables
+) -> None:
+    for_the_organisation = agree(session, table, two.b, "Schuldhulp aanbieden", two.gemeente_id)
+    named = agree(session, table, two.b, "Gesprek met school", two.gemeente_id, person=two.in_b)
+    agree(session, table, two.a, "Buurtbemiddeling starten", two.gemeente_id)
+
+    log_in(client, two.in_b.email, PASSWORD)
+    page = client.get("/acties").text
+    done = report(client, for_the_organisation)
+
+    assert "Schuldhulp aanbieden" in page and "Gesprek met school" in page
+    assert "Buurtbemiddeling starten" not in page
+    assert done.status_code == 303
+    session.expire_all()
+    assert session.get(Task, for_the_organisation.id).status == TaskStatus.DONE
+    assert session.get(Task, named.id).status == TaskStatus.OPEN
+
+
+def test_a_task_cannot_name_someone_who_is_not_at_the_table(
+    session: Session, table: Table, two: TwoTables
+) -> None:
+    with pytest.raises(DomainError, match="niet aan tafel") as refused:
+        agree(session, table, two.b, "Gesprek met school", two.gemeente_id, person=two.in_a)
+
+    assert refused.value.field == "assignee_user_id"
+
+
+def count_statements(app: FastAPI, client: TestClient, path: str) -> int:
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(app.state.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_mijn_acties_costs_the_same_number_of_statements_for_1_or_8_tasks(
+    app: FastAPI, client: TestClient, session: Session, table: Table, two: TwoTables
+) -> None:
+    member_of_both = make_user(session, organisation_id=two.gemeente_id)
+    session.add_all(
+        SeriesMember(series_id=series.id, user_id=member_of_both.id, role=MemberRole.MEMBER)
+        for series in (two.a, two.b)
+    )
+    session.commit()
+    agree(session, table, two.a, "Eerste actie", two.gemeente_id)
+    log_in(client, member_of_both.email, PASSWORD)
+    one = count_statements(app, client, "/acties")
+    for n in range(7):
+        agree(session, table, (two.a, two.b)[n % 2], f"Actie {n}", two.gemeente_id)
+
+    eight = count_statements(app, client, "/acties")
+
+    assert client.get("/acties").text.count("Gereed melden") == 8
+    assert eight == one
