@@ -322,7 +322,8 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> LiveMee
     general = [t for t in tasks if t.case_id is None and t.meeting_id != meeting.id]
     people = session.exec(
         select(User)
-        .where(col(User.organisation_id).in_(list(organisations)), col(User.active))
+        .join(SeriesMember, col(SeriesMember.user_id) == User.id)
+        .where(SeriesMember.series_id == access.series.id, col(User.active))
         .order_by(col(User.name))
     ).all()
     return LiveMeeting(
