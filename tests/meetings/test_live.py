@@ -654,15 +654,19 @@ def test_finish_with_a_refused_escalation_applies_nothing_and_names_the_casus(
 
     def finish() -> None:
         # In transactions, as in the app (the test's own session commits every statement).
-        with Session(create_engine(database_url)) as app_session:
-            service.finish(
-                app_session,
-                series=app_session.get(MeetingSeries, series.id),
-                meeting=app_session.get(Meeting, meeting.id),
-                by=chair(table),
-                mail=MAIL,
-                anonymous_item_ids=set(),
-            )
+        engine = create_engine(database_url)
+        try:
+            with Session(engine) as app_session:
+                service.finish(
+                    app_session,
+                    series=app_session.get(MeetingSeries, series.id),
+                    meeting=app_session.get(Meeting, meeting.id),
+                    by=chair(table),
+                    mail=MAIL,
+                    anonymous_item_ids=set(),
+                )
+        finally:
+            engine.dispose()
 
     with pytest.raises(DomainError, match=cases[2].reference) as refused:
         finish()
