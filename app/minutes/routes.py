@@ -11,7 +11,7 @@ from app.audit import Actor
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.meetings import queries as live_queries
-from app.minutes import flows, queries, service
+from app.minutes import flows, queries, service, snapshot
 from app.minutes.flows import Download
 from app.minutes.queries import Minutes
 from app.minutes.readers import RECORDED, Reader
@@ -45,12 +45,25 @@ def _organisations(session: Session, access: SeriesAccess) -> list[Organisation]
     return list(live_queries.series_organisations(session, access).values())
 
 
-def _minutes(
+def _record(
     request: Request, session: Session, access: SeriesAccess, meeting: Meeting, actor: Actor
 ) -> Minutes:
+    """The record as it stands now (texts corrected since the last version included)."""
     return queries.load(
         session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
     )
+
+
+def _minutes(
+    request: Request, session: Session, access: SeriesAccess, meeting: Meeting, actor: Actor
+) -> Minutes:
+    """What the verslag says: once vastgesteld, what the latest version was rendered from,
+    until a correction becomes the next version."""
+    if meeting.status == MeetingStatus.MINUTES_FINAL:
+        final = snapshot.latest(session, access=access, meeting=meeting)
+        if final is not None:
+            return final
+    return _record(request, session, access, meeting, actor)
 
 
 def _named(request: Request, session: Session, minutes: Minutes, actor: Actor) -> Minutes:
@@ -127,7 +140,8 @@ def concept(
     _recorded_or_404(meeting)
     if meeting.status == MeetingStatus.MINUTES_FINAL and not access.can_run:
         raise NotFound
-    minutes = _named(request, session, _minutes(request, session, access, meeting, actor), actor)
+    # After vaststellen the concept is the chair's preview of the next correction.
+    minutes = _named(request, session, _record(request, session, access, meeting, actor), actor)
     return _pdf(flows.download_rendered(session, minutes=minutes, final=None, by=actor))
 
 
