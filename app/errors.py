@@ -10,6 +10,11 @@ class DomainError(Exception):
         self.field = field
 
 
+class MeetingClosed(DomainError):
+    """The meeting is over (or cancelled), so this change is no longer possible; only the
+    chair's text corrections still are. Answered with 409, the message above the form."""
+
+
 class NotFound(Exception):
     """The object does not exist, or the user may not know that it does (shown as 404)."""
 

@@ -13,7 +13,7 @@ from app.covenants.models import (
 )
 from app.mail.models import OutboxMessage
 from app.meetings.models import ItemAbsence, ItemContribution, ItemRecord, MeetingAttendance
-from app.minutes.models import MinutesDocument, MinutesVersion
+from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
 from app.organisations.models import Organisation
 from app.overleg.models import (
     CalendarFeedToken,
@@ -50,6 +50,7 @@ __all__ = [
     "MeetingAttendance",
     "MeetingSeries",
     "MinutesDocument",
+    "MinutesSnapshot",
     "MinutesVersion",
     "Organisation",
     "OutboxMessage",

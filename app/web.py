@@ -12,7 +12,7 @@ from pydantic_core import ErrorDetails
 
 from app.config import PROJECT_ROOT
 from app.db import AMSTERDAM
-from app.errors import DomainError
+from app.errors import DomainError, MeetingClosed
 from app.overleg.models import WEEKDAYS
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
@@ -172,6 +172,12 @@ def validation_errors(exc: ValidationError) -> FormErrors:
 def domain_errors(exc: DomainError) -> FormErrors:
     """A refused use case as form errors: beside its field, or above the form."""
     return {exc.field or "__all__": exc.message}
+
+
+def refusal_status(exc: DomainError) -> int:
+    """The status of a refused use case: 409 when the meeting is closed to the change at all,
+    otherwise 422 (the form comes back to be put right)."""
+    return 409 if isinstance(exc, MeetingClosed) else 422
 
 
 def run_form(

@@ -14,7 +14,15 @@ from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting
 from app.overleg.routes import render_meeting
 from app.security.deps import CurrentActor
-from app.web import FormValues, domain_errors, redirect, render, run_form, wants_fragment
+from app.web import (
+    FormValues,
+    domain_errors,
+    redirect,
+    refusal_status,
+    render,
+    run_form,
+    wants_fragment,
+)
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/agenda")
 
@@ -26,10 +34,13 @@ def _agenda_response(
     meeting: Meeting,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    status_code: int = 422,
 ) -> Response:
     """The agenda fragment for htmx; otherwise the meeting page (with errors) or back to it."""
     if not wants_fragment(request, "agenda") and errors:
-        return render_meeting(request, session, access, meeting, values=values, errors=errors)
+        return render_meeting(
+            request, session, access, meeting, values=values, errors=errors, status_code=status_code
+        )
     if wants_fragment(request, "agenda"):
         return render(
             request,
@@ -42,7 +53,7 @@ def _agenda_response(
                 "errors": errors or {},
                 "values": values or {},
             },
-            status_code=422 if errors else 200,
+            status_code=status_code if errors else 200,
         )
     return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}#agenda")
 
@@ -105,7 +116,12 @@ def add_follow_ups(
     meeting: MeetingDep,
     actor: CurrentActor,
 ) -> Response:
-    case_service.add_follow_ups(session, meeting=meeting, by=actor)
+    try:
+        case_service.add_follow_ups(session, meeting=meeting, by=actor)
+    except DomainError as exc:
+        return _agenda_response(
+            request, session, access, meeting, domain_errors(exc), status_code=refusal_status(exc)
+        )
     return _agenda_response(request, session, access, meeting)
 
 

@@ -177,8 +177,11 @@ def names_for_minutes(
     actor: Actor,
 ) -> dict[int, list[str]]:
     """The names (and nothing else of the persons) of these casussen for the verslag about to
-    be shown, as far as its reader may see them on the meeting day; each casus named is logged."""
-    who = viewer(session, access=access, day=day)
+    be shown, to a reader who passed its access check; each casus named is logged. Names are
+    in a verslag only when everyone who may get it is covered on the meeting day (its readers
+    are covered attendees, chairs and beheerders whose organisations are covered, and for an
+    uittreksel the organisation that brought the casus), so the reader's coverage is known."""
+    who = Viewer(access.user, access.membership, covered=True, day=day)
     shown = [case for case in cases if may_see(who, case)]
     people = _reveal(session, shown, crypto, actor, Ground.MINUTES, {})
     return {case_id: [p.name for p in persons] for case_id, persons in people.items()}

@@ -21,9 +21,10 @@ from app.cases.models import (
     PersonData,
 )
 from app.db import utcnow
-from app.errors import DomainError
+from app.errors import DomainError, MeetingClosed
 from app.organisations.models import Organisation
 from app.overleg.models import (
+    CLOSED,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -385,6 +386,10 @@ def apply_closing(session: Session, *, case: Case, on: date, reason: str, by: Ac
 
 def add_follow_ups(session: Session, *, meeting: Meeting, by: Actor) -> int:
     """Put every open casus of the overleg that is not on this agenda yet on it as 'vervolg'."""
+    if meeting.status in CLOSED:
+        raise MeetingClosed(
+            "Deze bijeenkomst is afgesloten; er kunnen geen casussen meer op de agenda."
+        )
     on_agenda = select(AgendaItem.case_id).where(
         AgendaItem.meeting_id == meeting.id, col(AgendaItem.case_id).is_not(None)
     )

@@ -18,7 +18,7 @@ from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting
 from app.security.crypto import CaseCrypto
 from app.tasks.models import NotDoneReason
-from app.web import FormErrors, domain_errors, enum_options, redirect, render
+from app.web import FormErrors, domain_errors, enum_options, redirect, refusal_status, render
 
 
 def revealed(
@@ -52,8 +52,10 @@ def render_live(
     values: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
     missing: list[Any] | None = None,
+    status_code: int = 422,
 ) -> Response:
-    """The live page; every form on it comes back here with its errors and typed values."""
+    """The live page; every form on it comes back here with its errors and typed values
+    (422 for a form to put right, `status_code` when the meeting no longer allows it)."""
     live = revealed(
         session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
     )
@@ -86,7 +88,7 @@ def render_live(
             "organisation_names": {o.id: o.name for o in live.organisations},
             "person_names": {u.id: u.name for u in live.people},
         },
-        status_code=422 if errors else 200,
+        status_code=status_code if errors else 200,
     )
 
 
@@ -127,6 +129,13 @@ def act(
         action()
     except DomainError as exc:
         return render_live(
-            request, session, access, meeting, actor, values=form, errors=domain_errors(exc)
+            request,
+            session,
+            access,
+            meeting,
+            actor,
+            values=form,
+            errors=domain_errors(exc),
+            status_code=refusal_status(exc),
         )
     return back(request, access, meeting, anchor)

@@ -11,7 +11,7 @@ from app.db import SessionDep
 from app.errors import DomainError
 from app.meetings import service
 from app.meetings.models import Presence
-from app.meetings.page import act, attendance_or_404, back, item_or_404, render_live
+from app.meetings.page import act, attendance_or_404, item_or_404, render_live
 from app.overleg.deps import ChairDep, MeetingDep
 from app.security.deps import CurrentActor
 from app.web import FormValues
@@ -109,10 +109,18 @@ def left_room(
         item_or_404(session, meeting, item_id),
         attendance_or_404(session, meeting, attendance_id),
     )
-    service.set_left_room(
-        session, item=item, attendance=row, left=form.get("left") == "true", by=actor
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        lambda: service.set_left_room(
+            session, item=item, attendance=row, left=form.get("left") == "true", by=actor
+        ),
+        f"punt-{item.id}",
     )
-    return back(request, access, meeting, f"punt-{item.id}")
 
 
 @router.post("/verklaring-gast")

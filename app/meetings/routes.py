@@ -8,12 +8,13 @@ from fastapi.responses import Response
 
 from app.cases import service as case_service
 from app.db import SessionDep, utcnow
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, MeetingClosed, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, NextStep
 from app.meetings.page import act, item_or_404, render_live
 from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.invitations import MailContext
+from app.overleg.models import CLOSED
 from app.security.deps import CurrentActor
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, Task, TaskCreate
@@ -173,6 +174,10 @@ def set_owner(
     person = str(form.get(f"owner_user_id-{item.id}", ""))
 
     def owner() -> None:
+        if meeting.status in CLOSED:
+            raise MeetingClosed(
+                "Deze bijeenkomst is afgesloten; de casus-eigenaar wijzigt u op de casuspagina."
+            )
         if not organisation.isdigit():
             raise DomainError(
                 "Kies de organisatie die casus-eigenaar wordt.",

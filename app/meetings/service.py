@@ -12,7 +12,7 @@ from app.audit import Actor
 from app.cases import service as case_service
 from app.cases.models import Case
 from app.db import utcnow
-from app.errors import DomainError
+from app.errors import DomainError, MeetingClosed
 from app.meetings.models import (
     TEXT_FIELDS,
     Informing,
@@ -25,6 +25,7 @@ from app.meetings.models import (
 )
 from app.overleg.invitations import MailContext
 from app.overleg.models import (
+    CLOSED,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -77,12 +78,8 @@ def set_presence(
     ).first()
     if member is None:
         raise DomainError("Deze persoon zit niet aan tafel bij dit overleg.")
-    if meeting.status in (
-        MeetingStatus.FINISHED,
-        MeetingStatus.MINUTES_FINAL,
-        MeetingStatus.CANCELLED,
-    ):
-        raise DomainError("De aanwezigheid van deze bijeenkomst ligt vast.")
+    if meeting.status in CLOSED:
+        raise MeetingClosed("De aanwezigheid van deze bijeenkomst ligt vast.")
     row = session.exec(
         select(MeetingAttendance).where(
             MeetingAttendance.meeting_id == meeting.id,
@@ -99,6 +96,8 @@ def add_guest(
     session: Session, *, meeting: Meeting, name: str, organisation_id: int | None, by: Actor
 ) -> MeetingAttendance:
     """A guest at the table; covered by a declaration or by a signed organisation."""
+    if meeting.status in CLOSED:
+        raise MeetingClosed("Deze bijeenkomst is afgesloten; er kan geen gast meer bij.")
     guest = MeetingAttendance(
         meeting_id=meeting.id,
         guest_name=name,
@@ -121,17 +120,33 @@ def add_guest(
 def set_left_room(
     session: Session, *, item: AgendaItem, attendance: MeetingAttendance, left: bool, by: Actor
 ) -> None:
-    """Mark that someone leaves (or is back in) the room for this agenda item."""
+    """Mark that someone leaves (or is back in) the room for this agenda item; it decides
+    whether the casus is discussed anonymously, so every change is audited."""
+    meeting = session.get(Meeting, item.meeting_id)
+    if meeting is None or meeting.status in CLOSED:
+        raise MeetingClosed(
+            "Deze bijeenkomst is afgesloten; wie bij een punt de ruimte verliet, ligt vast."
+        )
     existing = session.exec(
         select(ItemAbsence).where(
             ItemAbsence.agenda_item_id == item.id,
             ItemAbsence.attendance_id == attendance.id,
         )
     ).first()
-    if left and existing is None:
+    if left == (existing is not None):
+        return  # already so: a repeated click changes nothing
+    if existing is None:
         session.add(ItemAbsence(agenda_item_id=item.id, attendance_id=attendance.id))
-    if not left and existing is not None:
+    else:
         session.delete(existing)
+    audit.record(
+        session,
+        action="agendapunt.ruimte.verlaten" if left else "agendapunt.ruimte.terug",
+        actor=by,
+        object_type="agendapunt",
+        object_id=item.id,
+        detail={"bijeenkomst": meeting.id, "aanwezigheid": attendance.id},
+    )
     session.commit()
 
 

@@ -1,5 +1,6 @@
 """The verslag as documents: render the record to PDF (in the rendering process, with no
-database transaction open meanwhile), store a vastgestelde version, stamp downloaded copies."""
+database transaction open meanwhile), store a vastgestelde version with what it was rendered
+from, stamp downloaded copies."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from sqlmodel import Session
 from app import pdf, watermark
 from app.audit import Actor
 from app.db import utcnow
-from app.minutes import queries, service
+from app.minutes import queries, service, snapshot
 from app.minutes.models import MinutesVersion
 from app.minutes.queries import Kind, Minutes
 from app.overleg.access import SeriesAccess
@@ -146,13 +147,10 @@ def _render_and_store(
     user = by.user
     assert user is not None
     number, at = service.next_number(session, meeting=meeting), utcnow()
-    minutes = queries.with_names(
-        session,
-        access=access,
-        minutes=queries.load(session, access=access, meeting=meeting),
-        crypto=crypto,
-        actor=by,
-    )
+    record = queries.load(session, access=access, meeting=meeting)
+    # Taken before with_names adds the residents' names, which are never stored in plain text.
+    frozen = snapshot.dump(record)
+    minutes = queries.with_names(session, access=access, minutes=record, crypto=crypto, actor=by)
     html = minutes_html(
         minutes,
         concept=False,
@@ -170,7 +168,12 @@ def _render_and_store(
         access=access,
         meeting=meeting,
         version=service.VersionToStore(
-            number=number, content=content, at=at, meeting_status=status, reason=reason
+            number=number,
+            content=content,
+            snapshot=frozen,
+            at=at,
+            meeting_status=status,
+            reason=reason,
         ),
         by=by,
         mail=mail,

@@ -1,4 +1,5 @@
-"""Verslag (Minutes): each vastgesteld version is the exact PDF as finalised, never changed."""
+"""Verslag (Minutes): each vastgesteld version is the exact PDF as finalised, never changed,
+with the record it was rendered from."""
 
 from datetime import datetime
 
@@ -33,3 +34,15 @@ class MinutesDocument(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="minutes_version.id", unique=True)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class MinutesSnapshot(SQLModel, table=True):
+    """The record a version was rendered from, as JSON without residents' names (those are
+    added when it is shown): the verslag page, uittreksels and actieoverzichten show the
+    latest version's snapshot, whatever is corrected afterwards for the next version."""
+
+    __tablename__ = "minutes_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="minutes_version.id", unique=True)
+    content: str = Field(sa_type=Text)

@@ -1,7 +1,6 @@
 """What a verslag holds, gathered from the record of the meeting in a fixed number of queries;
 the full minutes, an uittreksel and an actions overview are views of this one record."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -139,21 +138,33 @@ def _attendance(live: live_queries.LiveMeeting) -> list[tuple[str, list[Attendan
     return sorted(per_organisation.items())
 
 
+CHAIRING = (MemberRole.CHAIR, MemberRole.SECRETARY)
+
+
 def _recipients_covered(
-    session: Session,
-    series: MeetingSeries,
-    live: live_queries.LiveMeeting,
-    members: Sequence[tuple[User, SeriesMember]],
+    session: Session, series: MeetingSeries, day: date, chair_organisation_ids: set[int]
 ) -> bool:
     """Whether everyone the minutes may go to is covered: the covered attendees by definition,
     so it comes down to the chairs and the beheerders."""
-    chairing = {MemberRole.CHAIR, MemberRole.SECRETARY}
-    organisation_ids = {u.organisation_id for u, m in members if m.role in chairing} | set(
+    organisation_ids = chair_organisation_ids | set(
         session.exec(select(User.organisation_id).where(col(User.is_admin), col(User.active)))
     )
     return covenant_queries.organisations_covered(
-        session, covenant_id=series.covenant_id, organisation_ids=organisation_ids, day=live.day
+        session, covenant_id=series.covenant_id, organisation_ids=organisation_ids, day=day
     )
+
+
+def names_allowed(session: Session, *, series: MeetingSeries, day: date) -> bool:
+    """Whether the verslag may name residents now: the overleg allows it and everyone who may
+    get the verslag is covered."""
+    if not series.names_in_minutes:
+        return False
+    chairs = session.exec(
+        select(User.organisation_id)
+        .join(SeriesMember, col(SeriesMember.user_id) == User.id)
+        .where(SeriesMember.series_id == series.id, col(SeriesMember.role).in_(CHAIRING))
+    ).all()
+    return _recipients_covered(session, series, day, set(chairs))
 
 
 def with_names(
@@ -240,7 +251,8 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> Minutes
         .where(SeriesMember.series_id == series.id)
         .order_by(col(User.name))
     ).all()
-    names_allowed = series.names_in_minutes and _recipients_covered(session, series, live, members)
+    chairs = {u.organisation_id for u, m in members if m.role in CHAIRING}
+    allowed = series.names_in_minutes and _recipients_covered(session, series, live.day, chairs)
     per_organisation: dict[str, list[TaskLine]] = {}
     for task, _ in open_tasks:
         organisation = organisations.get(task.assignee_organisation_id, "")
@@ -256,5 +268,5 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> Minutes
         attendance=_attendance(live),
         items=items,
         open_tasks=sorted(per_organisation.items()),
-        names_allowed=names_allowed,
+        names_allowed=allowed,
     )

@@ -11,7 +11,7 @@ from app.audit import Actor
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.meetings import queries as live_queries
-from app.minutes import flows, queries, service
+from app.minutes import flows, queries, service, snapshot
 from app.minutes.flows import Download
 from app.minutes.queries import Minutes
 from app.minutes.readers import RECORDED, Reader
@@ -45,6 +45,16 @@ def _organisations(session: Session, access: SeriesAccess) -> list[Organisation]
     return list(live_queries.series_organisations(session, access).values())
 
 
+def _minutes(session: Session, access: SeriesAccess, meeting: Meeting) -> Minutes:
+    """What the verslag says: once vastgesteld, what the latest version was rendered from,
+    until a correction becomes the next version; before that, the record as it stands now."""
+    if meeting.status == MeetingStatus.MINUTES_FINAL:
+        final = snapshot.latest(session, access=access, meeting=meeting)
+        if final is not None:
+            return final
+    return queries.load(session, access=access, meeting=meeting)
+
+
 def _named(
     request: Request, session: Session, access: SeriesAccess, minutes: Minutes, actor: Actor
 ) -> Minutes:
@@ -71,9 +81,7 @@ def _page(
     reader = _reader_or_404(session, access, meeting)
     # Logged first: the commit would otherwise expire everything loaded for the page.
     service.read_on_screen(session, meeting=meeting, by=actor)
-    minutes = _named(
-        request, session, access, queries.load(session, access=access, meeting=meeting), actor
-    )
+    minutes = _named(request, session, access, _minutes(session, access, meeting), actor)
     stored = service.versions(session, meeting=meeting)
     status_line = f"Vastgesteld, versie {stored[0].number}" if stored else flows.CONCEPT_STATUS
     return render(
@@ -123,6 +131,7 @@ def concept(
     _recorded_or_404(meeting)
     if meeting.status == MeetingStatus.MINUTES_FINAL and not access.can_run:
         raise NotFound
+    # After vaststellen the concept is the chair's preview of the next correction.
     minutes = _named(
         request, session, access, queries.load(session, access=access, meeting=meeting), actor
     )
@@ -155,7 +164,7 @@ def excerpt(
 ) -> Response:
     _recorded_or_404(meeting)
     reader = Reader(session, access, meeting)
-    minutes = queries.load(session, access=access, meeting=meeting)
+    minutes = _minutes(session, access, meeting)
     part = minutes.excerpt(item_id)
     if part is None or not reader.excerpt(part.items[0].case.submitting_organisation_id):
         raise NotFound
@@ -179,7 +188,7 @@ def actions(
     organisation = organisations.get(organisation_id)
     if organisation is None or not reader.actions(organisation_id):
         raise NotFound
-    minutes = queries.load(session, access=access, meeting=meeting)
+    minutes = _minutes(session, access, meeting)
     part = minutes.actions_of(organisation_id, organisation.name)
     return _pdf(_from_record(session, meeting, part, actor))
 

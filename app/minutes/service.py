@@ -18,7 +18,7 @@ from app.mail import service as mail_service
 from app.meetings import queries as live_queries
 from app.meetings import service as live_service
 from app.meetings.models import Presence
-from app.minutes.models import MinutesDocument, MinutesVersion
+from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
 from app.overleg.access import SeriesAccess
 from app.overleg.invitations import SIGNATURE, MailContext, describe
 from app.overleg.models import Meeting, MeetingStatus, MemberRole, SeriesMember
@@ -32,6 +32,7 @@ class VersionToStore:
 
     number: int
     content: bytes
+    snapshot: str
     at: datetime
     meeting_status: MeetingStatus
     reason: str | None = None
@@ -166,8 +167,9 @@ def store_version(
     by: Actor,
     mail: MailContext,
 ) -> MinutesVersion:
-    """Store exactly this PDF with its SHA-256, immutable, in one transaction, and only if
-    nobody finalised or corrected in the meantime; then tell the readers."""
+    """Store exactly this PDF with its SHA-256 and the record it was rendered from, immutable,
+    in one transaction, and only if nobody finalised or corrected in the meantime; then tell
+    the readers."""
     user = by.user
     assert user is not None
     claimed = session.execute(
@@ -192,6 +194,7 @@ def store_version(
         session.add(stored)
         session.flush()
         session.add(MinutesDocument(version_id=stored.id, content=version.content))
+        session.add(MinutesSnapshot(version_id=stored.id, content=version.snapshot))
         audit.record(
             session,
             action="verslag.gecorrigeerd" if version.reason else "verslag.vastgesteld",

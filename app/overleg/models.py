@@ -31,6 +31,9 @@ class MeetingStatus(StrEnum):
     CANCELLED = "geannuleerd"
 
 
+# After these nothing about a meeting changes any more, except the chair's text corrections.
+CLOSED = (MeetingStatus.FINISHED, MeetingStatus.MINUTES_FINAL, MeetingStatus.CANCELLED)
+
 WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 
 

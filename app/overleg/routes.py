@@ -239,6 +239,7 @@ def render_meeting(
     *,
     values: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
+    status_code: int = 422,
 ) -> Response:
     """The meeting page; forms on it come back here with their errors and typed values."""
     series = access.series
@@ -262,7 +263,7 @@ def render_meeting(
             "values": values or {},
             "errors": errors or {},
         },
-        status_code=422 if errors else 200,
+        status_code=status_code if errors else 200,
     )
 
 

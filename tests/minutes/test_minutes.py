@@ -5,7 +5,6 @@ import hashlib
 import io
 import re
 import socket
-from dataclasses import dataclass
 
 import pytest
 from fastapi import FastAPI
@@ -14,19 +13,28 @@ from pypdf import PdfReader
 from sqlalchemy import event, text
 from sqlmodel import Session, col, select
 
-from app import demo, pdf
+from app import pdf
 from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import Actor, AuditEvent
-from app.cases.models import Case
 from app.mail.models import OutboxMessage
 from app.meetings import service as live_service
-from app.meetings.models import MeetingAttendance, Presence
-from app.minutes.models import MinutesDocument, MinutesVersion
+from app.meetings.models import Informing, ItemRecord, MeetingAttendance, NextStep, Presence
+from app.minutes.models import MinutesVersion
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.tasks.models import Task
 from app.users.models import User
-from tests.conftest import csrf_from, log_in
+from tests.conftest import csrf_from
 from tests.factories import PASSWORD, make_user
+from tests.minutes.demo import (
+    DEMO_BSNS,
+    DEMO_NAMES,
+    DemoMinutes,
+    as_user,
+    flat,
+    names_in_minutes,
+    pdf_text,
+    stored,
+)
 
 PRESENT_COVERED = [
     "voorzitter@dorpsveen.example",
@@ -34,70 +42,6 @@ PRESENT_COVERED = [
     "wijkagent@politie.example",
     "sociaalteam@dorpsveen.example",
 ]
-DEMO_NAMES = ["Kees Wildeboer", "Fatma Yildirim-Verhoef", "Mila Verhoef", "Ruud Ommeren"]
-DEMO_BSNS = ["999990111", "999990925", "999990962", "999991036", "999991073"]
-
-
-@dataclass
-class DemoMinutes:
-    meeting: Meeting
-    path: str
-    cases: list[Case]
-    tasks: list[Task]
-
-
-@pytest.fixture
-def minutes(session: Session, app: FastAPI) -> DemoMinutes:
-    demo.seed_demo(session, crypto=app.state.crypto)
-    meeting = session.exec(
-        select(Meeting).where(Meeting.status == MeetingStatus.MINUTES_FINAL)
-    ).one()
-    case_ids = session.exec(
-        select(AgendaItem.case_id).where(
-            AgendaItem.meeting_id == meeting.id, col(AgendaItem.case_id).is_not(None)
-        )
-    ).all()
-    return DemoMinutes(
-        meeting=meeting,
-        path=f"/overleggen/{meeting.series_id}/bijeenkomsten/{meeting.id}/verslag",
-        cases=list(session.exec(select(Case).where(col(Case.id).in_(case_ids))).all()),
-        tasks=list(session.exec(select(Task).where(Task.meeting_id == meeting.id)).all()),
-    )
-
-
-def names_in_minutes(session: Session, minutes: DemoMinutes, *, on: bool) -> None:
-    """The overleg's setting "namen in verslag"."""
-    series = session.get(MeetingSeries, minutes.meeting.series_id)
-    series.names_in_minutes = on
-    session.add(series)
-    session.commit()
-
-
-def as_user(client: TestClient, email: str, password: str = demo.DEMO_PASSWORD) -> TestClient:
-    client.cookies.clear()
-    log_in(client, email, password)
-    return client
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def flat(value: str) -> str:
-    """Text without line breaks and double spaces (table cells wrap in the PDF)."""
-    return " ".join(value.split())
-
-
-def stored(session: Session, meeting: Meeting, number: int = 1) -> tuple[MinutesVersion, bytes]:
-    version = session.exec(
-        select(MinutesVersion).where(
-            MinutesVersion.meeting_id == meeting.id, MinutesVersion.number == number
-        )
-    ).one()
-    document = session.exec(
-        select(MinutesDocument).where(MinutesDocument.version_id == version.id)
-    ).one()
-    return version, document.content
 
 
 def test_the_final_minutes_hold_the_record_and_no_identifying_data(
@@ -454,11 +398,21 @@ def test_an_unchanged_concept_is_rendered_once(client: TestClient, minutes: Demo
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 
+@pytest.mark.parametrize("final", [True, False], ids=["snapshot", "record"])
 @pytest.mark.parametrize("names", [False, True])
 def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
-    session: Session, app: FastAPI, client: TestClient, minutes: DemoMinutes, names: bool
+    session: Session,
+    app: FastAPI,
+    client: TestClient,
+    minutes: DemoMinutes,
+    names: bool,
+    final: bool,
 ) -> None:
     names_in_minutes(session, minutes, on=names)
+    if not final:  # before vaststellen the page shows the record itself
+        minutes.meeting.status = MeetingStatus.FINISHED
+        session.add(minutes.meeting)
+        session.commit()
     chair = as_user(client, "voorzitter@dorpsveen.example")
     statements: list[str] = []
     event.listen(
@@ -495,9 +449,21 @@ def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
                 due_on=minutes.tasks[0].due_on,
             )
         )
+        session.add(
+            ItemRecord(
+                agenda_item_id=extra.id, next_step=NextStep.CLOSE, informing=Informing.INFORMED
+            )
+        )
     session.commit()
+    if final:  # a correction: the newest snapshot holds the ten items more
+        corrected = chair.post(
+            f"{minutes.path}/correctie",
+            data={"reason": "Punten toegevoegd", "csrf_token": csrf_from(chair, minutes.path)},
+        )
+        assert corrected.status_code == 303
 
     assert cost() == before
+    assert "Extra actie 9" in chair.get(minutes.path).text
 
 
 def test_no_names_while_someone_who_gets_the_minutes_is_not_covered(
