@@ -13,6 +13,7 @@ import pytest
 from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session, create_engine
 
 from app.cli import alembic_config
@@ -124,3 +125,15 @@ def run_cli(
     return subprocess.run(
         [*CLI, *arguments], env=env, input=stdin, text=True, capture_output=True, check=False
     )
+
+
+def count_statements(app: FastAPI, client: TestClient, path: str) -> int:
+    """How many SQL statements one GET of the page costs (it must answer 200)."""
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(app.state.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", listener)
+    return len(statements)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine
 from sqlmodel import Session, col, select
 
 from app.agenda import service as agenda_service
@@ -39,7 +39,7 @@ from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMemb
 from app.security.crypto import CaseCrypto, DataCipher
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, TaskCreate, TaskStatus
-from tests.conftest import csrf_from, log_in
+from tests.conftest import count_statements, csrf_from, log_in
 from tests.factories import PASSWORD
 from tests.planning import MAIL, Table
 
@@ -397,17 +397,6 @@ def test_assignees_get_one_mail_with_a_link_and_no_tasks_or_case_data(
         and "Kees" not in mail.body_text
         and "999990111" not in mail.body_text
     )
-
-
-def count_statements(app: FastAPI, client: TestClient, path: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    event.listen(app.state.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def test_the_live_page_costs_the_same_number_of_statements_for_5_or_50_items(

@@ -6,7 +6,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from app.agenda import service as agenda_service
@@ -20,7 +19,7 @@ from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, MemberRole
 from app.tasks import service as task_service
 from app.tasks.models import Task, TaskCreate, TaskStatus
 from app.users.models import User
-from tests.conftest import csrf_from, log_in
+from tests.conftest import count_statements, csrf_from, log_in
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.planning import MAIL, Table
 
@@ -151,17 +150,6 @@ def test_a_task_cannot_name_someone_who_is_not_at_the_table(
         agree(session, table, two.b, "Gesprek met school", two.gemeente_id, person=two.in_a)
 
     assert refused.value.field == "assignee_user_id"
-
-
-def count_statements(app: FastAPI, client: TestClient, path: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    event.listen(app.state.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def test_mijn_acties_costs_the_same_number_of_statements_for_1_or_8_tasks(
