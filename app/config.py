@@ -57,6 +57,10 @@ class Settings(BaseSettings):
 
     background_jobs: bool = True
 
+    # Request bodies are refused (413) above these sizes, before anything reads them.
+    max_form_bytes: int = Field(default=1_000_000, ge=10_000)
+    max_upload_bytes: int = Field(default=25_000_000, ge=10_000)
+
     @field_validator("data_encryption_keys")
     @classmethod
     def _keys_are_32_bytes(cls, keys: list[str]) -> list[str]:

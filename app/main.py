@@ -35,6 +35,7 @@ from app.security.crypto import CaseCrypto
 from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_csrf
 from app.security.deps import refuse_read_only
 from app.security.headers import SecurityHeadersMiddleware
+from app.security.limits import BodyLimitMiddleware
 from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
 from app.web import login_redirect, render
@@ -46,6 +47,11 @@ ERROR_PAGES = {
     403: ("Geen toegang", "U heeft geen toegang tot deze pagina of handeling."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u heeft er geen toegang toe."),
     405: ("Niet toegestaan", "Deze handeling is hier niet mogelijk."),
+    413: (
+        "Te groot",
+        "Wat u verstuurde is te groot om te verwerken, en is niet opgeslagen. Een formulier mag "
+        "hooguit 1 MB zijn, een ondertekend convenant (PDF) hooguit 25 MB.",
+    ),
     500: (
         "Er ging iets mis",
         "Er is een fout opgetreden aan onze kant. Er is niets half opgeslagen. "
@@ -193,6 +199,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, dependencies=guard)
     _install_error_handlers(app)
     app.add_middleware(PreSessionCookieMiddleware, secure=settings.secure_cookies)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        form_bytes=settings.max_form_bytes,
+        upload_bytes=settings.max_upload_bytes,
+        refuse=lambda request: error_page(request, 413),
+    )
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
