@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Enum, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
@@ -25,6 +25,11 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# The largest id an `integer` column holds on PostgreSQL (SQLite's are larger, but one range
+# for both keeps the two engines alike).
+MAX_ROW_ID = 2_147_483_647
+# A row id in a path: anything outside the column's range is a page that does not exist (404).
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def today() -> date:

@@ -1,6 +1,8 @@
 """Rendering: templates, htmx-aware redirects and Dutch form errors."""
 
 from collections.abc import AsyncIterator, Callable
+from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -10,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from app import bounds
 from app.config import PROJECT_ROOT
 from app.db import AMSTERDAM
 from app.errors import DomainError, MeetingClosed
@@ -35,6 +38,7 @@ MONTHS = [
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+EnumT = TypeVar("EnumT", bound=StrEnum)
 ResultT = TypeVar("ResultT")
 FormErrors = dict[str, str]
 
@@ -66,6 +70,37 @@ async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:
 
 
 FormValues = Annotated[dict[str, Any], Depends(form_values)]
+
+
+def choice(enum: type[EnumT], value: object, field: str) -> EnumT | None:
+    """The chosen member of a select, or None when nothing was chosen; anything else is refused
+    beside the field (never stored: the database would refuse it too)."""
+    if value in (None, ""):
+        return None
+    try:
+        return enum(value)
+    except ValueError as exc:
+        raise DomainError("Kies een van de mogelijkheden.", field=field) from exc
+
+
+def planning_date(value: object, field: str) -> date | None:
+    """A typed date within the planning window, or None when left empty."""
+    if value in (None, ""):
+        return None
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DomainError("Vul een geldige datum in.", field=field) from exc
+    try:
+        return bounds.planning_day(day)
+    except ValueError as exc:
+        raise DomainError(str(exc), field=field) from exc
+
+
+def version_of(form: dict[str, Any]) -> int:
+    """The version a form was based on; anything unreadable counts as outdated (a conflict)."""
+    value = str(form.get("version", ""))
+    return int(value) if value.isdigit() and len(value) <= 9 else -1
 
 
 def with_unchecked_boxes(form: dict[str, Any], *names: str) -> dict[str, Any]:

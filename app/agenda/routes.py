@@ -6,7 +6,7 @@ from fastapi.responses import Response
 from app.agenda import service
 from app.agenda.models import AgendaItem, AgendaItemCreate
 from app.cases import service as case_service
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import DomainError, NotFound
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import ChairDep, MeetingDep
@@ -88,7 +88,7 @@ def move_item(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    item_id: int,
+    item_id: RowId,
     direction: str,
     actor: CurrentActor,
 ) -> Response:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.cases.models import Case
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import NotFound
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import SeriesDep
@@ -23,7 +23,7 @@ def member_access(access: SeriesDep) -> SeriesAccess:
 CaseMemberDep = Annotated[SeriesAccess, Depends(member_access)]
 
 
-def case_or_404(case_id: int, session: SessionDep, access: CaseMemberDep) -> Case:
+def case_or_404(case_id: RowId, session: SessionDep, access: CaseMemberDep) -> Case:
     """A casus of this overleg."""
     case = session.get(Case, case_id)
     if case is None or case.series_id != access.series.id:

@@ -7,6 +7,7 @@ from pydantic import field_validator
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app import bounds
 from app.db import string_enum, utcnow
 
 
@@ -162,6 +163,7 @@ class CaseBase(SQLModel):
     involved_organisations: str = Field(default="", max_length=500)
 
     _lists = field_validator("categories", mode="before")(_as_list)
+    _meeting = field_validator("meeting_id")(bounds.row_id)
 
 
 class PersonData(SQLModel):
@@ -171,6 +173,8 @@ class PersonData(SQLModel):
     birth_date: date
     bsn: str | None = Field(default=None, max_length=20)
     address: str = Field(min_length=3, max_length=300)
+
+    _born = field_validator("birth_date")(bounds.birth_date)
 
     @field_validator("birth_date")
     @classmethod
@@ -222,16 +226,22 @@ class CaseOwnerChange(SQLModel):
     owner_organisation_id: int
     owner_user_id: int | None = None
 
+    _ids = field_validator("owner_organisation_id", "owner_user_id")(bounds.row_id)
+
 
 class CaseEscalation(SQLModel):
     escalated_to: EscalationBody
     escalated_on: date
     escalation_reason: str = Field(min_length=5, max_length=2000)
 
+    _day = field_validator("escalated_on")(bounds.planning_day)
+
 
 class CaseClosing(SQLModel):
     closed_on: date
     closed_reason: str = Field(min_length=5, max_length=2000)
+
+    _day = field_validator("closed_on")(bounds.planning_day)
 
 
 class IdentificationChange(SQLModel):

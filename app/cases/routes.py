@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app import bounds
 from app.cases import queries, service
 from app.cases.deps import CaseDep, CaseMemberDep
 from app.cases.models import AnonymisedFields, CaseSubmission, IdentifiedFields, Urgency
@@ -56,8 +57,8 @@ def case_list(
     filters = queries.CaseFilters(
         status=status or None,
         category=categorie or None,
-        owner_organisation_id=int(eigenaar) if eigenaar.isdigit() else None,
-        submitting_organisation_id=int(inbrenger) if inbrenger.isdigit() else None,
+        owner_organisation_id=bounds.id_from(eigenaar),
+        submitting_organisation_id=bounds.id_from(inbrenger),
         search=zoek.strip() or None,
         tasks=acties or None,
     )

@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.covenants.models import Covenant, CovenantSignature, CovenantVersion
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import NotFound
 
 
-def covenant_or_404(covenant_id: int, session: SessionDep) -> Covenant:
+def covenant_or_404(covenant_id: RowId, session: SessionDep) -> Covenant:
     covenant = session.get(Covenant, covenant_id)
     if covenant is None:
         raise NotFound
@@ -19,7 +19,9 @@ def covenant_or_404(covenant_id: int, session: SessionDep) -> Covenant:
 CovenantDep = Annotated[Covenant, Depends(covenant_or_404)]
 
 
-def version_or_404(version_id: int, covenant: CovenantDep, session: SessionDep) -> CovenantVersion:
+def version_or_404(
+    version_id: RowId, covenant: CovenantDep, session: SessionDep
+) -> CovenantVersion:
     version = session.get(CovenantVersion, version_id)
     if version is None or version.covenant_id != covenant.id:
         raise NotFound
@@ -30,7 +32,7 @@ VersionDep = Annotated[CovenantVersion, Depends(version_or_404)]
 
 
 def signature_or_404(
-    signature_id: int, covenant: CovenantDep, session: SessionDep
+    signature_id: RowId, covenant: CovenantDep, session: SessionDep
 ) -> CovenantSignature:
     signature = session.get(CovenantSignature, signature_id)
     version = session.get(CovenantVersion, signature.version_id) if signature else None

@@ -6,6 +6,7 @@ from pydantic import ValidationInfo, field_validator
 from sqlalchemy import Column, Index, LargeBinary, Text, text
 from sqlmodel import Field, SQLModel
 
+from app import bounds
 from app.db import utcnow
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -26,6 +27,10 @@ class CovenantVersionBase(SQLModel):
     established_on: date
     in_force_from: date
     in_force_until: date | None = None
+
+    _days = field_validator("established_on", "in_force_from", "in_force_until")(
+        bounds.planning_day
+    )
 
     @field_validator("in_force_until")
     @classmethod
@@ -81,6 +86,9 @@ class CovenantSignatureBase(SQLModel):
     signatory_name: str = Field(min_length=2, max_length=200)
     signatory_function: str = Field(min_length=2, max_length=200)
 
+    _day = field_validator("signed_on")(bounds.planning_day)
+    _organisation = field_validator("organisation_id")(bounds.row_id)
+
 
 class CovenantSignature(CovenantSignatureBase, table=True):
     """An organisation's signature on a covenant version; withdrawing keeps the record."""
@@ -118,6 +126,8 @@ class CovenantSignatureCreate(CovenantSignatureBase):
 class SignatureWithdrawal(SQLModel):
     withdrawn_on: date
     withdrawal_reason: str = Field(min_length=3, max_length=1000)
+
+    _day = field_validator("withdrawn_on")(bounds.planning_day)
 
 
 class DeclarationText(SQLModel, table=True):

@@ -6,8 +6,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app import bounds
 from app.attendance import service as attendance_service
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import DomainError
 from app.meetings import service
 from app.meetings.models import Presence
@@ -25,7 +26,7 @@ def set_presence(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    user_id: int,
+    user_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -54,10 +55,14 @@ def set_presence(
     )
 
 
-def _chosen_id(form: dict[str, Any], field: str) -> int | None:
-    """The id chosen in a select, or None when nothing (valid) was chosen."""
-    value = str(form.get(field, ""))
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+def _chosen(form: dict[str, Any], field: str) -> int | None:
+    """The id chosen in an optional select: None when nothing was chosen, refused beside the
+    field when it is no id at all (a missing row is for the use case to refuse)."""
+    value = form.get(field)
+    chosen = bounds.id_from(value)
+    if value not in (None, "") and chosen is None:
+        raise DomainError("Kies een van de mogelijkheden.", field=field)
+    return chosen
 
 
 def _guest_name(form: dict[str, Any], field: str) -> str:
@@ -87,7 +92,7 @@ def add_guest(
             session,
             meeting=meeting,
             name=_guest_name(form, "guest_name"),
-            organisation_id=_chosen_id(form, "guest_organisation_id"),
+            organisation_id=_chosen(form, "guest_organisation_id"),
             by=actor,
         ),
         "aanwezigheid",
@@ -100,8 +105,8 @@ def left_room(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    item_id: int,
-    attendance_id: int,
+    item_id: RowId,
+    attendance_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -143,7 +148,7 @@ def guest_declaration(
             session,
             series=access.series,
             meeting=meeting,
-            attendance_id=_chosen_id(form, "attendance_id"),
+            attendance_id=_chosen(form, "attendance_id"),
             by=actor,
         ),
         "aanwezigheid",

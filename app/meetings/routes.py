@@ -1,13 +1,12 @@
 """The live meeting page of the chair: start, every agenda item (texts, outcome, owner,
 contributions, tasks, terugkoppeling) and finish; who is at the table is in presence_routes.py."""
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.cases import service as case_service
-from app.db import SessionDep, utcnow
+from app.cases.models import CaseOwnerChange, EscalationBody, LegalBasis
+from app.db import RowId, SessionDep, utcnow
 from app.errors import DomainError, MeetingClosed, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, NextStep
@@ -18,7 +17,7 @@ from app.overleg.models import CLOSED
 from app.security.deps import CurrentActor
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, Task, TaskCreate
-from app.web import FormValues, parse_form, render
+from app.web import FormValues, choice, parse_form, planning_date, render, version_of
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/live")
 
@@ -65,7 +64,7 @@ def save_text(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    item_id: int,
+    item_id: RowId,
     field: str,
     actor: CurrentActor,
     form: FormValues,
@@ -112,7 +111,7 @@ def save_outcome(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    item_id: int,
+    item_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -121,30 +120,23 @@ def save_outcome(
     fields = {key.removesuffix(f"-{item.id}"): value for key, value in form.items()}
 
     def save() -> None:
-        try:
-            step = NextStep(fields["next_step"]) if fields.get("next_step") else None
-            informing = Informing(fields["informing"]) if fields.get("informing") else None
-            day = (
-                date.fromisoformat(fields["next_step_date"])
-                if fields.get("next_step_date")
-                else None
-            )
-        except ValueError as exc:
-            raise DomainError(
-                "Kies een geldige vervolgstap, datum en informering.", field=f"next_step-{item.id}"
-            ) from exc
+        step = choice(NextStep, fields.get("next_step"), f"next_step-{item.id}")
+        informing = choice(Informing, fields.get("informing"), f"informing-{item.id}")
+        body = choice(EscalationBody, fields.get("escalation_body"), f"escalation_body-{item.id}")
+        day = planning_date(fields.get("next_step_date"), f"next_step_date-{item.id}")
         try:
             service.save_outcome(
                 session,
                 meeting=meeting,
                 item=item,
-                version=int(form.get("version", -1)),
+                version=version_of(form),
                 next_step=step,
                 next_step_date=day,
                 informing=informing,
                 by=actor,
-                escalation_body=fields.get("escalation_body") or None,
+                escalation_body=body,
             )
+
         except service.VersionConflict as exc:
             raise DomainError(
                 "Iemand anders heeft dit punt intussen gewijzigd; kijk het na en sla opnieuw op.",
@@ -162,7 +154,7 @@ def set_owner(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    item_id: int,
+    item_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -170,25 +162,25 @@ def set_owner(
     if item.case_id is None:
         raise NotFound
     case = case_service.case_by_id(session, case_id=item.case_id)
-    organisation = str(form.get(f"owner_organisation_id-{item.id}", ""))
-    person = str(form.get(f"owner_user_id-{item.id}", ""))
+    values = {key.removesuffix(f"-{item.id}"): value for key, value in form.items()}
 
     def owner() -> None:
         if meeting.status in CLOSED:
             raise MeetingClosed(
                 "Deze bijeenkomst is afgesloten; de casus-eigenaar wijzigt u op de casuspagina."
             )
-        if not organisation.isdigit():
-            raise DomainError(
-                "Kies de organisatie die casus-eigenaar wordt.",
-                field=f"owner_organisation_id-{item.id}",
-            )
+        data, errors = parse_form(CaseOwnerChange, values)
+        if data is None:
+            field, message = next(iter(errors.items()))
+            if field == "owner_organisation_id" and message == "Vul dit veld in.":
+                message = "Kies de organisatie die casus-eigenaar wordt."
+            raise DomainError(message, field=f"{field}-{item.id}")
         try:
             case_service.set_owner(
                 session,
                 case=case,
-                organisation_id=int(organisation),
-                user_id=int(person) if person.isdigit() else None,
+                organisation_id=data.owner_organisation_id,
+                user_id=data.owner_user_id,
                 by=actor,
             )
         except DomainError as exc:
@@ -203,8 +195,8 @@ def save_contribution(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    item_id: int,
-    organisation_id: int,
+    item_id: RowId,
+    organisation_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -219,8 +211,12 @@ def save_contribution(
                 organisation_id=organisation_id,
                 text=str(form.get("text", ""))[:20_000],
                 by=actor,
-                legal_basis=form.get("legal_basis") or None,
-                version=int(form.get("version", -1)),
+                legal_basis=choice(
+                    LegalBasis,
+                    form.get("legal_basis"),
+                    f"contribution-{item.id}-{organisation_id}",
+                ),
+                version=version_of(form),
             )
         except service.VersionConflict as exc:
             raise DomainError(
@@ -237,7 +233,7 @@ def add_task(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    item_id: int,
+    item_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -270,7 +266,7 @@ def review_task(
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    task_id: int,
+    task_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:

@@ -10,7 +10,7 @@ from app import audit
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases import service as case_service
-from app.cases.models import Case
+from app.cases.models import Case, EscalationBody, LegalBasis
 from app.db import utcnow
 from app.errors import DomainError, MeetingClosed
 from app.meetings.models import (
@@ -92,12 +92,28 @@ def set_presence(
     return row
 
 
+def _at_table(session: Session, meeting: Meeting, organisation_id: int) -> bool:
+    return (
+        session.exec(
+            select(SeriesOrganisation.id).where(
+                SeriesOrganisation.series_id == meeting.series_id,
+                SeriesOrganisation.organisation_id == organisation_id,
+            )
+        ).first()
+        is not None
+    )
+
+
 def add_guest(
     session: Session, *, meeting: Meeting, name: str, organisation_id: int | None, by: Actor
 ) -> MeetingAttendance:
     """A guest at the table; covered by a declaration or by a signed organisation."""
     if meeting.status in CLOSED:
         raise MeetingClosed("Deze bijeenkomst is afgesloten; er kan geen gast meer bij.")
+    if organisation_id is not None and not _at_table(session, meeting, organisation_id):
+        raise DomainError(
+            "Kies een organisatie die aan tafel zit, of geen.", field="guest_organisation_id"
+        )
     guest = MeetingAttendance(
         meeting_id=meeting.id,
         guest_name=name,
@@ -225,7 +241,7 @@ def save_outcome(
     version: int,
     next_step: NextStep | None,
     next_step_date: date | None,
-    escalation_body: str | None,
+    escalation_body: EscalationBody | None,
     informing: Informing | None,
     by: Actor,
 ) -> ItemRecord:
@@ -245,7 +261,7 @@ def save_outcome(
     if next_step == NextStep.ESCALATE and not escalation_body:
         raise DomainError("Kies naar wie wordt opgeschaald.", field="escalation_body")
     record.next_step, record.next_step_date = next_step, next_step_date
-    record.escalation_body = escalation_body  # type: ignore[assignment]
+    record.escalation_body = escalation_body
     record.informing = informing
     return _bump(session, record)
 
@@ -257,19 +273,13 @@ def save_contribution(
     item: AgendaItem,
     organisation_id: int,
     text: str,
-    legal_basis: str | None,
+    legal_basis: LegalBasis | None,
     version: int,
     by: Actor,
 ) -> ItemContribution:
     """What one organisation shared on this item (versioned like every text)."""
     _check_recording(meeting)
-    at_table = session.exec(
-        select(SeriesOrganisation.id).where(
-            SeriesOrganisation.series_id == meeting.series_id,
-            SeriesOrganisation.organisation_id == organisation_id,
-        )
-    ).first()
-    if at_table is None:
+    if not _at_table(session, meeting, organisation_id):
         raise DomainError("Deze organisatie zit niet aan tafel bij dit overleg.")
     row = session.exec(
         select(ItemContribution).where(
@@ -281,7 +291,7 @@ def save_contribution(
     )
     if row.version != version:
         raise VersionConflict(row.text, row.version)
-    row.text, row.legal_basis = text, legal_basis  # type: ignore[assignment]
+    row.text, row.legal_basis = text, legal_basis
     row.version += 1
     session.add(row)
     session.commit()

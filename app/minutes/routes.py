@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.audit import Actor
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import DomainError, NotFound
 from app.meetings import queries as live_queries
 from app.minutes import flows, queries, service, snapshot
@@ -140,7 +140,7 @@ def concept(
 
 @router.get("/versies/{number}.pdf")
 def final_version(
-    number: int,
+    number: RowId,
     session: SessionDep,
     access: SeriesDep,
     meeting: MeetingDep,
@@ -155,7 +155,7 @@ def final_version(
 
 @router.get("/uittreksel/{item_id}.pdf")
 def excerpt(
-    item_id: int,
+    item_id: RowId,
     request: Request,
     session: SessionDep,
     access: SeriesDep,
@@ -175,7 +175,7 @@ def excerpt(
 
 @router.get("/acties/{organisation_id}.pdf")
 def actions(
-    organisation_id: int,
+    organisation_id: RowId,
     request: Request,
     session: SessionDep,
     access: SeriesDep,

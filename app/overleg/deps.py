@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 from sqlmodel import col, select
 
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import Forbidden, NotFound
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
@@ -13,7 +13,7 @@ from app.security import permissions
 from app.security.deps import CurrentUser
 
 
-def series_access(series_id: int, session: SessionDep, user: CurrentUser) -> SeriesAccess:
+def series_access(series_id: RowId, session: SessionDep, user: CurrentUser) -> SeriesAccess:
     row = session.exec(
         select(MeetingSeries, SeriesMember)
         .outerjoin(
@@ -52,7 +52,7 @@ async def chair_access(access: SeriesDep) -> SeriesAccess:
 ChairDep = Annotated[SeriesAccess, Depends(chair_access)]
 
 
-def meeting_or_404(meeting_id: int, access: SeriesDep, session: SessionDep) -> Meeting:
+def meeting_or_404(meeting_id: RowId, access: SeriesDep, session: SessionDep) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.series_id != access.series.id:
         raise NotFound

@@ -7,6 +7,7 @@ from pydantic import ValidationInfo, field_validator
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from app import bounds
 from app.db import string_enum, utcnow
 
 
@@ -45,6 +46,8 @@ class RecurrenceFields(SQLModel):
     starts_on: date
     ends_on: date | None = None
     deadline_working_days: int = Field(default=5, ge=0, le=30)
+
+    _planning_days = field_validator("starts_on", "ends_on")(bounds.planning_day)
 
     @field_validator("ends_on")
     @classmethod
@@ -165,6 +168,9 @@ class SeriesPlan(MeetingSeriesCreate):
     secretary_id: int | None = None
 
     _lists = field_validator("organisation_ids", "member_ids", "chair_ids", mode="before")(_as_list)
+    _ids = field_validator(
+        "organisation_ids", "member_ids", "chair_ids", "secretary_id", "covenant_id"
+    )(bounds.row_id)
 
 
 class MeetingTimes(SQLModel):
@@ -174,6 +180,8 @@ class MeetingTimes(SQLModel):
     start_time: time
     duration_minutes: int = Field(default=120, ge=15, le=600)
     location: str = Field(min_length=2, max_length=200)
+
+    _day = field_validator("day")(bounds.planning_day)
 
 
 class MeetingCancellation(SQLModel):

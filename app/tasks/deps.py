@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 from sqlmodel import col, select
 
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import NotFound
 from app.overleg.models import SeriesMember
 from app.security import permissions
@@ -13,7 +13,7 @@ from app.security.deps import CurrentUser
 from app.tasks.models import Task
 
 
-def reportable_task(task_id: int, session: SessionDep, user: CurrentUser) -> Task:
+def reportable_task(task_id: RowId, session: SessionDep, user: CurrentUser) -> Task:
     """The task with the user's place at its overleg's table; that it exists does not leak."""
     row = session.exec(
         select(Task, SeriesMember)

@@ -3,9 +3,11 @@
 from datetime import date, datetime
 from enum import StrEnum
 
+from pydantic import field_validator
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
+from app import bounds
 from app.db import string_enum, utcnow
 
 
@@ -55,6 +57,9 @@ class TaskCreate(SQLModel):
     assignee_organisation_id: int
     assignee_user_id: int | None = None
     due_on: date | None = None
+
+    _ids = field_validator("assignee_organisation_id", "assignee_user_id")(bounds.row_id)
+    _day = field_validator("due_on")(bounds.planning_day)
 
 
 class TaskFeedback(SQLModel):

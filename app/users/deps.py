@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.errors import NotFound
 from app.users.models import User
 
 
-def user_or_404(user_id: int, session: SessionDep) -> User:
+def user_or_404(user_id: RowId, session: SessionDep) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound

@@ -1,0 +1,44 @@
+"""What fits the fields: ids within the column's range, dates within a window that makes sense
+for them. Used as validators by the form models, so anything outside gets a Dutch message
+beside its field instead of reaching the database."""
+
+from datetime import date
+from typing import Any
+
+from app.db import MAX_ROW_ID
+
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def planning_day(value: date | None) -> date | None:
+    """A meeting, deadline or covenant date: from 2000 up to and including 2100."""
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError("Kies een datum tussen 1 januari 2000 en 31 december 2100.")
+    return value
+
+
+def birth_date(value: date) -> date:
+    """A date of birth: from 1900, not in the future (checked beside it)."""
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValueError("Kies een geboortedatum vanaf 1 januari 1900.")
+    return value
+
+
+def id_from(text: object) -> int | None:
+    """A chosen id typed as text (a select, a filter), or None when it is not a valid one."""
+    value = str(text or "")
+    if not value.isdigit() or len(value) > len(str(MAX_ROW_ID)):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
+def row_id(value: Any) -> Any:
+    """A chosen id (or list of ids) that a database column can hold; anything else is not one
+    of the choices."""
+    ids = value if isinstance(value, list) else [value]
+    if any(isinstance(i, int) and not 1 <= i <= MAX_ROW_ID for i in ids):
+        raise ValueError("Kies een van de mogelijkheden.")
+    return value
