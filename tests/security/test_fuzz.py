@@ -1,0 +1,80 @@
+"""Fuzzing every route of the app's own OpenAPI schema (schemathesis) as a logged-in beheerder
+with a valid CSRF token, on the demo data: no answer is a server error, and no refusal shows a
+stack trace, SQL or a file path."""
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.core import NotSet
+from sqlmodel import Session
+
+from app import demo
+from tests.conftest import csrf_from, log_in
+
+EXAMPLES_PER_ROUTE = 10
+# Routes that end the fuzzer's own session: they run last.
+SESSION_ENDING = ("/uitloggen", "/wachtwoord", "/gebruikers/{user_id}")
+LEAKS = re.compile(r"Traceback|File \"|sqlalchemy|psycopg|sqlite3|SELECT |/work/|\.py\b")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_no_route_answers_a_server_error_or_leaks_internals(
+    app: FastAPI, client: TestClient, session: Session, record_property: Callable[..., None]
+) -> None:
+    demo.seed_demo(session, crypto=app.state.crypto)
+    schema = schemathesis.openapi.from_dict(app.openapi())
+    operations = sorted(
+        (result.ok() for result in schema.get_all_operations()),
+        key=lambda operation: (operation.path in SESSION_ENDING, operation.path, operation.method),
+    )
+    problems: list[str] = []
+    statuses: Counter[int] = Counter()
+    headers: dict[str, str] = {}
+
+    for operation, mode in itertools.product(operations, GenerationMode):
+        client.cookies.clear()
+        log_in(client, "beheer@dorpsveen.example", demo.DEMO_PASSWORD)
+        headers["x-csrf-token"] = csrf_from(client, "/")
+
+        @settings(
+            max_examples=EXAMPLES_PER_ROUTE,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def probe(case: schemathesis.Case) -> None:
+            body = None if isinstance(case.body, NotSet) else case.body
+            response = client.request(
+                case.method,
+                case.formatted_path,
+                params=case.query or None,
+                headers=headers,
+                data=body if isinstance(body, dict) else None,
+            )
+            statuses[response.status_code] += 1
+            where = f"{case.method} {case.formatted_path} {case.query or ''}"
+            if response.status_code >= 500:
+                problems.append(f"{response.status_code}: {where}")
+            elif response.status_code >= 400 and LEAKS.search(response.text):
+                problems.append(f"lekt interne gegevens: {where}")
+
+        try:
+            probe()
+        except Unsatisfiable:
+            # A route without parameters has no invalid input to make.
+            assert mode == GenerationMode.NEGATIVE, operation.path
+
+    record_property("fuzzing", f"{len(operations)} routes, {dict(sorted(statuses.items()))}")
+    assert len(operations) > 60 and sum(statuses.values()) > 2 * len(operations)
+    assert problems == []
