@@ -10,6 +10,7 @@ import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
+from pydantic import ValidationError
 from sqlmodel import Session, select
 from uvicorn.supervisors import Multiprocess
 
@@ -24,6 +25,7 @@ from app.security.crypto import CaseCrypto
 from app.security.passwords import MIN_PASSWORD_LENGTH
 from app.users import service as user_service
 from app.users.models import UserCreate
+from app.web import validation_errors
 
 app = typer.Typer(help="Casustafel beheren vanaf de opdrachtregel.", no_args_is_help=True)
 db_app = typer.Typer(help="De database.", no_args_is_help=True)
@@ -68,7 +70,10 @@ def create_user(
     fg: Annotated[bool, typer.Option(help="Rol functionaris gegevensbescherming.")] = False,
 ) -> None:
     """Maak een account aan; het wachtwoord wordt gevraagd (of van standaardinvoer gelezen)."""
-    password = getpass.getpass(f"Wachtwoord (minstens {MIN_PASSWORD_LENGTH} tekens): ")
+    password = getpass.getpass(
+        f"Wachtwoord (minstens {MIN_PASSWORD_LENGTH} tekens, geen veelgebruikt wachtwoord, "
+        "niet de naam of het e-mailadres): "
+    )
     with _session() as session:
         found = session.exec(select(Organisation).where(Organisation.name == organisation)).first()
         if found is None:
@@ -86,8 +91,12 @@ def create_user(
                 is_privacy_officer=fg,
             )
             user_service.create_user(session, data=data, by=CLI_ACTOR)
-        except (DomainError, ValueError) as exc:
-            typer.echo(f"Niet aangemaakt: {exc}", err=True)
+        except ValidationError as exc:
+            problems = " ".join(validation_errors(exc).values())
+            typer.echo(f"Niet aangemaakt: {problems}", err=True)
+            raise typer.Exit(1) from exc
+        except DomainError as exc:
+            typer.echo(f"Niet aangemaakt: {exc.message}", err=True)
             raise typer.Exit(1) from exc
     typer.echo(f"Account {email} aangemaakt.")
 
@@ -160,11 +169,18 @@ def serve(
     ] = 1,
 ) -> None:
     """Start de webserver."""
+    # Casustafel itself decides whose X-Forwarded-For to believe (CASUSTAFEL_TRUSTED_PROXIES);
+    # uvicorn's own handling would believe 127.0.0.1 before the app could say otherwise.
     if workers == 1:
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port)
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, proxy_headers=False)
         return
     config = uvicorn.Config(
-        "app.main:create_app", factory=True, host=host, port=port, workers=workers
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
     )
     Multiprocess(config, sockets=[_listening_socket(host, port, config.backlog)]).run()
 

@@ -2,9 +2,13 @@
 
 import base64
 import binascii
+import ipaddress
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +64,38 @@ class Settings(BaseSettings):
     # Request bodies are refused (413) above these sizes, before anything reads them.
     max_form_bytes: int = Field(default=1_000_000, ge=10_000)
     max_upload_bytes: int = Field(default=25_000_000, ge=10_000)
+
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For / Forwarded is believed.
+    trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
+    # Origins besides the request's own from which a state-changing request is accepted.
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies_are_networks(cls, values: Any) -> Any:
+        if not isinstance(values, list):
+            return values
+        try:
+            return [ipaddress.ip_network(value) for value in values]
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                "Elke waarde in CASUSTAFEL_TRUSTED_PROXIES is een IP-adres of netwerk, "
+                'bijvoorbeeld ["127.0.0.1", "10.0.0.0/24"].'
+            ) from exc
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+        normalised = []
+        for origin in origins:
+            parts = urlsplit(origin.strip().lower())
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
+                raise ValueError(
+                    "Elke waarde in CASUSTAFEL_ALLOWED_ORIGINS is een origin: schema, host en "
+                    'eventueel poort, zonder pad, bijvoorbeeld ["https://casustafel.gemeente.nl"].'
+                )
+            normalised.append(f"{parts.scheme}://{parts.netloc}")
+        return normalised
 
     @field_validator("data_encryption_keys")
     @classmethod

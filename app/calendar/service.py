@@ -2,11 +2,14 @@
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, delete, select
 
 from app import audit
 from app.audit import Actor
+from app.organisations.models import Organisation
 from app.overleg.models import CalendarFeedToken, Meeting, MeetingSeries, SeriesMember
 from app.overleg.queries import all_meetings
 from app.users.models import User
@@ -24,6 +27,12 @@ def has_feed(session: Session, *, user: User) -> bool:
         ).first()
         is not None
     )
+
+
+def revoke_feeds(session: Session, *, user_ids: Iterable[int] | Select[tuple[int]]) -> None:
+    """Delete the users' subscription links for good, so re-activating them brings none back
+    (the caller commits)."""
+    session.execute(delete(CalendarFeedToken).where(col(CalendarFeedToken.user_id).in_(user_ids)))
 
 
 def new_feed_token(session: Session, *, user: User, by: Actor) -> str:
@@ -45,11 +54,17 @@ def new_feed_token(session: Session, *, user: User, by: Actor) -> str:
 def feed_for_token(
     session: Session, *, token: str
 ) -> tuple[User, list[tuple[MeetingSeries, list[Meeting]]]] | None:
-    """The user behind a token and the overleggen they sit at, or None for a wrong token."""
+    """The user behind a token and the overleggen they sit at, or None for a wrong token or an
+    account (or organisation) that is not active."""
     user = session.exec(
         select(User)
         .join(CalendarFeedToken, col(CalendarFeedToken.user_id) == User.id)
-        .where(CalendarFeedToken.token_hash == _digest(token), col(User.active))
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
+        .where(
+            CalendarFeedToken.token_hash == _digest(token),
+            col(User.active),
+            col(Organisation.active),
+        )
     ).first()
     if user is None:
         return None

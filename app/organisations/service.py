@@ -4,6 +4,7 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.audit import Actor
+from app.calendar import service as calendar_service
 from app.db import apply_update
 from app.errors import DomainError
 from app.organisations.models import Organisation, OrganisationCreate, OrganisationUpdate
@@ -45,13 +46,15 @@ def create_organisation(session: Session, *, data: OrganisationCreate, by: Actor
 def update_organisation(
     session: Session, *, organisation: Organisation, data: OrganisationUpdate, by: Actor
 ) -> Organisation:
-    """Edit an organisation; deactivating it ends the sessions of all its people."""
+    """Edit an organisation; deactivating it ends the sessions and the calendar links of all its
+    people (re-activating it brings neither back)."""
     _check_unique_name(session, data.name, organisation_id=organisation.id)
     changed = apply_update(organisation, data)
     session.add(organisation)
     if not organisation.active:
         members = select(User.id).where(User.organisation_id == organisation.id)
         end_sessions(session, user_ids=members)
+        calendar_service.revoke_feeds(session, user_ids=members)
     audit.record(
         session,
         action="organisatie.gewijzigd",

@@ -1,8 +1,10 @@
-"""CSRF protection: a token bound to the session (or, before login, to a pre-session cookie)."""
+"""CSRF protection: a token bound to the session (or, before login, to a pre-session cookie),
+and a refusal of what the browser says came from another site."""
 
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from starlette.datastructures import MutableHeaders
@@ -14,6 +16,8 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 PRE_SESSION_COOKIE = "casustafel_pre"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+Origin = tuple[str, str, int]
 
 
 class CsrfRejected(Exception):
@@ -37,10 +41,46 @@ def csrf_token(request: Request) -> str:
     return hmac.new(secret, f"csrf:{binding}".encode(), hashlib.sha256).hexdigest()
 
 
+def _origin(value: str) -> Origin | None:
+    """Scheme, host and port of an origin such as https://host:8443; None for anything else
+    (including the `null` a browser sends for an opaque origin)."""
+    try:
+        parts = urlsplit(value.strip().lower())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/"):
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def comes_from_elsewhere(request: Request) -> bool:
+    """Whether the browser says another site made this request: `Sec-Fetch-Site: cross-site`, or
+    an Origin other than the request's own scheme, host and port and the allowed origins.
+    Without either header (older clients) the token alone decides."""
+    fetch_site = request.headers.get("sec-fetch-site", "").strip().lower()
+    if fetch_site == "cross-site":
+        return True
+    sent = request.headers.get("origin")
+    if sent is None:
+        return False
+    # Our Referrer-Policy (no-referrer) makes a browser send `Origin: null` with a plain form
+    # posted from our own page; only the browser's own word that it is same-origin lets that by.
+    if sent.strip() == "null" and fetch_site == "same-origin":
+        return False
+    own = _origin(f"{request.url.scheme}://{request.headers.get('host', '')}")
+    allowed = {_origin(origin) for origin in request.app.state.settings.allowed_origins}
+    origin = _origin(sent)
+    return origin is None or (origin != own and origin not in allowed)
+
+
 async def verify_csrf(request: Request) -> None:
-    """App-wide dependency: refuse a state-changing request whose token does not match."""
+    """App-wide dependency: refuse a state-changing request from another site, or whose token
+    does not match."""
     if request.method in SAFE_METHODS:
         return
+    if comes_from_elsewhere(request):
+        raise CsrfRejected
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         form = await request.form()

@@ -10,14 +10,17 @@ from app.db import SessionDep
 from app.errors import Forbidden, LoginRequired
 from app.security import permissions
 from app.security.csrf import SAFE_METHODS
+from app.security.proxies import client_address_behind
 from app.security.sessions import SESSION_COOKIE, session_user
 from app.users import service as user_service
 from app.users.models import User
 
 
 def client_address(request: Request) -> str:
-    """The client's address as the server sees it."""
-    return request.client.host if request.client else "onbekend"
+    """The client's address (for the logging and the login throttle): the peer, or whom a proxy
+    in CASUSTAFEL_TRUSTED_PROXIES says it forwarded for."""
+    peer = request.client.host if request.client else None
+    return client_address_behind(peer, request.headers, request.app.state.settings.trusted_proxies)
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:

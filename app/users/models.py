@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import field_validator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -9,6 +10,7 @@ from app.db import utcnow
 from app.organisations.models import Organisation
 from app.security.passwords import MIN_PASSWORD_LENGTH
 
+INVALID_EMAIL = "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."
 ROLE_LABELS = {
     "is_admin": "Beheerder",
     "is_participant": "Deelnemer",
@@ -33,9 +35,11 @@ class UserBase(SQLModel):
     @classmethod
     def _valid_email(cls, value: str) -> str:
         value = normalise_email(value)
-        local, _, domain = value.partition("@")
-        if not local or "." not in domain or " " in value:
-            raise ValueError("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")
+        try:
+            # Syntax only: no DNS look-up, so an address at a domain without mail server passes.
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise ValueError(INVALID_EMAIL) from exc
         return value
 
 

@@ -4,10 +4,11 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.audit import Actor
+from app.calendar import service as calendar_service
 from app.db import apply_update, utcnow
 from app.errors import DomainError
 from app.organisations.models import Organisation
-from app.security.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.security.passwords import hash_password, password_problem, verify_password
 from app.security.sessions import end_sessions, start_session
 from app.users.models import PasswordChange, User, UserCreate, UserUpdate, normalise_email
 
@@ -39,6 +40,14 @@ def _check_organisation(session: Session, organisation_id: int) -> None:
         raise DomainError("Kies een bestaande organisatie.", field="organisation_id")
 
 
+def check_new_password(password: str, *, email: str, name: str, field: str) -> None:
+    """Refuse a password that is short, common, predictable or holds the person's name or
+    e-mail address; every place that sets a password asks this."""
+    problem = password_problem(password, email=email, name=name)
+    if problem is not None:
+        raise DomainError(problem, field=field)
+
+
 def _role_changes(user: User) -> dict[str, bool]:
     return {
         "beheerder": user.is_admin,
@@ -51,6 +60,7 @@ def create_user(session: Session, *, data: UserCreate, by: Actor) -> User:
     """Create an account with its first password."""
     _check_unique_email(session, data.email)
     _check_organisation(session, data.organisation_id)
+    check_new_password(data.password, email=data.email, name=data.name, field="password")
     user = User.model_validate(data, update={"password_hash": hash_password(data.password)})
     session.add(user)
     session.flush()
@@ -69,9 +79,10 @@ def create_user(session: Session, *, data: UserCreate, by: Actor) -> User:
 def update_user(
     session: Session, *, user: User, data: UserUpdate, new_password: str | None, by: Actor
 ) -> User:
-    """Edit an account; deactivating it (or a new password) ends its sessions."""
-    if new_password is not None and len(new_password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens.", field="new_password")
+    """Edit an account; deactivating it ends its sessions and its calendar link, a new password
+    its sessions."""
+    if new_password is not None:
+        check_new_password(new_password, email=data.email, name=data.name, field="new_password")
     if by.user is not None and by.user.id == user.id and not (data.active and data.is_admin):
         raise DomainError(
             "U kunt uw eigen account niet deactiveren of uw eigen beheerdersrol afnemen; "
@@ -87,6 +98,8 @@ def update_user(
         changed.append("wachtwoord")
     if not user.active or new_password:
         end_sessions(session, user_ids=[user.id])
+    if not user.active:
+        calendar_service.revoke_feeds(session, user_ids=[user.id])
     session.add(user)
     audit.record(
         session,
@@ -110,6 +123,7 @@ def change_own_password(session: Session, *, user: User, data: PasswordChange, b
         )
     if data.new_password == data.current_password:
         raise DomainError("Kies een ander wachtwoord dan uw huidige.", field="new_password")
+    check_new_password(data.new_password, email=user.email, name=user.name, field="new_password")
     user.password_hash = hash_password(data.new_password)
     user.password_changed_at = utcnow()
     session.add(user)

@@ -59,6 +59,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "uvicorn",
             "app.main:create_app",
             "--factory",
+            "--no-proxy-headers",  # the app decides whom to believe (CASUSTAFEL_TRUSTED_PROXIES)
             "--host",
             "127.0.0.1",
             "--port",

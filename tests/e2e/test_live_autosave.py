@@ -66,7 +66,9 @@ class AppServer:
             "CASUSTAFEL_DATABASE_URL": self.database_url,
             "CASUSTAFEL_BACKGROUND_JOBS": "false",
         }
-        command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
+        # The app decides whom to believe (CASUSTAFEL_TRUSTED_PROXIES), not uvicorn.
+        uvicorn = [sys.executable, "-m", "uvicorn", "--no-proxy-headers"]
+        command = [*uvicorn, "app.main:create_app", "--factory"]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
                 [*command, "--host", "127.0.0.1", "--port", str(self.port)],
