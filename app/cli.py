@@ -139,13 +139,21 @@ app.add_typer(keys_app, name="keys")
 
 @keys_app.command("rotate")
 def rotate_keys() -> None:
-    """Versleutel alle persoonsgegevens opnieuw met de nieuwste sleutel (de laatste in de lijst)."""
-    settings = get_settings()
+    """Versleutel alle persoonsgegevens opnieuw met de nieuwste sleutel (de laatste in de lijst)
+    en in het huidige formaat."""
+    crypto = CaseCrypto.from_settings(get_settings())
     with _session() as session:
-        changed = disclosure.rotate_keys(
-            session, crypto=CaseCrypto.from_settings(settings), actor=CLI_ACTOR
-        )
+        changed = disclosure.rotate_keys(session, crypto=crypto, actor=CLI_ACTOR)
+        left = disclosure.not_rotated(session, crypto=crypto)
     typer.echo(f"{changed} personen opnieuw versleuteld met de nieuwste sleutel.")
+    if left:
+        typer.echo(
+            f"Let op: van {left} personen konden de gegevens niet worden gelezen; die staan nog "
+            "onder een oude sleutel of in een oud formaat (zie het log). Verwijder geen oude "
+            "sleutel voordat dit is uitgezocht.",
+            err=True,
+        )
+        raise typer.Exit(1)
 
 
 @app.command("worker")

@@ -5,10 +5,15 @@ import subprocess
 from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app import demo
+from app.cases.models import Case, CasePerson
+from app.demo_cases import KEES
 from app.users.models import User
+from tests.cases.tokens import legacy, persons_of, store_as_v1, tampered
 from tests.conftest import CLI, log_in, run_cli
 from tests.e2e.conftest import _wait_until_serving
 from tests.pg import free_port
@@ -49,6 +54,28 @@ def test_create_user_refuses_a_short_password_and_saves_nothing(
     assert result.returncode == 1
     assert "Niet aangemaakt" in result.stderr
     assert session.exec(select(User)).all() == []
+
+
+def test_keys_rotate_rewrites_old_values_and_fails_on_what_does_not_open(
+    database_url: str, session: Session, app: FastAPI
+) -> None:
+    crypto = app.state.crypto
+    demo.seed_demo(session, crypto=crypto)
+    kees_case = session.exec(select(Case).where(Case.pseudonym == "Man met overlast, 60+")).one()
+    [kees] = persons_of(session, kees_case.id)
+    store_as_v1(session, crypto.cipher, kees, KEES)
+    other = session.exec(select(CasePerson).where(CasePerson.id != kees.id)).first()
+    other.name_encrypted = tampered(legacy(crypto.cipher, "Iemand Anders", purpose="naam"))
+    session.add(other)
+    session.commit()
+
+    result = run_cli(database_url, "keys", "rotate")
+
+    assert result.returncode == 1
+    assert "1 personen opnieuw versleuteld" in result.stdout
+    assert "van 1 personen konden de gegevens niet worden gelezen" in result.stderr
+    session.refresh(kees)
+    assert crypto.cipher.is_current(kees.name_encrypted)
 
 
 def test_serve_with_two_processes_answers_on_one_port(database_url: str, tmp_path: Path) -> None:

@@ -17,28 +17,43 @@ one view per user per casus: the live page, shown again in the same meeting, add
 The grounds, each one entry point: the casus page (`for_case_page`, including the "eerder
 besproken" hint), the live meeting (`for_live_meeting`), the verslag (`names_for_minutes`) and
 key rotation (`rotate_keys`, which re-encrypts without showing anything to anyone).
+
+A person whose stored data does not open (tampered with, copied from another row or field, or
+under a key no longer configured) is shown as damaged (`DamagedPerson`) instead of failing the
+page, and that is logged: an audit event with the casus id, a warning in the app log with ids
+only, never a ciphertext or anything decrypted.
 """
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.audit import Actor, AuditEvent
-from app.cases.models import Case, CasePerson
+from app.audit import Actor, AuditEvent, Outcome
+from app.cases.models import Case, CasePerson, person_row
 from app.cases.service import REPEAT_WINDOW
 from app.covenants import queries as covenant_queries
 from app.overleg.access import SeriesAccess
 from app.overleg.models import SeriesMember
 from app.security import permissions
-from app.security.crypto import CaseCrypto
+from app.security.crypto import UNREADABLE, CaseCrypto
 from app.users.models import User
 
+logger = logging.getLogger("casustafel.disclosure")
+
 READ = "casus.identificerend.ingezien"
+DAMAGED = "casus.gegevens.beschadigd"
+DAMAGED_TEXT = (
+    "De gegevens van deze persoon zijn beschadigd en kunnen niet worden getoond. "
+    "Meld dit bij de functioneel beheerder."
+)
+DAMAGED_NAME = "[gegevens beschadigd]"
 PERSON_FIELDS = {
     "name_encrypted": "naam",
     "birth_date_encrypted": "geboortedatum",
@@ -62,6 +77,18 @@ class Person:
     birth_date: date
     bsn: str | None
     address: str
+    damaged: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class DamagedPerson:
+    """A person whose stored data cannot be opened: shown as such, with nothing of it."""
+
+    damaged: ClassVar[bool] = True
+    message: ClassVar[str] = DAMAGED_TEXT
+
+
+Shown = Person | DamagedPerson
 
 
 @dataclass(frozen=True)
@@ -111,7 +138,7 @@ class CaseDisclosure:
     anonymised) and the earlier casus about them (None when there is none, or it may not be
     known: the page looks the same either way)."""
 
-    people: list[Person] | None
+    people: list[Shown] | None
     hidden: bool
     earlier: EarlierCase | None
 
@@ -159,7 +186,7 @@ def for_live_meeting(
     cases: Sequence[Case],
     crypto: CaseCrypto,
     actor: Actor,
-) -> dict[int, list[Person]]:
+) -> dict[int, list[Shown]]:
     """The persons of the casussen on the live page that are not discussed anonymously and
     that the chair may see; a casus is logged once per user per meeting."""
     who = viewer(session, access=access, day=day)
@@ -180,11 +207,15 @@ def names_for_minutes(
     be shown, to a reader who passed its access check; each casus named is logged. Names are
     in a verslag only when everyone who may get it is covered on the meeting day (its readers
     are covered attendees, chairs and beheerders whose organisations are covered, and for an
-    uittreksel the organisation that brought the casus), so the reader's coverage is known."""
+    uittreksel the organisation that brought the casus), so the reader's coverage is known.
+    A damaged person is named DAMAGED_NAME."""
     who = Viewer(access.user, access.membership, covered=True, day=day)
     shown = [case for case in cases if may_see(who, case)]
     people = _reveal(session, shown, crypto, actor, Ground.MINUTES, {})
-    return {case_id: [p.name for p in persons] for case_id, persons in people.items()}
+    return {
+        case_id: [p.name if isinstance(p, Person) else DAMAGED_NAME for p in persons]
+        for case_id, persons in people.items()
+    }
 
 
 def _reveal(
@@ -194,9 +225,10 @@ def _reveal(
     actor: Actor,
     ground: Ground,
     detail: dict[str, int],
-) -> dict[int, list[Person]]:
-    """Decrypt the persons of these casussen in one query, log one read per casus (not again
-    when the same view already logged it) and commit, before anything is shown."""
+) -> dict[int, list[Shown]]:
+    """Decrypt the persons of these casussen in one query, log one read per casus (and one
+    damage report per casus with a damaged person; neither again when the same view already
+    logged it) and commit, before anything is shown."""
     case_ids = list(dict.fromkeys(case.id for case in cases if case.id is not None))
     if not case_ids:
         return {}
@@ -205,10 +237,10 @@ def _reveal(
         .where(col(CasePerson.case_id).in_(case_ids))
         .order_by(col(CasePerson.case_id), col(CasePerson.position))
     ).all()
-    people: dict[int, list[Person]] = {case_id: [] for case_id in case_ids}
+    people: dict[int, list[Shown]] = {case_id: [] for case_id in case_ids}
     for row in rows:
         people[row.case_id].append(_decrypt(crypto, row))
-    unlogged = _not_yet_logged(session, case_ids, actor, ground, detail)
+    unlogged = _not_yet_logged(session, case_ids, actor, ground, detail, READ)
     audit.record_many(
         session,
         action=READ,
@@ -218,6 +250,18 @@ def _reveal(
         context=ground,
         detail=detail,
     )
+    damaged = [case_id for case_id, shown in people.items() if any(p.damaged for p in shown)]
+    if damaged:
+        audit.record_many(
+            session,
+            action=DAMAGED,
+            actor=actor,
+            outcome=Outcome.FAILURE,
+            object_type="casus",
+            object_ids=_not_yet_logged(session, damaged, actor, ground, detail, DAMAGED),
+            context=ground,
+            detail=detail,
+        )
     # Committed without expiring what the page is about to show (no reload per object).
     session.expire_on_commit = False
     try:
@@ -228,15 +272,21 @@ def _reveal(
 
 
 def _not_yet_logged(
-    session: Session, case_ids: list[int], actor: Actor, ground: Ground, detail: dict[str, int]
+    session: Session,
+    case_ids: list[int],
+    actor: Actor,
+    ground: Ground,
+    detail: dict[str, int],
+    action: str,
 ) -> list[int]:
-    """In a running meeting a casus counts as read once per user: the ids not logged yet."""
+    """In a running meeting a casus counts as read (or found damaged) once per user: the ids
+    not logged yet with this action."""
     if ground != Ground.LIVE_MEETING or actor.user is None:
         return case_ids
     logged = set(
         session.exec(
             select(AuditEvent.object_id).where(
-                AuditEvent.action == READ,
+                AuditEvent.action == action,
                 AuditEvent.actor_user_id == actor.user.id,
                 AuditEvent.context == ground,
                 AuditEvent.detail == json.dumps(detail, sort_keys=True),
@@ -247,38 +297,84 @@ def _not_yet_logged(
     return [case_id for case_id in case_ids if str(case_id) not in logged]
 
 
-def _decrypt(crypto: CaseCrypto, row: CasePerson) -> Person:
-    open_ = crypto.cipher.decrypt
+def _open(crypto: CaseCrypto, row: CasePerson, fields: Sequence[str]) -> dict[str, str]:
+    """The plaintext of these fields of the row (the ones that hold a value); raises one of
+    UNREADABLE for a value that does not open here, and says so in the app log (ids only)."""
+    binding = person_row(row.case_id, row.position)
+    opened = {}
+    for field in fields:
+        token = getattr(row, field)
+        if not token:
+            continue
+        try:
+            opened[field] = crypto.cipher.decrypt(token, purpose=PERSON_FIELDS[field], row=binding)
+        except UNREADABLE as error:
+            logger.warning(
+                "Persoon %s van casus %s: veld %s kan niet worden ontsleuteld (%s)",
+                row.id,
+                row.case_id,
+                PERSON_FIELDS[field],
+                type(error).__name__,
+            )
+            raise
+    return opened
+
+
+def _decrypt(crypto: CaseCrypto, row: CasePerson) -> Shown:
+    try:
+        plain = _open(crypto, row, list(PERSON_FIELDS))
+    except UNREADABLE:
+        return DamagedPerson()
     return Person(
-        name=open_(row.name_encrypted, purpose="naam"),
-        birth_date=date.fromisoformat(open_(row.birth_date_encrypted, purpose="geboortedatum")),
-        bsn=open_(row.bsn_encrypted, purpose="bsn") if row.bsn_encrypted else None,
-        address=open_(row.address_encrypted, purpose="adres"),
+        name=plain["name_encrypted"],
+        birth_date=date.fromisoformat(plain["birth_date_encrypted"]),
+        bsn=plain.get("bsn_encrypted"),
+        address=plain["address_encrypted"],
     )
 
 
+def _stale(crypto: CaseCrypto, person: CasePerson) -> list[str]:
+    """The fields of the person that hold a value not in the current format or key."""
+    return [
+        field
+        for field in PERSON_FIELDS
+        if getattr(person, field) and not crypto.cipher.is_current(getattr(person, field))
+    ]
+
+
 def rotate_keys(session: Session, *, crypto: CaseCrypto, actor: Actor) -> int:
-    """Re-encrypt every identifying field not under the newest key, in one transaction; shows
-    nothing to anyone, and is logged as one event. Returns the persons changed."""
-    changed = 0
+    """Re-encrypt every identifying field not in the current format under the newest key, in
+    one transaction; shows nothing to anyone, and is logged as one event. A person with a value
+    that does not open is left as it is (counted in the event; `not_rotated` finds it). Returns
+    the persons changed."""
+    changed = unreadable = 0
     for person in session.exec(select(CasePerson)).all():
-        stale = {
-            field: purpose
-            for field, purpose in PERSON_FIELDS.items()
-            if getattr(person, field) and not crypto.cipher.is_current(getattr(person, field))
-        }
-        for field, purpose in stale.items():
-            plain = crypto.cipher.decrypt(getattr(person, field), purpose=purpose)
-            setattr(person, field, crypto.cipher.encrypt(plain, purpose=purpose))
-        if stale:
-            session.add(person)
-            changed += 1
+        stale = _stale(crypto, person)
+        if not stale:
+            continue
+        try:
+            plain = _open(crypto, person, stale)
+        except UNREADABLE:
+            unreadable += 1
+            continue
+        binding = person_row(person.case_id, person.position)
+        for field, value in plain.items():
+            sealed = crypto.cipher.encrypt(value, purpose=PERSON_FIELDS[field], row=binding)
+            setattr(person, field, sealed)
+        session.add(person)
+        changed += 1
     audit.record(
         session,
         action="sleutels.geroteerd",
         actor=actor,
         context=Ground.KEY_ROTATION,
-        detail={"personen": changed},
+        detail={"personen": changed, "onleesbaar": unreadable},
     )
     session.commit()
     return changed
+
+
+def not_rotated(session: Session, *, crypto: CaseCrypto) -> int:
+    """How many persons still hold a value in an old format or under an old key (without
+    decrypting anything): after `rotate_keys`, the ones whose data does not open."""
+    return sum(1 for person in session.exec(select(CasePerson)).all() if _stale(crypto, person))

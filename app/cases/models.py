@@ -115,9 +115,12 @@ class Case(SQLModel, table=True):
 
 class CasePerson(SQLModel, table=True):
     """An identified person of a casus: every identifying field encrypted, plus keyed hashes
-    (blind indexes) so an earlier casus about the same person is found without decrypting."""
+    (blind indexes) so an earlier casus about the same person is found without decrypting.
+    Each ciphertext is bound to its field and to this row (`person_row`): a changed case_id or
+    position needs the values encrypted again."""
 
     __tablename__ = "case_person"
+    __table_args__ = (UniqueConstraint("case_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)
@@ -128,6 +131,12 @@ class CasePerson(SQLModel, table=True):
     address_encrypted: str = Field(sa_type=Text)
     bsn_index: str | None = Field(default=None, max_length=64, index=True)
     name_birth_index: str = Field(max_length=64, index=True)
+
+
+def person_row(case_id: int, position: int) -> str:
+    """What a person's ciphertexts are bound to beside their field: person `position` of casus
+    `case_id` (unique per casus, and known before the row is inserted)."""
+    return f"case_person:{case_id}:{position}"
 
 
 class CaseEvent(SQLModel, table=True):

@@ -19,6 +19,7 @@ from app.cases.models import (
     EscalationBody,
     IdentifiedFields,
     PersonData,
+    person_row,
 )
 from app.db import utcnow
 from app.errors import DomainError, MeetingClosed
@@ -76,15 +77,19 @@ def _reference(session: Session, series: MeetingSeries, year: int) -> tuple[int,
 
 
 def _encrypted(crypto: CaseCrypto, case_id: int, position: int, person: PersonData) -> CasePerson:
-    seal = crypto.cipher.encrypt
+    row = person_row(case_id, position)
+
+    def seal(value: str, purpose: str) -> str:
+        return crypto.cipher.encrypt(value, purpose=purpose, row=row)
+
     birth = person.birth_date.isoformat()
     return CasePerson(
         case_id=case_id,
         position=position,
-        name_encrypted=seal(person.name, purpose="naam"),
-        birth_date_encrypted=seal(birth, purpose="geboortedatum"),
-        bsn_encrypted=seal(person.bsn, purpose="bsn") if person.bsn else None,
-        address_encrypted=seal(person.address, purpose="adres"),
+        name_encrypted=seal(person.name, "naam"),
+        birth_date_encrypted=seal(birth, "geboortedatum"),
+        bsn_encrypted=seal(person.bsn, "bsn") if person.bsn else None,
+        address_encrypted=seal(person.address, "adres"),
         bsn_index=crypto.blind_index("bsn", person.bsn) if person.bsn else None,
         name_birth_index=crypto.blind_index("naam-geboortedatum", f"{person.name}|{birth}"),
     )

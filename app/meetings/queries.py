@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, or_, select
 
 from app.agenda.models import AgendaItem
-from app.cases.disclosure import Person
+from app.cases.disclosure import Shown
 from app.cases.models import Case
 from app.covenants import coverage
 from app.covenants import queries as covenant_queries
@@ -50,7 +50,7 @@ class LiveItem:
     record: ItemRecord
     contributions: dict[int, ItemContribution]
     case: Case | None
-    people: list[Person] | None
+    people: list[Shown] | None
     anonymous: bool
     left_room: set[int]
     new_tasks: list[Task] = field(default_factory=list)

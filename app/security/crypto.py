@@ -1,25 +1,55 @@
 """Identified data at rest: AES-GCM with rotating keys; keyed hashes (blind indexes) to search."""
 
 import base64
+import binascii
 import hashlib
 import hmac
+import json
 import os
 import unicodedata
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.config import Settings
 
-FORMAT = "v1"
+# v2: the associated data binds the value to its field (purpose) and to the row it belongs to.
+# v1 (purpose only) is still read, until `casustafel keys rotate` rewrites it as v2.
+FORMAT = "v2"
+LEGACY_FORMAT = "v1"
+NONCE_BYTES = 12
 
 
 class UnknownKey(RuntimeError):
     """A value was encrypted with a key that is no longer configured."""
 
 
+class MalformedValue(ValueError):
+    """A stored value is not in a format this code writes: unknown version, bad base64, cut off."""
+
+
+# Everything decrypt() raises for a value that cannot be opened: tampered with, moved to another
+# row or field (InvalidTag), mangled (MalformedValue) or under a key no longer configured.
+UNREADABLE: tuple[type[Exception], ...] = (InvalidTag, MalformedValue, UnknownKey)
+
+
 def _key_id(key: bytes) -> str:
     return hashlib.sha256(b"casustafel-key-id:" + key).hexdigest()[:8]
+
+
+def _parts(token: str) -> tuple[str, str, str]:
+    parts = token.split(".", 2)
+    if len(parts) != 3 or parts[0] not in (FORMAT, LEGACY_FORMAT):
+        raise MalformedValue("Onbekend formaat van een versleutelde waarde.")
+    return parts[0], parts[1], parts[2]
+
+
+def _associated_data(version: str, purpose: str, row: str) -> bytes:
+    if version == LEGACY_FORMAT:
+        return purpose.encode()
+    # JSON keeps the parts apart whatever they contain; the version is bound too.
+    return json.dumps([version, purpose, row], separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -32,24 +62,38 @@ class DataCipher:
     def newest_id(self) -> str:
         return _key_id(self.keys[-1])
 
-    def encrypt(self, plaintext: str, *, purpose: str) -> str:
-        """'v1.<key id>.<base64 nonce + ciphertext>'; `purpose` is bound as associated data."""
-        nonce = os.urandom(12)
-        sealed = AESGCM(self.keys[-1]).encrypt(nonce, plaintext.encode(), purpose.encode())
+    def encrypt(self, plaintext: str, *, purpose: str, row: str) -> str:
+        """'v2.<key id>.<base64 nonce + ciphertext>'; the field (`purpose`) and the row it is
+        stored in (`row`) are bound as associated data: moved anywhere else, it does not open."""
+        nonce = os.urandom(NONCE_BYTES)
+        data = _associated_data(FORMAT, purpose, row)
+        sealed = AESGCM(self.keys[-1]).encrypt(nonce, plaintext.encode(), data)
         return f"{FORMAT}.{self.newest_id}.{base64.b64encode(nonce + sealed).decode()}"
 
-    def decrypt(self, token: str, *, purpose: str) -> str:
-        """The plaintext of a value made by encrypt() with the same purpose."""
-        _, key_id, payload = token.split(".", 2)
+    def decrypt(self, token: str, *, purpose: str, row: str) -> str:
+        """The plaintext of a value made by encrypt() for the same purpose and row (or a v1
+        value made for the same purpose); raises one of UNREADABLE otherwise."""
+        version, key_id, payload = _parts(token)
         key = next((k for k in self.keys if _key_id(k) == key_id), None)
         if key is None:
             raise UnknownKey(f"Sleutel {key_id} is niet (meer) geconfigureerd.")
-        raw = base64.b64decode(payload)
-        return AESGCM(key).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
+        try:
+            raw = base64.b64decode(payload, validate=True)
+        except binascii.Error as error:
+            raise MalformedValue("Een versleutelde waarde is geen geldige base64.") from error
+        if len(raw) <= NONCE_BYTES:
+            raise MalformedValue("Een versleutelde waarde is afgekapt.")
+        data = _associated_data(version, purpose, row)
+        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], data)
+        return plain.decode()
 
     def is_current(self, token: str) -> bool:
-        """Whether the value is encrypted with the newest key."""
-        return token.split(".", 2)[1] == self.newest_id
+        """Whether the value is in the current format and encrypted with the newest key."""
+        try:
+            version, key_id, _ = _parts(token)
+        except MalformedValue:
+            return False
+        return version == FORMAT and key_id == self.newest_id
 
 
 def normalise(text: str) -> str:

@@ -1,5 +1,6 @@
 """Casus use cases on a real database: submission, lateness, repeats, lifecycle, key rotation."""
 
+import json
 import os
 from datetime import date, timedelta
 
@@ -22,11 +23,13 @@ from app.cases.models import (
     IdentifiedFields,
     LegalBasis,
     PersonData,
+    person_row,
 )
 from app.db import today
 from app.errors import DomainError
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus
 from app.security.crypto import CaseCrypto, DataCipher
+from tests.cases.tokens import persons_of, store_as_v1, tampered
 from tests.planning import Table
 
 CRYPTO = CaseCrypto(cipher=DataCipher((os.urandom(32),)), index_key=b"i" * 32)
@@ -93,7 +96,8 @@ def test_an_identified_casus_gets_a_reference_an_agenda_item_and_encrypted_peopl
     assert case.reference == f"IO-{today().year}-001"
     [person] = session.exec(select(CasePerson)).all()
     assert "Kees" not in person.name_encrypted and "999990111" not in (person.bsn_encrypted or "")
-    assert CRYPTO.cipher.decrypt(person.bsn_encrypted or "", purpose="bsn") == "999990111"
+    row = person_row(person.case_id, person.position)
+    assert CRYPTO.cipher.decrypt(person.bsn_encrypted or "", purpose="bsn", row=row) == "999990111"
     [item] = session.exec(select(AgendaItem)).all()
     assert (item.kind, item.meeting_id, item.title) == (
         AgendaItemKind.NEW_CASE,
@@ -302,5 +306,86 @@ def test_rotating_keys_re_encrypts_everything_with_the_newest_key(
     [person] = session.exec(select(CasePerson)).all()
     assert changed == 1 and rotated.cipher.is_current(person.name_encrypted)
     only_new = DataCipher((rotated.cipher.keys[1],))
-    assert only_new.decrypt(person.bsn_encrypted or "", purpose="bsn") == "999990111"
+    row = person_row(person.case_id, person.position)
+    assert only_new.decrypt(person.bsn_encrypted or "", purpose="bsn", row=row) == "999990111"
     assert disclosure.rotate_keys(session, crypto=rotated, actor=member(table)) == 0
+
+
+def opened(crypto: CaseCrypto, person: CasePerson) -> tuple[str, str, str | None, str]:
+    """The person's four fields decrypted as v2 values bound to their row."""
+    row = person_row(person.case_id, person.position)
+
+    def open_(token: str | None, purpose: str) -> str | None:
+        return crypto.cipher.decrypt(token, purpose=purpose, row=row) if token else None
+
+    return (
+        open_(person.name_encrypted, "naam") or "",
+        open_(person.birth_date_encrypted, "geboortedatum") or "",
+        open_(person.bsn_encrypted, "bsn"),
+        open_(person.address_encrypted, "adres") or "",
+    )
+
+
+KEES_OPENED = ("Kees Wildeboer", "1961-03-12", "999990111", "Dorpsstraat 14")
+
+
+def test_rotating_rewrites_v1_values_in_the_current_format_when_the_key_is_current(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    case = submit(session, table, series, meetings(session, series)[0])
+    [person] = persons_of(session, case.id)
+    store_as_v1(session, CRYPTO.cipher, person, KEES)
+    assert not CRYPTO.cipher.is_current(person.name_encrypted)
+
+    changed = disclosure.rotate_keys(session, crypto=CRYPTO, actor=member(table))
+
+    session.refresh(person)
+    tokens = [person.name_encrypted, person.birth_date_encrypted, person.bsn_encrypted or ""]
+    assert changed == 1 and all(t.startswith(f"v2.{CRYPTO.cipher.newest_id}.") for t in tokens)
+    assert CRYPTO.cipher.is_current(person.address_encrypted)
+    assert opened(CRYPTO, person) == KEES_OPENED
+    assert disclosure.rotate_keys(session, crypto=CRYPTO, actor=member(table)) == 0
+
+
+def test_rotating_v1_values_under_an_old_key_gives_v2_under_the_newest(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    case = submit(session, table, series, meetings(session, series)[0])
+    [person] = persons_of(session, case.id)
+    store_as_v1(session, CRYPTO.cipher, person, KEES)
+    rotated = CaseCrypto(
+        cipher=DataCipher((*CRYPTO.cipher.keys, os.urandom(32))), index_key=CRYPTO.index_key
+    )
+
+    changed = disclosure.rotate_keys(session, crypto=rotated, actor=member(table))
+
+    session.refresh(person)
+    only_new = CaseCrypto(cipher=DataCipher(rotated.cipher.keys[-1:]), index_key=CRYPTO.index_key)
+    assert changed == 1 and disclosure.not_rotated(session, crypto=rotated) == 0
+    assert opened(only_new, person) == KEES_OPENED
+
+
+def test_rotating_leaves_a_person_that_does_not_open_and_counts_it(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    ruud = PersonData(
+        name="Ruud Ommeren", birth_date=date(1970, 1, 1), bsn=None, address="Veenweg 3"
+    )
+    case = submit(session, table, series, meetings(session, series)[0], [KEES, ruud])
+    kees_row, ruud_row = persons_of(session, case.id)
+    store_as_v1(session, CRYPTO.cipher, kees_row, KEES)
+    store_as_v1(session, CRYPTO.cipher, ruud_row, ruud)
+    damaged = tampered(ruud_row.address_encrypted)
+    ruud_row.address_encrypted = damaged
+    session.add(ruud_row)
+    session.commit()
+
+    changed = disclosure.rotate_keys(session, crypto=CRYPTO, actor=member(table))
+
+    session.refresh(kees_row)
+    session.refresh(ruud_row)
+    assert changed == 1 and opened(CRYPTO, kees_row) == KEES_OPENED
+    assert ruud_row.address_encrypted == damaged and ruud_row.name_encrypted.startswith("v1.")
+    assert disclosure.not_rotated(session, crypto=CRYPTO) == 1
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "sleutels.geroteerd")).one()
+    assert json.loads(event.detail) == {"personen": 1, "onleesbaar": 1}

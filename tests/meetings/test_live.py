@@ -14,6 +14,7 @@ from app.agenda import service as agenda_service
 from app.agenda.models import AgendaItemCreate
 from app.attendance import service as attendance_service
 from app.audit import Actor, AuditEvent
+from app.cases import disclosure
 from app.cases import service as case_service
 from app.cases.models import (
     AgeBand,
@@ -39,6 +40,7 @@ from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMemb
 from app.security.crypto import CaseCrypto, DataCipher
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, TaskCreate, TaskStatus
+from tests.cases.tokens import persons_of, tampered
 from tests.conftest import count_statements, csrf_from, log_in
 from tests.factories import PASSWORD
 from tests.planning import MAIL, Table
@@ -727,6 +729,27 @@ def test_a_running_meeting_is_one_read_per_user_per_casus(
 
     assert all("Kees Wildeboer" in page for page in pages)
     assert identified_reads(session, case) == 1
+
+
+def test_a_person_that_does_not_open_shows_as_damaged_and_is_reported_once_per_meeting(
+    app: FastAPI, client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    case = case_on(session, table, series, meeting, crypto=app.state.crypto)
+    [kees] = persons_of(session, case.id)
+    kees.name_encrypted = tampered(kees.name_encrypted)
+    session.add(kees)
+    session.commit()
+    started(session, table, meeting)
+    log_in(client, table.chair.email, PASSWORD)
+    path = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+
+    pages = [client.get(path) for _ in range(2)]
+
+    assert all(p.status_code == 200 and disclosure.DAMAGED_TEXT in p.text for p in pages)
+    assert all("Kees Wildeboer" not in p.text and "Dorpsstraat 14" not in p.text for p in pages)
+    reports = session.exec(select(AuditEvent).where(AuditEvent.action == disclosure.DAMAGED)).all()
+    assert [(r.object_id, r.context) for r in reports] == [(str(case.id), "live bijeenkomst")]
 
 
 def guest(session: Session, table: Table, meeting: Meeting, name: str) -> MeetingAttendance:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from app import pdf
 from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import Actor, AuditEvent
+from app.cases import disclosure
 from app.mail.models import OutboxMessage
 from app.meetings import service as live_service
 from app.meetings.models import Informing, ItemRecord, MeetingAttendance, NextStep, Presence
@@ -23,6 +24,7 @@ from app.minutes.models import MinutesVersion
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.tasks.models import Task
 from app.users.models import User
+from tests.cases.tokens import persons_of, tampered
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, make_user
 from tests.minutes.demo import (
@@ -618,3 +620,22 @@ def test_with_names_on_only_the_casussen_shown_are_logged_as_read(
     assert actions.status_code == 200 and excerpt.status_code == 200
     assert "Kees Wildeboer" in flat(pdf_text(excerpt.content))
     assert reads_by("Wim Wijkagent") == [str(kees.id)]
+
+
+def test_a_name_that_does_not_open_is_shown_as_damaged_in_the_verslag(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    names_in_minutes(session, minutes, on=True)
+    kees = next(c for c in minutes.cases if c.pseudonym.startswith("Man met overlast"))
+    [person] = persons_of(session, kees.id)
+    person.name_encrypted = tampered(person.name_encrypted)
+    session.add(person)
+    session.commit()
+
+    page = as_user(client, "voorzitter@dorpsveen.example").get(minutes.path)
+
+    assert page.status_code == 200
+    assert disclosure.DAMAGED_NAME in page.text and "Kees Wildeboer" not in page.text
+    assert "Ruud Ommeren" in page.text  # the other casussen keep their names
+    reports = session.exec(select(AuditEvent).where(AuditEvent.action == disclosure.DAMAGED)).all()
+    assert [(r.object_id, r.context) for r in reports] == [(str(kees.id), "verslag")]
