@@ -1,16 +1,16 @@
 """A casus' persons have unique positions: encrypted fields are bound to (casus, position).
 
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-06 10:00:00
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-29 23:30:00
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
