@@ -103,6 +103,35 @@ def version_of(form: dict[str, Any]) -> int:
     return int(value) if value.isdigit() and len(value) <= 9 else -1
 
 
+def form_body(*models: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI description of a form that the route parses with these models itself (so a
+    refusal comes back beside its field, with everything typed kept)."""
+    properties: dict[str, Any] = {CSRF_FIELD: {"type": "string"}}
+    required: set[str] = set()
+    for model in models:
+        schema = model.model_json_schema()
+        definitions = schema.get("$defs", {})
+        properties |= {
+            name: _inlined(field, definitions)
+            for name, field in schema.get("properties", {}).items()
+        }
+        required |= set(schema.get("required", []))
+    body = {"type": "object", "properties": properties, "required": sorted(required)}
+    content = {"application/x-www-form-urlencoded": {"schema": body}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+def _inlined(schema: Any, definitions: dict[str, Any]) -> Any:
+    """A JSON schema with its references to local definitions written out."""
+    if isinstance(schema, list):
+        return [_inlined(item, definitions) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        return _inlined(definitions[schema["$ref"].rsplit("/", 1)[-1]], definitions)
+    return {key: _inlined(value, definitions) for key, value in schema.items()}
+
+
 def with_unchecked_boxes(form: dict[str, Any], *names: str) -> dict[str, Any]:
     """The form with the named checkboxes as False when unticked (a browser leaves them out)."""
     return {name: False for name in names} | form

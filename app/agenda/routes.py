@@ -17,6 +17,7 @@ from app.security.deps import CurrentActor
 from app.web import (
     FormValues,
     domain_errors,
+    form_body,
     redirect,
     refusal_status,
     render,
@@ -65,7 +66,7 @@ def _item(session: SessionDep, meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-@router.post("")
+@router.post("", openapi_extra=form_body(AgendaItemCreate))
 def add_item(
     request: Request,
     session: SessionDep,

@@ -13,7 +13,7 @@ from app.security.deps import CurrentActor, CurrentUser, client_address, optiona
 from app.security.sessions import SESSION_COOKIE
 from app.users import service as user_service
 from app.users.models import PasswordChange, User
-from app.web import FormValues, domain_errors, redirect, render, run_form
+from app.web import FormValues, domain_errors, form_body, redirect, render, run_form
 
 router = APIRouter()
 
@@ -99,7 +99,7 @@ def password_page(request: Request, user: CurrentUser) -> Response:
     return render(request, "auth/password.html", {"errors": {}})
 
 
-@router.post("/wachtwoord")
+@router.post("/wachtwoord", openapi_extra=form_body(PasswordChange))
 def change_password(
     request: Request, session: SessionDep, user: CurrentUser, actor: CurrentActor, form: FormValues
 ) -> Response:

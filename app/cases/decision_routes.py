@@ -25,7 +25,7 @@ from app.errors import Forbidden
 from app.overleg.access import SeriesAccess
 from app.security import permissions
 from app.security.deps import CurrentActor
-from app.web import FormValues, parse_form
+from app.web import FormValues, form_body, parse_form
 
 router = APIRouter(prefix="/overleggen/{series_id}/casussen")
 
@@ -84,7 +84,7 @@ def _form_decision(
     return decide(request, session, access, case, actor, form, lambda: use(data))
 
 
-@router.post("/{case_id}/eigenaar")
+@router.post("/{case_id}/eigenaar", openapi_extra=form_body(CaseOwnerChange))
 def set_owner(
     request: Request,
     session: SessionDep,
@@ -111,7 +111,7 @@ def set_owner(
     )
 
 
-@router.post("/{case_id}/opschalen")
+@router.post("/{case_id}/opschalen", openapi_extra=form_body(CaseEscalation))
 def escalate(
     request: Request,
     session: SessionDep,
@@ -139,7 +139,7 @@ def escalate(
     )
 
 
-@router.post("/{case_id}/afsluiten")
+@router.post("/{case_id}/afsluiten", openapi_extra=form_body(CaseClosing))
 def close(
     request: Request,
     session: SessionDep,
@@ -162,7 +162,10 @@ def close(
     )
 
 
-@router.post("/{case_id}/identificeren")
+@router.post(
+    "/{case_id}/identificeren",
+    openapi_extra=form_body(IdentifiedFields, IdentificationChange),
+)
 def identify(
     request: Request,
     session: SessionDep,
@@ -197,7 +200,9 @@ def identify(
     )
 
 
-@router.post("/{case_id}/anonimiseren")
+@router.post(
+    "/{case_id}/anonimiseren", openapi_extra=form_body(AnonymisedFields, IdentificationChange)
+)
 def anonymise(
     request: Request,
     session: SessionDep,

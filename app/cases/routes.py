@@ -16,7 +16,7 @@ from app.db import SessionDep, today
 from app.errors import DomainError
 from app.overleg.access import SeriesAccess
 from app.security.deps import CurrentActor
-from app.web import FormErrors, FormValues, domain_errors, parse_form, redirect, render
+from app.web import FormErrors, FormValues, domain_errors, form_body, parse_form, redirect, render
 
 router = APIRouter(prefix="/overleggen/{series_id}/casussen")
 
@@ -98,7 +98,10 @@ def new_case(
     return _submission_form(request, session, access, values, {})
 
 
-@router.post("/nieuw")
+@router.post(
+    "/nieuw",
+    openapi_extra=form_body(CaseSubmission, IdentifiedFields, AnonymisedFields),
+)
 def submit_case(
     request: Request,
     session: SessionDep,

@@ -19,7 +19,7 @@ from app.covenants.models import (
 from app.db import SessionDep, today
 from app.organisations import service as organisation_service
 from app.security.deps import CovenantManager, CovenantReader, CurrentActor
-from app.web import FormErrors, FormValues, attachment, redirect, render, run_form
+from app.web import FormErrors, FormValues, attachment, form_body, redirect, render, run_form
 
 router = APIRouter(prefix="/convenanten")
 
@@ -55,7 +55,7 @@ def new_covenant(request: Request, _: CovenantManager) -> Response:
     return _version_form(request, {"label": "1.0"}, {}, covenant_id=None)
 
 
-@router.post("/nieuw")
+@router.post("/nieuw", openapi_extra=form_body(CovenantCreate))
 def create_covenant(
     request: Request, session: SessionDep, _: CovenantManager, actor: CurrentActor, form: FormValues
 ) -> Response:
@@ -154,7 +154,10 @@ def new_signature(
     return _signature_form(request, session, covenant.id, version, values, {})
 
 
-@router.post("/{covenant_id}/versies/{version_id}/ondertekenen")
+@router.post(
+    "/{covenant_id}/versies/{version_id}/ondertekenen",
+    openapi_extra=form_body(CovenantSignatureCreate),
+)
 def record_signature(
     request: Request,
     session: SessionDep,
@@ -193,7 +196,10 @@ def withdrawal_page(
     return _withdrawal_form(request, covenant.id, signature, values, {})
 
 
-@router.post("/{covenant_id}/ondertekeningen/{signature_id}/intrekken")
+@router.post(
+    "/{covenant_id}/ondertekeningen/{signature_id}/intrekken",
+    openapi_extra=form_body(SignatureWithdrawal),
+)
 def withdraw_signature(
     request: Request,
     session: SessionDep,

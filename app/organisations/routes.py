@@ -20,6 +20,7 @@ from app.security.deps import AccountManager, CurrentActor
 from app.web import (
     FormErrors,
     FormValues,
+    form_body,
     redirect,
     render,
     run_form,
@@ -71,7 +72,7 @@ def new_organisation(request: Request, session: SessionDep, _: AccountManager) -
     return _form(request, session, {}, {}, organisation=None)
 
 
-@router.post("/nieuw")
+@router.post("/nieuw", openapi_extra=form_body(OrganisationCreate))
 def create_organisation(
     request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
 ) -> Response:
@@ -92,7 +93,7 @@ def edit_organisation(
     return _form(request, session, organisation.model_dump(), {}, organisation=organisation)
 
 
-@router.post("/{organisation_id}")
+@router.post("/{organisation_id}", openapi_extra=form_body(OrganisationUpdate))
 def update_organisation(
     request: Request,
     session: SessionDep,

@@ -32,6 +32,7 @@ from app.web import (
     FormErrors,
     FormValues,
     attachment,
+    form_body,
     redirect,
     render,
     run_form,
@@ -93,7 +94,7 @@ def new_series(request: Request, session: SessionDep, _: SeriesPlanner) -> Respo
     return _plan_form(request, session, values, {})
 
 
-@router.post("/nieuw")
+@router.post("/nieuw", openapi_extra=form_body(SeriesPlan))
 def create_series(
     request: Request, session: SessionDep, _: SeriesPlanner, actor: CurrentActor, form: FormValues
 ) -> Response:
@@ -164,7 +165,7 @@ def recurrence_page(request: Request, access: PlannerDep) -> Response:
     return _recurrence_form(request, access.series, values, {})
 
 
-@router.post("/{series_id}/planning")
+@router.post("/{series_id}/planning", openapi_extra=form_body(RecurrenceFields))
 def change_recurrence(
     request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
 ) -> Response:
@@ -215,7 +216,7 @@ def new_meeting(request: Request, access: PlannerDep) -> Response:
     return _times_form(request, series, None, values, {})
 
 
-@router.post("/{series_id}/bijeenkomsten/nieuw")
+@router.post("/{series_id}/bijeenkomsten/nieuw", openapi_extra=form_body(MeetingTimes))
 def add_meeting(
     request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
 ) -> Response:
@@ -300,7 +301,9 @@ def move_page(request: Request, access: PlannerDep, meeting: MeetingDep) -> Resp
     return _times_form(request, access.series, meeting, values, {})
 
 
-@router.post("/{series_id}/bijeenkomsten/{meeting_id}/verplaatsen")
+@router.post(
+    "/{series_id}/bijeenkomsten/{meeting_id}/verplaatsen", openapi_extra=form_body(MeetingTimes)
+)
 def move_meeting(
     request: Request,
     session: SessionDep,
@@ -352,7 +355,10 @@ def cancel_page(request: Request, access: PlannerDep, meeting: MeetingDep) -> Re
     return _cancel_form(request, access.series, meeting, {}, {})
 
 
-@router.post("/{series_id}/bijeenkomsten/{meeting_id}/annuleren")
+@router.post(
+    "/{series_id}/bijeenkomsten/{meeting_id}/annuleren",
+    openapi_extra=form_body(MeetingCancellation),
+)
 def cancel_meeting(
     request: Request,
     session: SessionDep,

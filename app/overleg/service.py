@@ -245,7 +245,16 @@ def change_recurrence(
             .order_by(col(Meeting.starts_at))
         ).all()
     )
-    taken = {m.occurrence_date for m in kept}
+    # Every date a meeting that stays holds (cancelled and past ones included) is taken.
+    taken = set(
+        session.exec(
+            select(Meeting.occurrence_date).where(
+                Meeting.series_id == series.id,
+                col(Meeting.id).not_in([m.id for m in free]),
+                col(Meeting.occurrence_date).is_not(None),
+            )
+        ).all()
+    )
     dates = [day for day in dates if day not in taken]
     old_dates = [m.occurrence_date for m in free]
     # Whoever said they would come, said so for the old date.

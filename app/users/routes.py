@@ -16,6 +16,7 @@ from app.users.models import ROLE_LABELS, UserCreate, UserUpdate
 from app.web import (
     FormErrors,
     FormValues,
+    form_body,
     redirect,
     render,
     run_form,
@@ -66,7 +67,7 @@ def new_user(request: Request, session: SessionDep, _: AccountManager) -> Respon
     return _form(request, session, {"is_participant": True}, {}, user_id=None)
 
 
-@router.post("/nieuw")
+@router.post("/nieuw", openapi_extra=form_body(UserCreate))
 def create_user(
     request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
 ) -> Response:
@@ -84,7 +85,7 @@ def edit_user(request: Request, session: SessionDep, user: UserDep, _: AccountMa
     return _form(request, session, user.model_dump(), {}, user_id=user.id)
 
 
-@router.post("/{user_id}")
+@router.post("/{user_id}", openapi_extra=form_body(UserUpdate))
 def update_user(
     request: Request,
     session: SessionDep,

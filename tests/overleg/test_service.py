@@ -235,3 +235,32 @@ def test_the_deadline_reminder_goes_out_once(session: Session, table: Table) -> 
     assert (sent, again) == (2, 0)
     reminders = outbox(session)[before:]
     assert all("Herinnering: agendadeadline" in m.subject for m in reminders)
+
+
+def test_a_new_rhythm_skips_the_date_of_a_cancelled_meeting(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    second = meetings(session, series)[1]
+    service.cancel_meeting(
+        session,
+        series=series,
+        meeting=second,
+        by=table.admin,
+        mail=MAIL,
+        data=MeetingCancellation(reason="Zomerstop"),
+    )
+    session.refresh(series)
+    every_two_weeks = RecurrenceFields.model_validate(series.model_dump() | {"interval_weeks": 2})
+
+    change = service.change_recurrence(
+        session, series=series, rule=every_two_weeks, by=table.admin, today=today(), mail=MAIL
+    )
+
+    session.expire_all()
+    assert change.moved or change.added
+    cancelled = session.get(Meeting, second.id)
+    assert cancelled.status == MeetingStatus.CANCELLED
+    on_that_day = [
+        m for m in meetings(session, series) if m.occurrence_date == cancelled.occurrence_date
+    ]
+    assert [m.id for m in on_that_day] == [second.id]
