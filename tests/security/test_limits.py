@@ -1,6 +1,7 @@
 """Limits before work: an oversized body is refused (413, Dutch) before anything reads it."""
 
 import asyncio
+import threading
 import time
 
 from fastapi import FastAPI
@@ -45,7 +46,10 @@ def call(app: FastAPI, path: str, headers: list[tuple[bytes, bytes]], chunks: in
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the browser tests may leave an event loop running in this one.
+    worker = threading.Thread(target=asyncio.run, args=(app(scope, receive, send),))
+    worker.start()
+    worker.join()
     answer["pulled_bytes"] = pulled * 65536
     return answer
 
