@@ -26,11 +26,13 @@ run: install
 	$(BIN)/casustafel serve
 
 # What the tests need from the machine: Chromium for the browser tests, PostgreSQL's server
-# programs and pg_dump, and a `postgres` system user to run the throwaway server as.
+# programs and pg_dump, qpdf to check downloaded PDFs, and a `postgres` system user to run the
+# throwaway server as.
 system-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends postgresql; }
 	@command -v pg_dump >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends postgresql-client; }
+	@command -v qpdf >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends qpdf; }
 	@if [ "$$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --no-create-home postgres; fi
 
 lint: install

@@ -118,19 +118,71 @@ def seed_demo(
     typer.echo("Demo geladen." if loaded else "De demo staat al in de database.")
 
 
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Controleer de hashketen van de logging."""
-    with _session() as session:
-        broken = audit.first_broken_event(session)
-    if broken is not None:
+def _intact_chain(session: Session) -> audit.ChainCheck:
+    """The chain, checked; stops the command (exit code 1) when it is broken."""
+    check = audit.check_chain(session)
+    if check.broken is not None:
         typer.echo(
-            f"De logging is aangetast: de keten breekt bij gebeurtenis {broken.id} "
-            f"({broken.occurred_at.isoformat()}, {broken.action}).",
+            f"De logging is aangetast: de keten breekt bij gebeurtenis {check.broken.id} "
+            f"({check.broken.occurred_at.isoformat()}, {check.broken.action}).",
             err=True,
         )
         raise typer.Exit(1)
-    typer.echo("De logging is intact.")
+    return check
+
+
+@audit_app.command("verify")
+def audit_verify(
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Een regel van `casustafel audit checkpoint`: meldt ook een logging die sindsdien "
+            "is ingekort of herschreven."
+        ),
+    ] = None,
+) -> None:
+    """Controleer de hashketen van de logging (met --checkpoint: ook tegen een controlepunt)."""
+    expected = None
+    if checkpoint is not None:
+        try:
+            expected = audit.Checkpoint.parse(checkpoint)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+    with _session() as session:
+        check = _intact_chain(session)
+        mismatch = audit.checkpoint_mismatch(session, expected) if expected else None
+    if mismatch is not None:
+        typer.echo(mismatch, err=True)
+        raise typer.Exit(1)
+    keyed = (
+        f"met sleutel vanaf gebeurtenis {check.keyed_from}"
+        if check.keyed_from is not None
+        else "nog geen met sleutel"
+    )
+    typer.echo(f"De logging is intact: {check.count} gebeurtenissen, {keyed}.")
+    if expected is not None:
+        typer.echo(
+            f"Het controlepunt (gebeurtenis {expected.event_id}) klopt; daarna zijn er "
+            f"{check.count - expected.count} gebeurtenissen bijgekomen."
+        )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Druk een controlepunt af: de laatste gebeurtenis, het aantal en de ketenwaarde, op één
+    regel om buiten de database te bewaren (controleer later met verify --checkpoint)."""
+    with _session() as session:
+        line = _intact_chain(session).checkpoint()
+    if line is None:
+        typer.echo("De logging is nog leeg; er is geen controlepunt te maken.", err=True)
+        raise typer.Exit(1)
+    typer.echo(str(line))
+    typer.echo(
+        "Bewaar deze regel buiten de database en haar back-ups; controleer later met "
+        "`casustafel audit verify --checkpoint <regel>`.",
+        err=True,
+    )
 
 
 keys_app = typer.Typer(help="De sleutels voor persoonsgegevens.", no_args_is_help=True)

@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_KEY = "ontwikkeling-niet-geheim-verander-dit-in-productie"
 DEVELOPMENT_DATA_KEY = "b250d2lra2VsaW5nLW5pZXQtZ2VoZWltLTMyLWJ5dGU="
 DEVELOPMENT_INDEX_KEY = "ontwikkeling-zoeksleutel-niet-geheim-verander-dit"
+DEVELOPMENT_AUDIT_KEY = "ontwikkeling-logsleutel-niet-geheim-verander-dit"
 
 
 class Environment(StrEnum):
@@ -41,6 +42,7 @@ class Settings(BaseSettings):
     secret_key: str = DEVELOPMENT_SECRET_KEY
     data_encryption_keys: list[str] = Field(default_factory=lambda: [DEVELOPMENT_DATA_KEY])
     blind_index_key: str = DEVELOPMENT_INDEX_KEY
+    audit_key: str = DEVELOPMENT_AUDIT_KEY
     base_url: str = "http://127.0.0.1:8000"
 
     session_idle_minutes: int = Field(default=30, ge=1)
@@ -139,6 +141,12 @@ class Settings(BaseSettings):
             problems.append(
                 "Zet CASUSTAFEL_BLIND_INDEX_KEY op een eigen geheime waarde van minstens 32 tekens "
                 "(nooit meer wijzigen: anders vindt Casustafel eerdere casussen niet terug)."
+            )
+        if self.audit_key == DEVELOPMENT_AUDIT_KEY or len(self.audit_key) < 32:
+            problems.append(
+                "Zet CASUSTAFEL_AUDIT_KEY op een eigen geheime waarde van minstens 32 tekens, "
+                "bewaard buiten de database en haar back-ups (nooit meer wijzigen: anders klopt "
+                "de hashketen van de logging niet meer)."
             )
         if problems:
             raise UnsafeConfiguration(

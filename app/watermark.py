@@ -2,6 +2,8 @@
 stored PDF stays the first bytes of every copy, unchanged, and stamping costs microseconds."""
 
 import io
+import re
+import struct
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -17,16 +19,23 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
+    StreamObject,
+    read_object,
 )
 
 from app.config import PROJECT_ROOT
 
 # The watermark's content stream is written once per document with this many bytes of
-# placeholder; each download fills the same bytes, so no offset in the file moves.
-SLOT_SIZE = 600
+# placeholder; each download fills the same bytes, so no offset in the file moves. The slot
+# holds MAX_LINES lines of MAX_LINE_LENGTH characters even when every character needs escaping
+# (two bytes each): whatever the lines say, the filled slot fits and the copy stays a valid PDF.
+SLOT_SIZE = 1024
 SLOT_MARKER = b"%casustafel-watermerk"
 FONT_NAME = "/CasustafelWatermerk"
 MAX_LINES, MAX_LINE_LENGTH = 3, 150
+ELLIPSIS = "\u2026"
+_HEADER = b"/Artifact BMC BT 0.45 g\n" + FONT_NAME.encode() + b" 6.5 Tf\n8.5 TL 36 27 Td\n"
+_FOOTER = b"ET EMC"
 WATERMARK_FONT = PROJECT_ROOT / "static" / "fonts" / "dejavu-2.37.3" / "DejaVuSans.ttf"
 FIRST_CHAR = 32
 # The characters of codes 32-255 in WinAnsiEncoding ('' where it defines none).
@@ -67,11 +76,43 @@ def prepare(pdf: bytes) -> Stampable:
         page[NameObject("/Resources")] = resources
     out = io.BytesIO()
     writer.write(out)
-    stamped = out.getvalue()
+    stamped = _xref_stream_lists_itself(out.getvalue())
     slot = stamped.find(SLOT_MARKER, len(pdf))
     if not stamped.startswith(pdf) or slot < 0:
         raise RuntimeError("Het watermerk kon niet worden voorbereid.")
     return Stampable(content=stamped, slot=slot)
+
+
+def _xref_stream_lists_itself(update: bytes) -> bytes:
+    """The update with its cross-reference stream rewritten to hold an entry for itself.
+
+    pypdf (7.1) leaves the stream out of its own index, so qpdf --check warns on every copy
+    that /Size is not one more than the highest object; ISO 32000-1 7.5.8 wants the entry."""
+    at = int(update.rsplit(b"startxref", 1)[1].split()[0])
+    header = re.compile(rb"(\d+) 0 obj\s*").match(update, at)
+    if header is None:
+        raise RuntimeError("Het watermerk kon niet worden voorbereid.")
+    number = int(header.group(1))
+    stream = io.BytesIO(update)
+    stream.seek(header.end())
+    xref = read_object(stream, PdfReader(io.BytesIO(update)))
+    if not isinstance(xref, StreamObject) or xref.get("/Type") != "/XRef":
+        raise RuntimeError("Het watermerk kon niet worden voorbereid.")
+    index = [int(value) for value in xref["/Index"]]
+    if index[-2] + index[-1] == number:
+        index[-1] += 1
+    else:
+        index += [number, 1]
+    listed = _stream(xref.get_data() + struct.pack(">BIB", 1, at, 0))
+    for key, value in xref.items():
+        if key not in ("/Filter", "/DecodeParms", "/Length"):
+            listed[NameObject(key)] = value
+    listed[NameObject("/Index")] = ArrayObject(NumberObject(value) for value in index)
+    out = io.BytesIO()
+    out.write(update[:at] + f"{number} 0 obj\n".encode())
+    listed.flate_encode().write_to_stream(out)
+    out.write(f"\nendobj\nstartxref\n{at}\n%%EOF\n".encode())
+    return out.getvalue()
 
 
 _preparing = threading.Lock()
@@ -165,23 +206,69 @@ def _add_font(writer: PdfWriter) -> IndirectObject:
     )
 
 
+_SHOWABLE = frozenset(char for char in WIN_ANSI if char and char != "\x7f")
+# Invisible characters: controls, formatting (bidi overrides, zero-width joiners), private use,
+# unassigned and surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
+def _shown(char: str) -> str:
+    """What the watermark font shows of one character ('' for what it leaves out)."""
+    if char.isspace():
+        return " "
+    if char in _SHOWABLE:
+        return char
+    category = unicodedata.category(char)
+    if category in _INVISIBLE or category.startswith("M"):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", char)
+    if decomposed == char:
+        return "?"
+    return "".join(_shown(part) for part in decomposed)
+
+
+def printable(text: str) -> str:
+    """The text in characters the watermark font has (WinAnsi, one byte each): composed first,
+    then what the font lacks decomposed (NFKD), marks and invisible characters dropped, white
+    space collapsed, anything else a '?'."""
+    shown = "".join(_shown(char) for char in unicodedata.normalize("NFC", text))
+    return " ".join(shown.split())
+
+
+def fit(text: str, width: int) -> str:
+    """The text as printable(), cut to at most `width` characters with an ellipsis."""
+    shown = printable(text)
+    if len(shown) <= width:
+        return shown
+    if width < 1:
+        return ""
+    return shown[: width - 1].rstrip() + ELLIPSIS
+
+
+def fit_pair(first: str, second: str, width: int) -> tuple[str, str]:
+    """Two texts as printable(), together at most `width` characters: a short one keeps what
+    it needs, the longer one gets the rest; both at least half when both are long."""
+    first, second = printable(first), printable(second)
+    first_width = max(width // 2, width - len(second))
+    first = fit(first, first_width)
+    return first, fit(second, width - len(first))
+
+
 def _pdf_text(line: str) -> bytes:
-    """The line in the watermark font's encoding, as a PDF string literal."""
-    plain = "".join(
-        char if char.encode("cp1252", errors="ignore") else unicodedata.normalize("NFKD", char)
-        for char in line
-    )
-    encoded = plain.encode("cp1252", errors="replace")
+    """The line as a PDF string literal in the watermark font's encoding: at most
+    2 × MAX_LINE_LENGTH + 2 bytes, whatever the line holds."""
+    encoded = fit(line, MAX_LINE_LENGTH).encode("cp1252")
     return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
 def fill(stampable: Stampable, lines: list[str]) -> bytes:
     """The copy with (at most three short) lines in light grey at the foot of every page,
-    marked as an artifact so screen readers skip it."""
-    operations = [b"/Artifact BMC BT 0.45 g", FONT_NAME.encode() + b" 6.5 Tf", b"8.5 TL 36 27 Td"]
-    for line in lines[:MAX_LINES]:
-        operations.append(_pdf_text(line[:MAX_LINE_LENGTH]) + b" '")
-    content = b"\n".join([*operations, b"ET EMC"])
+    marked as an artifact so screen readers skip it. Any text fits: each line is made
+    printable and cut to MAX_LINE_LENGTH characters with an ellipsis."""
+    operations = [_pdf_text(line) + b" '\n" for line in lines[:MAX_LINES]]
+    content = b"".join([_HEADER, *operations, _FOOTER])
+    if len(content) > SLOT_SIZE:  # cannot happen (see SLOT_SIZE); never write a corrupt copy
+        raise RuntimeError("Het watermerk past niet.")
     start, end = stampable.slot, stampable.slot + SLOT_SIZE
     return stampable.content[:start] + content.ljust(SLOT_SIZE) + stampable.content[end:]
 

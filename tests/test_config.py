@@ -17,6 +17,7 @@ DATA_KEY = "c3RlcmstZ2VoZWltLXZhbi0zMi1ieXRlcy1sYW5nISE="
         ("te-kort", [DATA_KEY], "CASUSTAFEL_SECRET_KEY"),
         (STRONG_KEY, [], "CASUSTAFEL_DATA_ENCRYPTION_KEYS"),
         (STRONG_KEY, [DATA_KEY], "CASUSTAFEL_BLIND_INDEX_KEY"),
+        (STRONG_KEY, [DATA_KEY], "CASUSTAFEL_AUDIT_KEY"),
     ],
 )
 def test_production_refuses_unsafe_secrets(secret: str, data_keys: list[str], names: str) -> None:
@@ -39,6 +40,7 @@ def test_production_starts_with_own_secrets() -> None:
         secret_key=STRONG_KEY,  # type: ignore[call-arg]
         data_encryption_keys=[DATA_KEY],
         blind_index_key="z" * 40,
+        audit_key="a" * 40,
         database_url="sqlite://",
     )
 

@@ -2,10 +2,12 @@
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from app import watermark
 from app.pdf import render_pdf
+from tests.qpdf import qpdf_check
 
 
 def several_pages() -> bytes:
@@ -48,3 +50,53 @@ def test_every_font_of_a_copy_is_embedded() -> None:
                 font = font["/DescendantFonts"][0].get_object()
             descriptor = font["/FontDescriptor"].get_object()
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+
+
+NASTY_NAMES = [
+    "\ufdfa" * 120,  # one character that NFKD turns into eighteen
+    "\\" * 150 + "(" * 150 + ")" * 150,  # every character escaped in the PDF string
+    "Ann\x00a\r\n\x1b[31m \u202eredro\u202c \u200bZ\u200de\ufeff\x7f",  # controls, bidi
+    "👩\u200d👩\u200d👧\u200d👦🏳️\u200d🌈" * 30,  # emoji sequences
+    "שָׁלוֹם عليكم 안녕하세요 " * 20,  # right to left, marks, Hangul
+]
+
+
+@pytest.mark.parametrize("name", NASTY_NAMES, ids=["nfkd", "escapes", "controls", "emoji", "rtl"])
+def test_any_name_gives_a_sound_copy_that_starts_with_the_original(name: str) -> None:
+    original = several_pages()
+
+    copy = watermark.stamp(original, [name, f"Gedownload door {name} ({name}) op 01-12-2026"] * 2)
+
+    assert copy.startswith(original)
+    result = qpdf_check(copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(PdfReader(io.BytesIO(copy)).pages) >= 2
+
+
+def test_a_plain_copy_passes_qpdf_without_warnings() -> None:
+    result = qpdf_check(watermark.stamp(several_pages(), ["Gedownload door Jan"]))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_printable_keeps_latin_decomposes_what_the_font_lacks_and_drops_the_invisible() -> None:
+    assert watermark.printable("Zoe\u0308 C\u0327elik") == "Zoë Çelik"  # composed first
+    assert watermark.printable("ﬁliaal ①") == "filiaal 1"  # compatibility forms
+    assert watermark.printable("Ṩara Łukasz") == "Sara ?ukasz"  # marks dropped, no form: ?
+    assert watermark.printable("Ann\x00a\t\n \u202eB\u202c\u200b") == "Anna B"
+    assert watermark.printable("\ufdfa") == "??? ???? ???? ????"
+
+
+def test_fit_cuts_with_an_ellipsis() -> None:
+    assert watermark.fit("Wim Wijkagent", 20) == "Wim Wijkagent"
+    assert watermark.fit("Wim Wijkagent", 5) == "Wim…"
+    assert len(watermark.fit("\ufdfa" * 120, 40)) == 40
+    assert watermark.fit("\ufdfa" * 120, 40).endswith("…")
+
+
+def test_fit_pair_gives_a_short_text_what_it_needs_and_the_long_one_the_rest() -> None:
+    assert watermark.fit_pair("Wim", "Politie", 20) == ("Wim", "Politie")
+    name, organisation = watermark.fit_pair("N" * 100, "Politie", 30)
+    assert (len(name), organisation) == (23, "Politie")
+    name, organisation = watermark.fit_pair("N" * 100, "O" * 100, 30)
+    assert (len(name), len(organisation)) == (15, 15)

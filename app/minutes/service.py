@@ -9,7 +9,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import audit, watermark
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case
@@ -50,13 +50,18 @@ def versions(session: Session, *, meeting: Meeting) -> list[MinutesVersion]:
 
 
 def stamp_lines(by: Actor, at: datetime, superseded_by: int | None = None) -> list[str]:
-    """The watermark of one downloaded copy: who, of which organisation, when."""
+    """The watermark of one downloaded copy: who, of which organisation, when. Name and
+    organisation are cut (with an ellipsis) so the date and the marking always fit."""
     user = by.user
     assert user is not None
-    lines = [
-        f"Gedownload door {user.name} ({by.organisation_name or user.organisation.name}) "
-        f"op {local(at):%d-%m-%Y %H:%M}. Vertrouwelijk: niet verder verspreiden."
-    ]
+    frame = "Gedownload door {} ({})"
+    rest = f" op {local(at):%d-%m-%Y %H:%M}. Vertrouwelijk: niet verder verspreiden."
+    name, organisation = watermark.fit_pair(
+        user.name,
+        by.organisation_name or user.organisation.name,
+        watermark.MAX_LINE_LENGTH - len(frame.format("", "")) - len(rest),
+    )
+    lines = [frame.format(name, organisation) + rest]
     if superseded_by is not None:
         lines.insert(0, f"VERVANGEN: er is een nieuwere versie ({superseded_by}) van dit verslag.")
     return lines

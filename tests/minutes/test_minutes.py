@@ -5,6 +5,7 @@ import hashlib
 import io
 import re
 import socket
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -13,13 +14,14 @@ from pypdf import PdfReader
 from sqlalchemy import event, text
 from sqlmodel import Session, col, select
 
-from app import pdf
+from app import pdf, watermark
 from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import Actor, AuditEvent
 from app.cases import disclosure
 from app.mail.models import OutboxMessage
 from app.meetings import service as live_service
 from app.meetings.models import Informing, ItemRecord, MeetingAttendance, NextStep, Presence
+from app.minutes import service as minutes_service
 from app.minutes.models import MinutesVersion
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.tasks.models import Task
@@ -37,6 +39,7 @@ from tests.minutes.demo import (
     pdf_text,
     stored,
 )
+from tests.qpdf import qpdf_check
 
 PRESENT_COVERED = [
     "voorzitter@dorpsveen.example",
@@ -175,6 +178,45 @@ def test_a_download_leaves_the_stored_version_as_it_is_and_names_its_downloader(
     assert "Gedownload door Sanne Sociaal" not in pdf_text(copies["Wim Wijkagent"])
     page = client.get(minutes.path)
     assert version.sha256 in page.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\ufdfa" * 120,  # NFKD makes eighteen characters of each
+        "Wim\x07\x1b\r\n \u202eWijkagent\u202c (((\\ 👮\u200d♂️ שָׁלוֹם" * 5,
+    ],
+    ids=["nfkd", "mixed"],
+)
+def test_a_download_is_a_sound_pdf_whatever_the_downloader_is_called(
+    session: Session, client: TestClient, minutes: DemoMinutes, name: str
+) -> None:
+    agent = session.exec(select(User).where(User.email == "wijkagent@politie.example")).one()
+    agent.name = name
+    agent.organisation.name = "Politie \u202eDorpsveen\u202c " + "\ufdfa" * 40
+    session.add_all([agent, agent.organisation])
+    session.commit()
+    _, before = stored(session, minutes.meeting)
+
+    copy = as_user(client, "wijkagent@politie.example").get(f"{minutes.path}/versies/1.pdf")
+
+    assert copy.status_code == 200
+    assert copy.content.startswith(before)
+    result = qpdf_check(copy.content)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = flat(pdf_text(copy.content))
+    assert "Gedownload door" in text and "Vertrouwelijk: niet verder verspreiden." in text
+
+
+def test_the_watermark_line_keeps_its_date_and_marking_however_long_the_name() -> None:
+    by = Actor(user=User(name="\ufdfa" * 120), organisation_name="O" * 200, client_address=None)
+
+    [line] = minutes_service.stamp_lines(by, datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+
+    assert len(line) <= watermark.MAX_LINE_LENGTH
+    assert line.startswith("Gedownload door ??? ???? ???? ????")
+    assert "… (OOO" in line and "O…) op 01-12-2026 10:30." in line
+    assert line.endswith("Vertrouwelijk: niet verder verspreiden.")
 
 
 def test_every_download_is_in_the_audit_log(
