@@ -58,11 +58,12 @@ templates.env.globals["weekday_name"] = WEEKDAYS.__getitem__
 
 async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:
     """The submitted form as a dict (a repeated name gives a list), without the CSRF field;
-    uploaded files are closed once the request is done."""
+    uploaded files are closed once the request is done. NUL characters are left out: nobody
+    types them, and PostgreSQL cannot store them in text."""
     form = await request.form()
     values: dict[str, Any] = {}
     for key in form:
-        items = form.getlist(key)
+        items = [_without_nul(item) for item in form.getlist(key)]
         values[key] = items if len(items) > 1 else items[0]
     values.pop(CSRF_FIELD, None)
     yield values
@@ -70,6 +71,10 @@ async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:
 
 
 FormValues = Annotated[dict[str, Any], Depends(form_values)]
+
+
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def choice(enum: type[EnumT], value: object, field: str) -> EnumT | None:

@@ -59,7 +59,7 @@ def case_list(
         category=categorie or None,
         owner_organisation_id=bounds.id_from(eigenaar),
         submitting_organisation_id=bounds.id_from(inbrenger),
-        search=zoek.strip() or None,
+        search=zoek.replace("\x00", "").strip() or None,
         tasks=acties or None,
     )
     return render(

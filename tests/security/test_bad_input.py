@@ -183,3 +183,27 @@ def test_a_chair_cannot_store_an_unknown_choice_or_break_the_live_page(
         == []
     )
     assert client.get(base).status_code == 200
+
+
+def test_a_nul_character_is_no_server_error_on_either_database(
+    client: TestClient, session: Session, series: MeetingSeries
+) -> None:
+    as_user(client, "beheer@dorpsveen.example")
+    token = csrf_from(client, "/")
+    police = session.exec(select(User).where(User.email == "wijkagent@politie.example")).one()
+
+    renamed = client.post(
+        f"/gebruikers/{police.id}",
+        data={
+            "email": police.email,
+            "name": "Wim\x00 Wijkagent",
+            "organisation_id": str(police.organisation_id),
+            "is_participant": "true",
+            "csrf_token": token,
+        },
+    )
+    searched = client.get(f"/overleggen/{series.id}/casussen?zoek=Kees%00")
+
+    assert renamed.status_code in (303, 422) and searched.status_code == 200
+    session.refresh(police)
+    assert "\x00" not in police.name
