@@ -14,7 +14,7 @@ from pydantic_core import ErrorDetails
 
 from app import bounds
 from app.config import PROJECT_ROOT
-from app.db import AMSTERDAM
+from app.db import AMSTERDAM, MAX_ROW_ID
 from app.errors import DomainError, MeetingClosed
 from app.overleg.models import WEEKDAYS
 from app.security import permissions
@@ -108,22 +108,53 @@ def version_of(form: dict[str, Any]) -> int:
     return int(value) if value.isdigit() and len(value) <= 9 else -1
 
 
-def form_body(*models: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAPI description of a form that the route parses with these models itself (so a
-    refusal comes back beside its field, with everything typed kept)."""
-    properties: dict[str, Any] = {CSRF_FIELD: {"type": "string"}}
+def form_body(
+    *models: type[BaseModel],
+    fields: dict[str, Any] | None = None,
+    per_item: tuple[type[BaseModel], ...] = (),
+    item_fields: dict[str, Any] | None = None,
+    multipart: bool = False,
+) -> dict[str, Any]:
+    """The OpenAPI description of a form that the route parses itself (so a refusal comes back
+    beside its field, with everything typed kept): the fields of these models, other `fields`,
+    and fields whose names end in an item id (`per_item` models and `item_fields`), as on the
+    live page, where one page holds a form per agenda item."""
+    properties: dict[str, Any] = {CSRF_FIELD: {"type": "string"}} | (fields or {})
     required: set[str] = set()
     for model in models:
-        schema = model.model_json_schema()
-        definitions = schema.get("$defs", {})
-        properties |= {
-            name: _inlined(field, definitions)
-            for name, field in schema.get("properties", {}).items()
-        }
-        required |= set(schema.get("required", []))
-    body = {"type": "object", "properties": properties, "required": sorted(required)}
-    content = {"application/x-www-form-urlencoded": {"schema": body}}
-    return {"requestBody": {"required": True, "content": content}}
+        model_fields, model_required = _schema_of(model)
+        properties |= model_fields
+        required |= model_required
+    by_item = dict(item_fields or {})
+    for model in per_item:
+        by_item |= _schema_of(model)[0]
+    body: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        body["required"] = sorted(required)
+    if by_item:
+        body["patternProperties"] = {f"^{name}-[0-9]+$": kind for name, kind in by_item.items()}
+    media = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
+    return {"requestBody": {"required": True, "content": {media: {"schema": body}}}}
+
+
+def choice_of(enum: type[StrEnum]) -> dict[str, Any]:
+    """The schema of a select with the members of an enum."""
+    return {"type": "string", "enum": [member.value for member in enum]}
+
+
+TEXT = {"type": "string"}
+TICKED = {"type": "string", "enum": ["true"]}
+YES_OR_NO = {"type": "string", "enum": ["true", "false"]}
+CHOSEN_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
+
+
+def _schema_of(model: type[BaseModel]) -> tuple[dict[str, Any], set[str]]:
+    schema = model.model_json_schema()
+    definitions = schema.get("$defs", {})
+    properties = {
+        name: _inlined(field, definitions) for name, field in schema.get("properties", {}).items()
+    }
+    return properties, set(schema.get("required", []))
 
 
 def _inlined(schema: Any, definitions: dict[str, Any]) -> Any:

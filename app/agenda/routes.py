@@ -83,7 +83,7 @@ def add_item(
     return _agenda_response(request, session, access, meeting, errors, form)
 
 
-@router.post("/{item_id}/{direction}")
+@router.post("/{item_id}/{direction}", openapi_extra=form_body())
 def move_item(
     request: Request,
     session: SessionDep,
@@ -109,7 +109,7 @@ def move_item(
     return _agenda_response(request, session, access, meeting)
 
 
-@router.post("/vervolg")
+@router.post("/vervolg", openapi_extra=form_body())
 def add_follow_ups(
     request: Request,
     session: SessionDep,
@@ -126,7 +126,7 @@ def add_follow_ups(
     return _agenda_response(request, session, access, meeting)
 
 
-@router.post("/vaststellen")
+@router.post("/vaststellen", openapi_extra=form_body())
 def freeze(
     request: Request,
     session: SessionDep,

@@ -13,7 +13,7 @@ from app.overleg.deps import MeetingDep, SeriesDep
 from app.overleg.models import Meeting
 from app.overleg.routes import render_meeting
 from app.security.deps import CurrentActor
-from app.web import FormErrors, FormValues, redirect
+from app.web import TICKED, FormErrors, FormValues, choice_of, form_body, redirect
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}")
 
@@ -29,7 +29,7 @@ def _member(access: SeriesAccess) -> None:
         raise NotFound
 
 
-@router.post("/aanwezigheid")
+@router.post("/aanwezigheid", openapi_extra=form_body(fields={"answer": choice_of(Attendance)}))
 def set_intention(
     request: Request, session: SessionDep, access: SeriesDep, meeting: MeetingDep, form: FormValues
 ) -> Response:
@@ -47,7 +47,7 @@ def set_intention(
     return _done(request, access, meeting)
 
 
-@router.post("/verklaring")
+@router.post("/verklaring", openapi_extra=form_body(fields={"accept": TICKED}))
 def sign_declaration(
     request: Request,
     session: SessionDep,

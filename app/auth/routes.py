@@ -13,7 +13,7 @@ from app.security.deps import CurrentActor, CurrentUser, client_address, optiona
 from app.security.sessions import SESSION_COOKIE
 from app.users import service as user_service
 from app.users.models import PasswordChange, User
-from app.web import FormValues, domain_errors, form_body, redirect, render, run_form
+from app.web import TEXT, FormValues, domain_errors, form_body, redirect, render, run_form
 
 router = APIRouter()
 
@@ -57,7 +57,9 @@ def login_page(
     )
 
 
-@router.post("/inloggen")
+@router.post(
+    "/inloggen", openapi_extra=form_body(fields={"email": TEXT, "password": TEXT, "volgende": TEXT})
+)
 def login(request: Request, session: SessionDep, form: FormValues) -> Response:
     email = str(form.get("email", "")).strip()
     password = str(form.get("password", ""))
@@ -86,7 +88,7 @@ def login(request: Request, session: SessionDep, form: FormValues) -> Response:
     return render(request, "auth/login.html", {"values": values, "errors": errors}, status_code=422)
 
 
-@router.post("/uitloggen")
+@router.post("/uitloggen", openapi_extra=form_body())
 def logout(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     service.log_out(session, token=request.cookies.get(SESSION_COOKIE, ""), by=actor)
     response = redirect(request, "/inloggen?uitgelogd=1")

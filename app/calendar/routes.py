@@ -7,7 +7,7 @@ from app.calendar import ics, service
 from app.db import SessionDep
 from app.errors import NotFound
 from app.security.deps import CurrentActor, CurrentUser
-from app.web import render
+from app.web import form_body, render
 
 router = APIRouter()
 
@@ -23,7 +23,7 @@ def subscription_page(request: Request, session: SessionDep, user: CurrentUser) 
     return _page(request, service.has_feed(session, user=user))
 
 
-@router.post("/agenda-abonnement")
+@router.post("/agenda-abonnement", openapi_extra=form_body())
 def new_subscription(
     request: Request, session: SessionDep, user: CurrentUser, actor: CurrentActor
 ) -> Response:

@@ -19,7 +19,7 @@ from app.cases.models import (
     IdentificationChange,
     IdentifiedFields,
 )
-from app.cases.page import crypto_of, decide, people_from, render_case
+from app.cases.page import PERSON_SLOT_FIELDS, crypto_of, decide, people_from, render_case
 from app.db import SessionDep
 from app.errors import Forbidden
 from app.overleg.access import SeriesAccess
@@ -35,7 +35,7 @@ def _chair(access: SeriesAccess) -> None:
         raise Forbidden
 
 
-@router.post("/{case_id}/accepteren")
+@router.post("/{case_id}/accepteren", openapi_extra=form_body())
 def accept_late(
     request: Request, session: SessionDep, access: CaseMemberDep, case: CaseDep, actor: CurrentActor
 ) -> Response:
@@ -51,7 +51,7 @@ def accept_late(
     )
 
 
-@router.post("/{case_id}/doorschuiven")
+@router.post("/{case_id}/doorschuiven", openapi_extra=form_body())
 def move_to_next(
     request: Request, session: SessionDep, access: CaseMemberDep, case: CaseDep, actor: CurrentActor
 ) -> Response:
@@ -164,7 +164,7 @@ def close(
 
 @router.post(
     "/{case_id}/identificeren",
-    openapi_extra=form_body(IdentifiedFields, IdentificationChange),
+    openapi_extra=form_body(IdentifiedFields, IdentificationChange, fields=PERSON_SLOT_FIELDS),
 )
 def identify(
     request: Request,

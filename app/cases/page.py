@@ -40,6 +40,11 @@ from app.web import (
 
 PERSON_SLOTS = 3
 PERSON_FIELDS = ("name", "birth_date", "bsn", "address")
+PERSON_SLOT_FIELDS = {
+    f"person-{slot}-{name}": {"type": "string"}
+    for slot in range(1, PERSON_SLOTS + 1)
+    for name in PERSON_FIELDS
+}
 
 
 def crypto_of(request: Request) -> CaseCrypto:

@@ -11,7 +11,7 @@ from app import bounds
 from app.cases import queries, service
 from app.cases.deps import CaseDep, CaseMemberDep
 from app.cases.models import AnonymisedFields, CaseSubmission, IdentifiedFields, Urgency
-from app.cases.page import choices, crypto_of, people_from, render_case
+from app.cases.page import PERSON_SLOT_FIELDS, choices, crypto_of, people_from, render_case
 from app.db import SessionDep, today
 from app.errors import DomainError
 from app.overleg.access import SeriesAccess
@@ -100,7 +100,9 @@ def new_case(
 
 @router.post(
     "/nieuw",
-    openapi_extra=form_body(CaseSubmission, IdentifiedFields, AnonymisedFields),
+    openapi_extra=form_body(
+        CaseSubmission, IdentifiedFields, AnonymisedFields, fields=PERSON_SLOT_FIELDS
+    ),
 )
 def submit_case(
     request: Request,

@@ -21,6 +21,8 @@ from app.organisations import service as organisation_service
 from app.security.deps import CovenantManager, CovenantReader, CurrentActor
 from app.web import FormErrors, FormValues, attachment, form_body, redirect, render, run_form
 
+DOCUMENT = {"document": {"type": "string", "format": "binary"}}
+
 router = APIRouter(prefix="/convenanten")
 
 
@@ -86,7 +88,10 @@ def new_version(request: Request, covenant: CovenantDep, _: CovenantManager) -> 
     return _version_form(request, {}, {}, covenant_id=covenant.id)
 
 
-@router.post("/{covenant_id}/versies/nieuw")
+@router.post(
+    "/{covenant_id}/versies/nieuw",
+    openapi_extra=form_body(CovenantVersionCreate, fields=DOCUMENT, multipart=True),
+)
 def create_version(
     request: Request,
     session: SessionDep,
@@ -241,7 +246,7 @@ def declaration_page(request: Request, session: SessionDep, _: CovenantManager) 
     return _declaration_page(request, session, {}, {})
 
 
-@declaration_router.post("")
+@declaration_router.post("", openapi_extra=form_body(DeclarationTextCreate))
 def save_declaration_text(
     request: Request, session: SessionDep, _: CovenantManager, actor: CurrentActor, form: FormValues
 ) -> Response:

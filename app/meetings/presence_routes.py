@@ -15,12 +15,14 @@ from app.meetings.models import Presence
 from app.meetings.page import act, attendance_or_404, item_or_404, render_live
 from app.overleg.deps import ChairDep, MeetingDep
 from app.security.deps import CurrentActor
-from app.web import FormValues
+from app.web import CHOSEN_ID, TEXT, YES_OR_NO, FormValues, choice_of, form_body
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/live")
 
 
-@router.post("/aanwezigheid/{user_id}")
+@router.post(
+    "/aanwezigheid/{user_id}", openapi_extra=form_body(fields={"presence": choice_of(Presence)})
+)
 def set_presence(
     request: Request,
     session: SessionDep,
@@ -72,7 +74,10 @@ def _guest_name(form: dict[str, Any], field: str) -> str:
     return name[:200]
 
 
-@router.post("/gasten")
+@router.post(
+    "/gasten",
+    openapi_extra=form_body(fields={"guest_name": TEXT, "guest_organisation_id": CHOSEN_ID}),
+)
 def add_guest(
     request: Request,
     session: SessionDep,
@@ -99,7 +104,10 @@ def add_guest(
     )
 
 
-@router.post("/punten/{item_id}/ruimte/{attendance_id}")
+@router.post(
+    "/punten/{item_id}/ruimte/{attendance_id}",
+    openapi_extra=form_body(fields={"left": YES_OR_NO}),
+)
 def left_room(
     request: Request,
     session: SessionDep,
@@ -128,7 +136,7 @@ def left_room(
     )
 
 
-@router.post("/verklaring-gast")
+@router.post("/verklaring-gast", openapi_extra=form_body(fields={"attendance_id": CHOSEN_ID}))
 def guest_declaration(
     request: Request,
     session: SessionDep,

@@ -17,7 +17,27 @@ from app.overleg.models import CLOSED
 from app.security.deps import CurrentActor
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, Task, TaskCreate
-from app.web import FormValues, choice, parse_form, planning_date, render, version_of
+from app.web import (
+    TEXT,
+    TICKED,
+    FormValues,
+    choice,
+    choice_of,
+    form_body,
+    parse_form,
+    planning_date,
+    render,
+    version_of,
+)
+
+# The live page holds a form per agenda item: the outcome fields carry the item id in their names.
+OUTCOME_FIELDS = {
+    "next_step": choice_of(NextStep),
+    "next_step_date": {"type": "string", "format": "date"},
+    "escalation_body": choice_of(EscalationBody),
+    "informing": choice_of(Informing),
+}
+CONTRIBUTION_FIELDS = {"text": TEXT, "legal_basis": choice_of(LegalBasis), "version": TEXT}
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/live")
 
@@ -33,7 +53,7 @@ def live_page(
     return render_live(request, session, access, meeting, actor)
 
 
-@router.post("/starten")
+@router.post("/starten", openapi_extra=form_body(fields={"confidentiality_read": TICKED}))
 def start(
     request: Request,
     session: SessionDep,
@@ -58,7 +78,10 @@ def start(
     )
 
 
-@router.post("/punten/{item_id}/tekst/{field}")
+@router.post(
+    "/punten/{item_id}/tekst/{field}",
+    openapi_extra=form_body(fields={"value": TEXT, "version": TEXT}),
+)
 def save_text(
     request: Request,
     session: SessionDep,
@@ -105,7 +128,10 @@ def save_text(
     )
 
 
-@router.post("/punten/{item_id}/uitkomst")
+@router.post(
+    "/punten/{item_id}/uitkomst",
+    openapi_extra=form_body(fields={"version": TEXT}, item_fields=OUTCOME_FIELDS),
+)
 def save_outcome(
     request: Request,
     session: SessionDep,
@@ -148,7 +174,7 @@ def save_outcome(
     return act(request, session, access, meeting, actor, form, save, f"punt-{item.id}")
 
 
-@router.post("/punten/{item_id}/eigenaar")
+@router.post("/punten/{item_id}/eigenaar", openapi_extra=form_body(per_item=(CaseOwnerChange,)))
 def set_owner(
     request: Request,
     session: SessionDep,
@@ -189,7 +215,10 @@ def set_owner(
     return act(request, session, access, meeting, actor, form, owner, f"punt-{item.id}")
 
 
-@router.post("/punten/{item_id}/bijdrage/{organisation_id}")
+@router.post(
+    "/punten/{item_id}/bijdrage/{organisation_id}",
+    openapi_extra=form_body(fields=CONTRIBUTION_FIELDS),
+)
 def save_contribution(
     request: Request,
     session: SessionDep,
@@ -227,7 +256,7 @@ def save_contribution(
     return act(request, session, access, meeting, actor, form, contribute, f"punt-{item.id}")
 
 
-@router.post("/punten/{item_id}/taken")
+@router.post("/punten/{item_id}/taken", openapi_extra=form_body(per_item=(TaskCreate,)))
 def add_task(
     request: Request,
     session: SessionDep,
@@ -260,7 +289,12 @@ def add_task(
     return act(request, session, access, meeting, actor, form, task, f"punt-{item.id}")
 
 
-@router.post("/taken/{task_id}/terugkoppeling")
+@router.post(
+    "/taken/{task_id}/terugkoppeling",
+    openapi_extra=form_body(
+        fields={"done": TICKED}, item_fields={"not_done_reason": choice_of(NotDoneReason)}
+    ),
+)
 def review_task(
     request: Request,
     session: SessionDep,
@@ -291,7 +325,7 @@ def review_task(
     return act(request, session, access, meeting, actor, form, review, f"taak-{task.id}")
 
 
-@router.post("/afronden")
+@router.post("/afronden", openapi_extra=form_body())
 def finish(
     request: Request,
     session: SessionDep,

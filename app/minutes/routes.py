@@ -22,7 +22,16 @@ from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingStatus
 from app.overleg.schedule import local
 from app.security.deps import CurrentActor
-from app.web import FormErrors, FormValues, attachment, domain_errors, redirect, render
+from app.web import (
+    TEXT,
+    FormErrors,
+    FormValues,
+    attachment,
+    domain_errors,
+    form_body,
+    redirect,
+    render,
+)
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/verslag")
 
@@ -200,7 +209,7 @@ def _from_record(session: Session, meeting: Meeting, part: Minutes, actor: Actor
     )
 
 
-@router.post("/vaststellen")
+@router.post("/vaststellen", openapi_extra=form_body())
 def finalise(
     request: Request,
     session: SessionDep,
@@ -226,7 +235,7 @@ def finalise(
     )
 
 
-@router.post("/correctie")
+@router.post("/correctie", openapi_extra=form_body(fields={"reason": TEXT}))
 def correct(
     request: Request,
     session: SessionDep,

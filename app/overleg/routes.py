@@ -29,6 +29,7 @@ from app.overleg.models import (
 from app.overleg.schedule import local, next_working_day
 from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
 from app.web import (
+    YES_OR_NO,
     FormErrors,
     FormValues,
     attachment,
@@ -125,7 +126,10 @@ def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Res
     )
 
 
-@router.post("/{series_id}/namen-in-verslag")
+@router.post(
+    "/{series_id}/namen-in-verslag",
+    openapi_extra=form_body(fields={"names_in_minutes": YES_OR_NO}),
+)
 def names_in_minutes(
     request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
 ) -> Response:

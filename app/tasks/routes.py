@@ -9,7 +9,7 @@ from app.security.deps import CurrentActor, CurrentUser
 from app.tasks import service
 from app.tasks.deps import ReportableTaskDep
 from app.tasks.models import TaskFeedback
-from app.web import FormErrors, FormValues, redirect, render, run_form
+from app.web import FormErrors, FormValues, form_body, redirect, render, run_form
 
 router = APIRouter(prefix="/acties")
 
@@ -41,7 +41,7 @@ def my_tasks(request: Request, session: SessionDep, user: CurrentUser) -> Respon
     return _page(request, session, user)
 
 
-@router.post("/{task_id}/gereed")
+@router.post("/{task_id}/gereed", openapi_extra=form_body(per_item=(TaskFeedback,)))
 def report_back(
     request: Request,
     session: SessionDep,

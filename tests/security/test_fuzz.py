@@ -120,3 +120,22 @@ def test_no_route_answers_a_server_error_or_leaks_internals(
     record_property("fuzzing", f"{len(operations)} routes, {dict(sorted(statuses.items()))}")
     assert len(operations) > 60 and sum(statuses.values()) > 2 * len(operations)
     assert problems == []
+
+
+def test_the_schema_describes_the_form_of_every_state_changing_route(app: FastAPI) -> None:
+    operations = [
+        (path, method, operation)
+        for path, methods in app.openapi()["paths"].items()
+        for method, operation in methods.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+    undescribed = [
+        f"{method.upper()} {path}"
+        for path, method, operation in operations
+        if "csrf_token"
+        not in next(iter(operation.get("requestBody", {}).get("content", {}).values()), {})
+        .get("schema", {})
+        .get("properties", {})
+    ]
+
+    assert len(operations) > 40 and undescribed == []
