@@ -84,7 +84,9 @@ def render_live(
                 for a in live.guests_without_declaration
                 if a.attendance
             ],
-            "person_choices": [(u.id, f"{u.name} ({u.organisation.name})") for u in live.people],
+            "person_choices": [
+                (u.id, f"{u.name} ({u.organisation.name})") for u in live.choosable_people
+            ],
             "organisation_names": {o.id: o.name for o in live.organisations},
             "person_names": {u.id: u.name for u in live.people},
         },

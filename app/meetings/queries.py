@@ -64,8 +64,16 @@ class LiveMeeting:
     attendees: list[Attendee]
     items: list[LiveItem]
     organisations: list[Organisation]
+    # Everyone of the member organisations (to name earlier owners and assignees); only those
+    # at the table (`member_ids`) can be chosen for a new task or as owner.
     people: list[User]
     general_tasks: list[Task]
+    member_ids: set[int]
+
+    @property
+    def choosable_people(self) -> list[User]:
+        """The active people at the table of this overleg."""
+        return [person for person in self.people if person.id in self.member_ids]
 
     @property
     def uncovered_present(self) -> list[Attendee]:
@@ -321,11 +329,22 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> LiveMee
         )
     general = [t for t in tasks if t.case_id is None and t.meeting_id != meeting.id]
     people = session.exec(
-        select(User)
-        .join(SeriesMember, col(SeriesMember.user_id) == User.id)
-        .where(SeriesMember.series_id == access.series.id, col(User.active))
+        select(User, SeriesMember.id)
+        .outerjoin(
+            SeriesMember,
+            (col(SeriesMember.user_id) == User.id)
+            & (col(SeriesMember.series_id) == access.series.id),
+        )
+        .where(col(User.organisation_id).in_(list(organisations)), col(User.active))
         .order_by(col(User.name))
     ).all()
     return LiveMeeting(
-        meeting, day, attendees, live_items, list(organisations.values()), list(people), general
+        meeting,
+        day,
+        attendees,
+        live_items,
+        list(organisations.values()),
+        [person for person, _ in people],
+        general,
+        member_ids={person.id for person, member in people if member is not None},
     )

@@ -35,6 +35,7 @@ from app.mail.models import OutboxMessage
 from app.meetings import queries, service
 from app.meetings.models import Informing, MeetingAttendance, NextStep, Presence
 from app.meetings.page import revealed
+from app.minutes import queries as minutes_queries
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.security.crypto import CaseCrypto, DataCipher
@@ -42,7 +43,7 @@ from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, TaskCreate, TaskStatus
 from tests.cases.tokens import persons_of, tampered
 from tests.conftest import count_statements, csrf_from, log_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 from tests.planning import MAIL, Table
 
 CRYPTO = CaseCrypto(cipher=DataCipher((os.urandom(32),)), index_key=b"k" * 32)
@@ -795,3 +796,25 @@ def test_a_paper_declaration_is_recorded_for_a_guest_present_only(
     covered = {a.name: a.cover.covered for a in live(session, table, series, meeting).attendees}
     assert covered["Gerda Gast"] is True and covered["Henk Gast"] is False
     assert henk.id != gerda.id
+
+
+def test_only_people_at_the_table_are_offered_but_earlier_owners_keep_their_name(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    case = case_on(session, table, series, meeting)
+    colleague = make_user(session, name="Cor Collega", organisation_id=table.police_id)
+    session.commit()
+    case_service.set_owner(
+        session, case=case, organisation_id=table.police_id, user_id=colleague.id, by=chair(table)
+    )
+    started(session, table, meeting)
+
+    loaded = live(session, table, series, meeting)
+    minutes = minutes_queries.load(
+        session, access=access_for(session, table, series), meeting=meeting
+    )
+
+    assert colleague.id not in {person.id for person in loaded.choosable_people}
+    assert table.chair.id in {person.id for person in loaded.choosable_people}
+    assert minutes.items[0].owner is not None and "Cor Collega" in minutes.items[0].owner
