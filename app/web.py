@@ -188,6 +188,16 @@ def wants_fragment(request: Request, target_id: str) -> bool:
     return is_htmx(request) and request.headers.get("hx-target", "").endswith(f"#{target_id}")
 
 
+def wants_parts(request: Request) -> bool:
+    """Whether an htmx action expects the parts it changed: not a boosted navigation or a
+    history restore, which get full pages."""
+    return (
+        is_htmx(request)
+        and request.headers.get("hx-boosted") != "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
@@ -201,6 +211,28 @@ def render(
     response = templates.TemplateResponse(request, name, full_context, status_code=status_code)
     response.headers["vary"] = "HX-Request"
     return response
+
+
+def render_fragments(
+    request: Request,
+    parts: list[tuple[str, dict[str, Any]]],
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The parts of a page an htmx action changed, one after another: each a template with its
+    own extra context (`oob=True` makes a part swap itself in by id, out of band)."""
+    full_context = {
+        "request": request,
+        "current_user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+        **context,
+    }
+    html = "".join(
+        templates.get_template(name).render(full_context | extra) for name, extra in parts
+    )
+    return HTMLResponse(html, status_code=status_code, headers={"vary": "HX-Request"})
 
 
 def redirect(request: Request, url: str) -> Response:

@@ -331,9 +331,23 @@ def anonymise(
 
 
 def set_owner(
-    session: Session, *, case: Case, organisation_id: int, user_id: int | None, by: Actor
+    session: Session,
+    *,
+    case: Case,
+    organisation_id: int,
+    user_id: int | None,
+    by: Actor,
+    seen: str | None = None,
 ) -> Case:
-    """Make an organisation (and optionally a person of it) casus-eigenaar."""
+    """Make an organisation (and optionally a person of it) casus-eigenaar; with `seen` (the
+    owner the form showed, see `owner_key`) a change made by someone else meanwhile is refused
+    rather than overwritten unseen."""
+    if seen is not None and seen != owner_key(case):
+        raise DomainError(
+            "Iemand anders heeft de casus-eigenaar intussen gewijzigd; kijk het na en sla "
+            "opnieuw op.",
+            field="owner_organisation_id",
+        )
     at_table = session.exec(
         select(SeriesOrganisation.id).where(
             SeriesOrganisation.series_id == case.series_id,
@@ -354,6 +368,11 @@ def set_owner(
     owner = organisation.name + (f" ({person.name})" if person else "")
     _log(session, case, f"Casus-eigenaar: {owner}", "casus.eigenaar", by)
     return _done(session, case)
+
+
+def owner_key(case: Case) -> str:
+    """The owner as a form remembers it, to notice a change made meanwhile."""
+    return f"{case.owner_organisation_id or ''}:{case.owner_user_id or ''}"
 
 
 def escalate(

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.cases.models import EscalationBody, LegalBasis
+from app.cases.models import Case, EscalationBody, LegalBasis
 from app.db import string_enum, utcnow
 
 
@@ -91,3 +91,16 @@ class ItemContribution(SQLModel, table=True):
 
 
 TEXT_FIELDS = ("discussion", "decisions", "dissent", "outcome_reason", "informing_how")
+
+
+def what_is_missing(record: ItemRecord | None, case: Case) -> list[str]:
+    """What a discussed casus still lacks before the meeting can be finished."""
+    outcome = record is not None and record.next_step in (NextStep.ESCALATE, NextStep.CLOSE)
+    what = []
+    if case.owner_organisation_id is None and not outcome:
+        what.append("casus-eigenaar of uitkomst")
+    if record is None or record.next_step is None:
+        what.append("vervolgstap")
+    if record is None or record.informing is None:
+        what.append("informering")
+    return what

@@ -1,6 +1,7 @@
 """The live page of the chair: rendering it, and answering the forms on it (a refusal comes
 back beside its field, with what was typed)."""
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import Request
@@ -10,36 +11,104 @@ from sqlmodel import Session
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases import disclosure
+from app.cases import service as case_service
 from app.cases.models import EscalationBody, LegalBasis
 from app.errors import DomainError, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, MeetingAttendance, NextStep, Presence
 from app.overleg.access import SeriesAccess
-from app.overleg.models import Meeting
+from app.overleg.models import Meeting, MeetingStatus
 from app.security.crypto import CaseCrypto
 from app.tasks.models import NotDoneReason
-from app.web import FormErrors, domain_errors, enum_options, redirect, refusal_status, render
+from app.web import (
+    FormErrors,
+    domain_errors,
+    enum_options,
+    redirect,
+    refusal_status,
+    render,
+    render_fragments,
+    wants_parts,
+)
+
+# A part of the live page an action changed: a template `meetings/_<name>.html` and what it
+# needs besides the page's context (e.g. which organisation's contribution).
+Part = tuple[str, dict[str, Any]]
+NAV: Part = ("nav", {})
+ITEM: Part = ("item", {})
+CASE: Part = ("case", {})
+NOTICE: Part = ("notice", {})
 
 
 def revealed(
-    session: Session, *, access: SeriesAccess, meeting: Meeting, crypto: CaseCrypto, actor: Actor
-) -> queries.LiveMeeting:
-    """The live meeting with the persons the chair may see where nobody uncovered is in the
-    room, through the disclosure door (logged and committed before it is returned)."""
+    session: Session,
+    *,
+    access: SeriesAccess,
+    meeting: Meeting,
+    crypto: CaseCrypto,
+    actor: Actor,
+    item_id: int | None,
+) -> tuple[queries.LiveMeeting, queries.LiveItem | None]:
+    """The live meeting and the item in view, with the persons the chair may see of that item's
+    casus only when nobody uncovered is in the room (through the disclosure door: logged once
+    per user per casus per meeting, and committed before it is returned)."""
     live = queries.load(session, access=access, meeting=meeting)
+    current = live.item(item_id)
+    shown = [case for case in live.shown_cases if current and current.case is case]
     people = disclosure.for_live_meeting(
         session,
         access=access,
         meeting_id=meeting.id,
         day=live.day,
-        cases=live.shown_cases,
+        cases=shown,
         crypto=crypto,
         actor=actor,
     )
-    for live_item in live.items:
-        if live_item.case is not None:
-            live_item.people = people.get(live_item.case.id)
-    return live
+    if current is not None and current.case is not None:
+        current.people = people.get(current.case.id)
+    return live, current
+
+
+def _context(
+    access: SeriesAccess,
+    meeting: Meeting,
+    live: queries.LiveMeeting,
+    current: queries.LiveItem | None,
+    values: dict[str, Any] | None,
+    errors: FormErrors | None,
+) -> dict[str, Any]:
+    return {
+        "series": access.series,
+        "access": access,
+        "meeting": meeting,
+        "base": f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/live",
+        "editable": meeting.status == MeetingStatus.IN_PROGRESS,
+        "text_editable": meeting.status in service.TEXT_CORRECTABLE,
+        "live": live,
+        "live_item": current,
+        "values": values or {},
+        "errors": errors or {},
+        "presences": enum_options(Presence),
+        "next_steps": enum_options(NextStep),
+        "informings": enum_options(Informing),
+        "bodies": enum_options(EscalationBody),
+        "bases": enum_options(LegalBasis),
+        "not_done_reasons": enum_options(NotDoneReason),
+        "text_fields": TEXT_FIELDS,
+        "fingerprint": service.fingerprint,
+        "owner_key": case_service.owner_key,
+        "organisation_choices": [(o.id, o.name) for o in live.organisations],
+        "guest_choices": [
+            (a.attendance.id, f"{a.name} ({a.organisation})")
+            for a in live.guests_without_declaration
+            if a.attendance
+        ],
+        "person_choices": [
+            (u.id, f"{u.name} ({u.organisation.name})") for u in live.choosable_people
+        ],
+        "organisation_names": {o.id: o.name for o in live.organisations},
+        "person_names": {u.id: u.name for u in live.people},
+    }
 
 
 def render_live(
@@ -49,55 +118,74 @@ def render_live(
     meeting: Meeting,
     actor: Any,
     *,
+    item_id: int | None = None,
     values: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
     missing: list[Any] | None = None,
     status_code: int = 422,
 ) -> Response:
-    """The live page; every form on it comes back here with its errors and typed values
-    (422 for a form to put right, `status_code` when the meeting no longer allows it)."""
-    live = revealed(
-        session, access=access, meeting=meeting, crypto=request.app.state.crypto, actor=actor
+    """The live page with one item in view; without JavaScript every form comes back here
+    with its errors and typed values (422 for a form to put right, `status_code` when the
+    meeting no longer allows it)."""
+    live, current = revealed(
+        session,
+        access=access,
+        meeting=meeting,
+        crypto=request.app.state.crypto,
+        actor=actor,
+        item_id=item_id,
     )
+    context = _context(access, meeting, live, current, values, errors)
     return render(
         request,
         "meetings/live.html",
-        {
-            "series": access.series,
-            "access": access,
-            "meeting": meeting,
-            "live": live,
-            "values": values or {},
-            "errors": errors or {},
-            "missing": missing or [],
-            "presences": enum_options(Presence),
-            "next_steps": enum_options(NextStep),
-            "informings": enum_options(Informing),
-            "bodies": enum_options(EscalationBody),
-            "bases": enum_options(LegalBasis),
-            "not_done_reasons": enum_options(NotDoneReason),
-            "text_fields": TEXT_FIELDS,
-            "fingerprint": service.fingerprint,
-            "organisation_choices": [(o.id, o.name) for o in live.organisations],
-            "guest_choices": [
-                (a.attendance.id, f"{a.name} ({a.organisation})")
-                for a in live.guests_without_declaration
-                if a.attendance
-            ],
-            "person_choices": [
-                (u.id, f"{u.name} ({u.organisation.name})") for u in live.choosable_people
-            ],
-            "organisation_names": {o.id: o.name for o in live.organisations},
-            "person_names": {u.id: u.name for u in live.people},
-        },
+        context | {"missing": missing or []},
         status_code=status_code if errors else 200,
     )
 
 
-def back(request: Request, access: SeriesAccess, meeting: Meeting, anchor: str = "") -> Response:
-    """Back to the live page, at the part that was just changed."""
+def render_parts(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    actor: Any,
+    parts: Sequence[Part],
+    *,
+    item_id: int | None = None,
+    values: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    """What an htmx action on the live page changed: the first part replaces the form that was
+    sent, the others swap themselves in by id; a refusal shows beside its field."""
+    live, current = revealed(
+        session,
+        access=access,
+        meeting=meeting,
+        crypto=request.app.state.crypto,
+        actor=actor,
+        item_id=item_id,
+    )
+    context = _context(access, meeting, live, current, values, errors)
+    return render_fragments(
+        request,
+        [
+            (f"meetings/_{name}.html", extra | {"oob": index > 0})
+            for index, (name, extra) in enumerate(parts)
+        ],
+        context,
+        status_code=status_code,
+    )
+
+
+def back(
+    request: Request, access: SeriesAccess, meeting: Meeting, item_id: int | None, anchor: str
+) -> Response:
+    """Back to the live page without JavaScript, at the item and the part just changed."""
     path = f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/live"
-    return redirect(request, path + (f"#{anchor}" if anchor else ""))
+    query = f"?punt={item_id}" if item_id else ""
+    return redirect(request, path + query + (f"#{anchor}" if anchor else ""))
 
 
 def item_or_404(session: Session, meeting: Meeting, item_id: int) -> AgendaItem:
@@ -123,21 +211,62 @@ def act(
     meeting: Meeting,
     actor: Any,
     form: dict[str, Any],
-    action: Any,
+    action: Callable[[], object],
+    *,
+    parts: Sequence[Part],
+    item_id: int | None = None,
     anchor: str = "",
 ) -> Response:
-    """Run a use case; a refusal comes back beside its field on the live page."""
+    """Run a use case and answer with the parts it changed (htmx), or back to the page at the
+    item (a plain form); a refusal comes back beside its field with what was typed."""
     try:
         action()
     except DomainError as exc:
-        return render_live(
+        session.rollback()
+        return refused(
+            request, session, access, meeting, actor, form, exc, parts=parts, item_id=item_id
+        )
+    if not wants_parts(request):
+        return back(request, access, meeting, item_id, anchor)
+    return render_parts(request, session, access, meeting, actor, parts, item_id=item_id)
+
+
+def refused(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    actor: Any,
+    form: dict[str, Any],
+    exc: DomainError,
+    *,
+    parts: Sequence[Part],
+    item_id: int | None = None,
+) -> Response:
+    """A refused form: its part with the message beside the field (htmx), or the page."""
+    errors, status = domain_errors(exc), refusal_status(exc)
+    if wants_parts(request) and parts:
+        notice = [NOTICE] if "__all__" in errors else []
+        return render_parts(
             request,
             session,
             access,
             meeting,
             actor,
+            [*parts[:1], *notice],
+            item_id=item_id,
             values=form,
-            errors=domain_errors(exc),
-            status_code=refusal_status(exc),
+            errors=errors,
+            status_code=status,
         )
-    return back(request, access, meeting, anchor)
+    return render_live(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        item_id=item_id,
+        values=form,
+        errors=errors,
+        status_code=status,
+    )

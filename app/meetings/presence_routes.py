@@ -12,37 +12,32 @@ from app.db import RowId, SessionDep
 from app.errors import DomainError
 from app.meetings import service
 from app.meetings.models import Presence
-from app.meetings.page import act, attendance_or_404, item_or_404, render_live
+from app.meetings.page import CASE, NAV, act, attendance_or_404, item_or_404
 from app.overleg.deps import ChairDep, MeetingDep
 from app.security.deps import CurrentActor
-from app.web import CHOSEN_ID, TEXT, YES_OR_NO, FormValues, choice_of, form_body
+from app.web import CHOSEN_ID, TEXT, YES_OR_NO, FormValues, choice, choice_of, form_body
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/live")
 
 
+ATTENDANCE = [("attendance", {}), NAV]
+
+
 @router.post(
-    "/aanwezigheid/{user_id}", openapi_extra=form_body(fields={"presence": choice_of(Presence)})
+    "/aanwezigheid",
+    openapi_extra=form_body(
+        item_fields={"presence": choice_of(Presence), "shown": choice_of(Presence)}
+    ),
 )
-def set_presence(
+def set_attendance(
     request: Request,
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
-    user_id: RowId,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    try:
-        presence = Presence(form.get("presence"))
-    except ValueError:
-        return render_live(
-            request,
-            session,
-            access,
-            meeting,
-            actor,
-            errors={f"presence-{user_id}": "Kies aanwezig of afwezig."},
-        )
+    """Everyone's attendance on one form: only the rows changed since it was shown are saved."""
     return act(
         request,
         session,
@@ -50,11 +45,30 @@ def set_presence(
         meeting,
         actor,
         form,
-        lambda: service.set_presence(
-            session, meeting=meeting, user_id=user_id, presence=presence, by=actor
+        lambda: service.set_attendance(
+            session, meeting=meeting, changes=_attendance_changes(form), by=actor
         ),
-        "aanwezigheid",
+        parts=ATTENDANCE,
+        anchor="aanwezigheid",
     )
+
+
+def _attendance_changes(form: dict[str, Any]) -> dict[int, tuple[Presence | None, Presence]]:
+    """Per member the presence the form showed and the one chosen, where they differ."""
+    changes: dict[int, tuple[Presence | None, Presence]] = {}
+    for key, value in form.items():
+        if not key.startswith("presence-"):
+            continue
+        user_id = bounds.id_from(key.removeprefix("presence-"))
+        if user_id is None:
+            raise DomainError("Kies aanwezig of afwezig.", field="attendance")
+        chosen = choice(Presence, value, key)
+        shown = choice(Presence, form.get(f"shown-{user_id}"), key)
+        if chosen is None:
+            raise DomainError("Kies aanwezig of afwezig.", field=key)
+        if chosen != shown:
+            changes[user_id] = (shown, chosen)
+    return changes
 
 
 def _chosen(form: dict[str, Any], field: str) -> int | None:
@@ -100,7 +114,8 @@ def add_guest(
             organisation_id=_chosen(form, "guest_organisation_id"),
             by=actor,
         ),
-        "aanwezigheid",
+        parts=ATTENDANCE,
+        anchor="aanwezigheid",
     )
 
 
@@ -132,7 +147,9 @@ def left_room(
         lambda: service.set_left_room(
             session, item=item, attendance=row, left=form.get("left") == "true", by=actor
         ),
-        f"punt-{item.id}",
+        parts=[CASE, NAV],
+        item_id=item.id,
+        anchor=f"casus-{item.id}",
     )
 
 
@@ -159,5 +176,6 @@ def guest_declaration(
             attendance_id=_chosen(form, "attendance_id"),
             by=actor,
         ),
-        "aanwezigheid",
+        parts=ATTENDANCE,
+        anchor="aanwezigheid",
     )

@@ -17,6 +17,7 @@ from app.meetings.models import (
     ItemRecord,
     MeetingAttendance,
     Presence,
+    what_is_missing,
 )
 from app.organisations.models import Organisation
 from app.overleg.access import SeriesAccess
@@ -53,8 +54,23 @@ class LiveItem:
     people: list[Shown] | None
     anonymous: bool
     left_room: set[int]
+    number: int = 0
     new_tasks: list[Task] = field(default_factory=list)
     earlier_tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """What this casus still lacks before the meeting can be finished."""
+        if self.case is None:
+            return []
+        return what_is_missing(self.record if self.record.id else None, self.case)
+
+    @property
+    def state(self) -> str | None:
+        """The item's state in the navigator: open or compleet (an item without casus has none)."""
+        if self.case is None:
+            return None
+        return "open" if self.missing else "compleet"
 
 
 @dataclass
@@ -85,6 +101,20 @@ class LiveMeeting:
             and a.cover
             and not a.cover.covered
         ]
+
+    @property
+    def case_items(self) -> list[LiveItem]:
+        return [live for live in self.items if live.case is not None]
+
+    @property
+    def complete_count(self) -> int:
+        return sum(1 for live in self.case_items if not live.missing)
+
+    def item(self, item_id: int | None) -> LiveItem | None:
+        """The item in view: the one asked for, else the first casus still open, else the first."""
+        chosen = [live for live in self.items if live.item.id == item_id]
+        still_open = [live for live in self.case_items if live.missing]
+        return next(iter(chosen or still_open or self.items), None)
 
     @property
     def anonymous_item_ids(self) -> set[int]:
@@ -310,7 +340,7 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> LiveMee
         left_room=left_room,
     )
     live_items = []
-    for item in items:
+    for number, item in enumerate(items, start=1):
         case = cases.get(item.case_id) if item.case_id else None
         live_items.append(
             LiveItem(
@@ -323,6 +353,7 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> LiveMee
                 people=None,
                 anonymous=item.id in anonymous,
                 left_room=left_room.get(item.id, set()),
+                number=number,
                 new_tasks=agreed_here.get(item.id, []),
                 earlier_tasks=earlier.get(case.id, []) if case else [],
             )

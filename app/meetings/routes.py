@@ -1,19 +1,33 @@
 """The live meeting page of the chair: start, every agenda item (texts, outcome, owner,
 contributions, tasks, terugkoppeling) and finish; who is at the table is in presence_routes.py."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
+from app import bounds
 from app.cases import service as case_service
 from app.cases.models import CaseOwnerChange, EscalationBody, LegalBasis
 from app.db import RowId, SessionDep, utcnow
 from app.errors import DomainError, MeetingClosed, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, NextStep
-from app.meetings.page import act, item_or_404, render_live
+from app.meetings.page import (
+    CASE,
+    ITEM,
+    NAV,
+    act,
+    back,
+    item_or_404,
+    refused,
+    render_live,
+    render_parts,
+)
 from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.invitations import MailContext
-from app.overleg.models import CLOSED
+from app.overleg.models import CLOSED, Meeting
 from app.security.deps import CurrentActor
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, Task, TaskCreate
@@ -28,6 +42,7 @@ from app.web import (
     planning_date,
     render,
     version_of,
+    wants_parts,
 )
 
 # The live page holds a form per agenda item: the outcome fields carry the item id in their names.
@@ -49,8 +64,42 @@ def live_page(
     access: ChairDep,
     meeting: MeetingDep,
     actor: CurrentActor,
+    punt: str | None = None,
 ) -> Response:
-    return render_live(request, session, access, meeting, actor)
+    """The live page with one item in view (`punt`: an agenda item's id, not personal data)."""
+    return render_live(request, session, access, meeting, actor, item_id=bounds.id_from(punt))
+
+
+@router.get("/punten/{item_id}")
+def item_panel(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    item_id: RowId,
+    actor: CurrentActor,
+) -> Response:
+    """One item of the meeting, to bring into view without reloading the page."""
+    item = item_or_404(session, meeting, item_id)
+    if not wants_parts(request):
+        return back(request, access, meeting, item.id, "")
+    return render_parts(request, session, access, meeting, actor, [ITEM], item_id=item.id)
+
+
+@router.get("/punten/{item_id}/casus")
+def case_block(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    item_id: RowId,
+    actor: CurrentActor,
+) -> Response:
+    """The casus of an item as the room now allows it (after a change in who is present)."""
+    item = item_or_404(session, meeting, item_id)
+    if not wants_parts(request):
+        return back(request, access, meeting, item.id, "")
+    return render_parts(request, session, access, meeting, actor, [CASE], item_id=item.id)
 
 
 @router.post("/starten", openapi_extra=form_body(fields={"confidentiality_read": TICKED}))
@@ -75,6 +124,7 @@ def start(
             confidentiality_read=form.get("confidentiality_read") == "true",
             by=actor,
         ),
+        parts=(),
     )
 
 
@@ -171,7 +221,18 @@ def save_outcome(
         except DomainError as exc:
             raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return act(request, session, access, meeting, actor, form, save, f"punt-{item.id}")
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        save,
+        parts=[("outcome", {}), NAV],
+        item_id=item.id,
+        anchor=f"uitkomst-{item.id}",
+    )
 
 
 @router.post("/punten/{item_id}/eigenaar", openapi_extra=form_body(per_item=(CaseOwnerChange,)))
@@ -208,11 +269,23 @@ def set_owner(
                 organisation_id=data.owner_organisation_id,
                 user_id=data.owner_user_id,
                 by=actor,
+                seen=str(values["owner_was"]) if "owner_was" in values else None,
             )
         except DomainError as exc:
             raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return act(request, session, access, meeting, actor, form, owner, f"punt-{item.id}")
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        owner,
+        parts=[("owner", {}), NAV],
+        item_id=item.id,
+        anchor=f"eigenaar-{item.id}",
+    )
 
 
 @router.post(
@@ -253,7 +326,18 @@ def save_contribution(
                 field=f"contribution-{item.id}-{organisation_id}",
             ) from exc
 
-    return act(request, session, access, meeting, actor, form, contribute, f"punt-{item.id}")
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        contribute,
+        parts=[("contribution", {"organisation_id": organisation_id})],
+        item_id=item.id,
+        anchor=f"bijdrage-{item.id}-{organisation_id}",
+    )
 
 
 @router.post("/punten/{item_id}/taken", openapi_extra=form_body(per_item=(TaskCreate,)))
@@ -267,26 +351,130 @@ def add_task(
     form: FormValues,
 ) -> Response:
     item = item_or_404(session, meeting, item_id)
-    values = {k.removesuffix(f"-{item.id}"): v for k, v in form.items()}
-    data, errors = parse_form(TaskCreate, values)
-    if data is None:
-        return render_live(
-            request,
-            session,
-            access,
-            meeting,
-            actor,
-            values=form,
-            errors={f"{k}-{item.id}": message for k, message in errors.items()},
-        )
+    added: list[Task] = []
 
     def task() -> None:
+        data = _task_data(form, item.id)
         try:
-            task_service.add_task(session, meeting=meeting, item=item, data=data, by=actor)
+            added.append(
+                task_service.add_task(session, meeting=meeting, item=item, data=data, by=actor)
+            )
         except DomainError as exc:
             raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return act(request, session, access, meeting, actor, form, task, f"punt-{item.id}")
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        task,
+        parts=[("task_form", {}), ("task_added", {"added": added}), NAV],
+        item_id=item.id,
+        anchor=f"acties-{item.id}",
+    )
+
+
+@router.post(
+    "/acties/{task_id}",
+    openapi_extra=form_body(fields={"version": TEXT}, per_item=(TaskCreate,)),
+)
+def change_task(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    task_id: RowId,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    """Correct a task agreed in this meeting; its fields carry the task's id in their names."""
+    task = _agreed_task_or_404(session, meeting, task_id)
+
+    def change() -> None:
+        data = _task_data(form, task.id, prefix="task")
+        try:
+            task_service.change_task(
+                session, meeting=meeting, task=task, data=data, version=version_of(form), by=actor
+            )
+        except DomainError as exc:
+            raise DomainError(
+                exc.message, field=f"task-{exc.field or 'description'}-{task.id}"
+            ) from exc
+
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        change,
+        parts=[("task", {"task": task})],
+        item_id=task.agenda_item_id,
+        anchor=f"actie-{task.id}",
+    )
+
+
+@router.post("/acties/{task_id}/verwijderen", openapi_extra=form_body(fields={"version": TEXT}))
+def remove_task(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    task_id: RowId,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    """Take back a task agreed in this meeting."""
+    task = _agreed_task_or_404(session, meeting, task_id)
+    removed: dict[str, Any] = {}
+
+    def remove() -> None:
+        gone = {"task_id": task.id, "description": task.description}
+        try:
+            task_service.remove_task(
+                session, meeting=meeting, task=task, version=version_of(form), by=actor
+            )
+            removed.update(gone)
+        except DomainError as exc:
+            raise DomainError(exc.message, field=f"task-description-{task.id}") from exc
+
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        remove,
+        parts=[("task", {"task": task, "removed": removed}), NAV],
+        item_id=task.agenda_item_id,
+        anchor=f"acties-{task.agenda_item_id}",
+    )
+
+
+def _agreed_task_or_404(session: Session, meeting: Meeting, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None or task.meeting_id != meeting.id:
+        raise NotFound
+    return task
+
+
+def _task_data(form: dict[str, Any], row_id: int | None, prefix: str = "") -> TaskCreate:
+    """The task typed in a form whose field names end in the item's or task's id."""
+    head, tail = (f"{prefix}-" if prefix else ""), f"-{row_id}"
+    values = {
+        key.removeprefix(head).removesuffix(tail): value
+        for key, value in form.items()
+        if key.startswith(head) and key.endswith(tail)
+    }
+    data, errors = parse_form(TaskCreate, values)
+    if data is None:
+        field, message = next(iter(errors.items()))
+        raise DomainError(message, field=f"{head}{field}{tail}")
+    return data
 
 
 @router.post(
@@ -322,7 +510,18 @@ def review_task(
         except DomainError as exc:
             raise DomainError(exc.message, field=f"not_done_reason-{task.id}") from exc
 
-    return act(request, session, access, meeting, actor, form, review, f"taak-{task.id}")
+    return act(
+        request,
+        session,
+        access,
+        meeting,
+        actor,
+        form,
+        review,
+        parts=[("review_task", {"task": task})],
+        item_id=task.agenda_item_id,
+        anchor=f"taak-{task.id}",
+    )
 
 
 @router.post("/afronden", openapi_extra=form_body())
@@ -335,29 +534,24 @@ def finish(
 ) -> Response:
     missing = service.missing_for_finish(session, meeting=meeting)
     if missing:
-        return render_live(
-            request,
-            session,
-            access,
-            meeting,
-            actor,
-            missing=missing,
-            errors={"finish": "De bijeenkomst kan nog niet worden afgerond."},
-        )
+        errors = {"finish": "De bijeenkomst kan nog niet worden afgerond."}
+        if wants_parts(request):
+            parts = [("finish", {"missing": missing})]
+            return render_parts(
+                request, session, access, meeting, actor, parts, errors=errors, status_code=422
+            )
+        return render_live(request, session, access, meeting, actor, missing=missing, errors=errors)
     live = queries.load(session, access=access, meeting=meeting)
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
-        {},
-        lambda: service.finish(
+    try:
+        service.finish(
             session,
             series=access.series,
             meeting=meeting,
             by=actor,
             anonymous_item_ids=live.anonymous_item_ids,
             mail=MailContext.of(request.app.state.settings),
-        ),
-    )
+        )
+    except DomainError as exc:
+        session.rollback()
+        return refused(request, session, access, meeting, actor, {}, exc, parts=[("finish", {})])
+    return back(request, access, meeting, None, "")

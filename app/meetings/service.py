@@ -1,6 +1,7 @@
 """Use cases of the live meeting: attendance, recording per item, starting and finishing."""
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from app.cases import service as case_service
 from app.cases.models import Case, EscalationBody, LegalBasis
 from app.db import utcnow
 from app.errors import DomainError, MeetingClosed
+from app.meetings import queries
 from app.meetings.models import (
     TEXT_FIELDS,
     Informing,
@@ -22,6 +24,7 @@ from app.meetings.models import (
     MeetingAttendance,
     NextStep,
     Presence,
+    what_is_missing,
 )
 from app.overleg.invitations import MailContext
 from app.overleg.models import (
@@ -71,25 +74,57 @@ def set_presence(
     session: Session, *, meeting: Meeting, user_id: int, presence: Presence, by: Actor
 ) -> MeetingAttendance:
     """Record whether a member is present, absent with notice, or absent."""
-    member = session.exec(
-        select(SeriesMember.id).where(
-            SeriesMember.series_id == meeting.series_id, SeriesMember.user_id == user_id
-        )
-    ).first()
-    if member is None:
-        raise DomainError("Deze persoon zit niet aan tafel bij dit overleg.")
+    rows = _member_rows(session, meeting)
+    shown = rows[user_id].presence if user_id in rows else None
+    set_attendance(session, meeting=meeting, changes={user_id: (shown, presence)}, by=by)
+    return _member_rows(session, meeting)[user_id]
+
+
+def set_attendance(
+    session: Session,
+    *,
+    meeting: Meeting,
+    changes: Mapping[int, tuple[Presence | None, Presence]],
+    by: Actor,
+) -> None:
+    """Record the attendance form: per member the presence the form showed and the one chosen.
+    A row someone else changed meanwhile is refused and nothing of the form is saved, so no
+    choice is overwritten unseen."""
     if meeting.status in CLOSED:
         raise MeetingClosed("De aanwezigheid van deze bijeenkomst ligt vast.")
-    row = session.exec(
-        select(MeetingAttendance).where(
-            MeetingAttendance.meeting_id == meeting.id,
-            MeetingAttendance.user_id == user_id,
-        )
-    ).first() or MeetingAttendance(meeting_id=meeting.id, user_id=user_id, presence=presence)
-    row.presence = presence
-    session.add(row)
+    members = set(
+        session.exec(
+            select(SeriesMember.user_id).where(
+                SeriesMember.series_id == meeting.series_id,
+                col(SeriesMember.user_id).in_(list(changes)),
+            )
+        ).all()
+    )
+    rows = _member_rows(session, meeting)
+    for user_id, (shown, _) in changes.items():
+        if user_id not in members:
+            raise DomainError(
+                "Deze persoon zit niet aan tafel bij dit overleg.", field=f"presence-{user_id}"
+            )
+        if (rows[user_id].presence if user_id in rows else None) != shown:
+            raise DomainError(
+                "Iemand anders heeft deze aanwezigheid intussen gewijzigd; kijk het na en sla "
+                "opnieuw op.",
+                field=f"presence-{user_id}",
+            )
+    for user_id, (_, chosen) in changes.items():
+        row = rows.get(user_id) or MeetingAttendance(meeting_id=meeting.id, user_id=user_id)
+        row.presence = chosen
+        session.add(row)
     session.commit()
-    return row
+
+
+def _member_rows(session: Session, meeting: Meeting) -> dict[int, MeetingAttendance]:
+    return {
+        row.user_id: row
+        for row in queries.attendance_rows(session, meeting=meeting)
+        if row.user_id is not None
+    }
 
 
 def _at_table(session: Session, meeting: Meeting, organisation_id: int) -> bool:
@@ -322,15 +357,7 @@ def missing_for_finish(session: Session, *, meeting: Meeting) -> list[Missing]:
     }
     missing = []
     for item in items:
-        record, case = records.get(item.id), cases[item.case_id]
-        outcome = record is not None and record.next_step in (NextStep.ESCALATE, NextStep.CLOSE)
-        what = []
-        if case.owner_organisation_id is None and not outcome:
-            what.append("casus-eigenaar of uitkomst")
-        if record is None or record.next_step is None:
-            what.append("vervolgstap")
-        if record is None or record.informing is None:
-            what.append("informering")
+        what = what_is_missing(records.get(item.id), cases[item.case_id])
         if what:
             missing.append(Missing(item=item, what=what))
     return missing

@@ -11,7 +11,7 @@ from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case
 from app.db import utcnow
-from app.errors import DomainError
+from app.errors import DomainError, MeetingClosed
 from app.mail import service as mail_service
 from app.overleg.invitations import SIGNATURE, MailContext, describe
 from app.overleg.models import (
@@ -62,6 +62,63 @@ def add_task(
     session: Session, *, meeting: Meeting, item: AgendaItem | None, data: TaskCreate, by: Actor
 ) -> Task:
     """Agree a task in the meeting; the deadline defaults to the next meeting."""
+    due = _checked_due(session, meeting=meeting, data=data)
+    task = Task.model_validate(
+        data,
+        update={
+            "series_id": meeting.series_id,
+            "meeting_id": meeting.id,
+            "due_on": due,
+            "agenda_item_id": item.id if item else None,
+            "case_id": item.case_id if item else None,
+        },
+    )
+    session.add(task)
+    session.flush()
+    audit.record(session, action="taak.aangemaakt", actor=by, object_type="taak", object_id=task.id)
+    session.commit()
+    return task
+
+
+def change_task(
+    session: Session, *, meeting: Meeting, task: Task, data: TaskCreate, version: int, by: Actor
+) -> Task:
+    """Correct a task agreed in this meeting while it runs (what, who, deadline)."""
+    _check_agreed_here(meeting, task, version)
+    due = _checked_due(session, meeting=meeting, data=data)
+    task.description = data.description
+    task.assignee_organisation_id = data.assignee_organisation_id
+    task.assignee_user_id = data.assignee_user_id
+    task.due_on = due
+    task.version += 1
+    session.add(task)
+    audit.record(session, action="taak.gewijzigd", actor=by, object_type="taak", object_id=task.id)
+    session.commit()
+    return task
+
+
+def remove_task(session: Session, *, meeting: Meeting, task: Task, version: int, by: Actor) -> None:
+    """Take back a task agreed in this meeting while it runs."""
+    _check_agreed_here(meeting, task, version)
+    audit.record(session, action="taak.verwijderd", actor=by, object_type="taak", object_id=task.id)
+    session.delete(task)
+    session.commit()
+
+
+def _check_agreed_here(meeting: Meeting, task: Task, version: int) -> None:
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise MeetingClosed("Taken worden tijdens een lopende bijeenkomst vastgelegd.")
+    if task.meeting_id != meeting.id:
+        raise DomainError("Alleen acties van deze bijeenkomst kunnen hier worden gewijzigd.")
+    if task.version != version:
+        raise DomainError(
+            "Iemand anders heeft deze actie intussen gewijzigd; kijk het na en sla opnieuw op.",
+            field="description",
+        )
+
+
+def _checked_due(session: Session, *, meeting: Meeting, data: TaskCreate) -> date:
+    """The deadline of a task to agree, after checking who it is for."""
     if meeting.status != MeetingStatus.IN_PROGRESS:
         raise DomainError("Taken worden tijdens een lopende bijeenkomst vastgelegd.")
     at_table = session.exec(
@@ -90,21 +147,7 @@ def add_task(
     due = data.due_on or next_meeting_day(session, meeting=meeting)
     if due < local(meeting.starts_at).date():
         raise DomainError("De deadline ligt in het verleden.", field="due_on")
-    task = Task.model_validate(
-        data,
-        update={
-            "series_id": meeting.series_id,
-            "meeting_id": meeting.id,
-            "due_on": due,
-            "agenda_item_id": item.id if item else None,
-            "case_id": item.case_id if item else None,
-        },
-    )
-    session.add(task)
-    session.flush()
-    audit.record(session, action="taak.aangemaakt", actor=by, object_type="taak", object_id=task.id)
-    session.commit()
-    return task
+    return due
 
 
 def review(

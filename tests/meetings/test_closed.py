@@ -74,7 +74,12 @@ def test_a_closed_meeting_refuses_presence_guests_leaving_the_room_and_vervolg(
     events = count(session, AuditEvent)
 
     presence = client.post(
-        f"{live}/aanwezigheid/{table.member.id}", data={"presence": "afwezig", "csrf_token": token}
+        f"{live}/aanwezigheid",
+        data={
+            f"presence-{table.member.id}": "afwezig",
+            f"shown-{table.member.id}": "aanwezig",
+            "csrf_token": token,
+        },
     )
     guest = client.post(f"{live}/gasten", data={"guest_name": "Gerda Gast", "csrf_token": token})
     room = client.post(

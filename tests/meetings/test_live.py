@@ -111,13 +111,15 @@ def access_for(session: Session, table: Table, series: MeetingSeries) -> SeriesA
 def live(
     session: Session, table: Table, series: MeetingSeries, meeting: Meeting
 ) -> queries.LiveMeeting:
-    return revealed(
+    loaded, _ = revealed(
         session,
         access=access_for(session, table, series),
         meeting=meeting,
         crypto=CRYPTO,
         actor=chair(table),
+        item_id=None,
     )
+    return loaded
 
 
 def test_an_uncovered_person_in_the_room_hides_identified_data_until_they_leave(
