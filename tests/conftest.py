@@ -6,12 +6,12 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session, create_engine
@@ -129,11 +129,16 @@ def run_cli(
 
 def count_statements(app: FastAPI, client: TestClient, path: str) -> int:
     """How many SQL statements one GET of the page costs (it must answer 200)."""
+    return statements_of(app, lambda: client.get(path))
+
+
+def statements_of(app: FastAPI, send: Callable[[], Response], status: int = 200) -> int:
+    """How many SQL statements one request costs (it must answer `status`)."""
     statements = []
     listener = lambda *args: statements.append(1)  # noqa: E731
     event.listen(app.state.engine, "before_cursor_execute", listener)
     try:
-        assert client.get(path).status_code == 200
+        assert send().status_code == status
     finally:
         event.remove(app.state.engine, "before_cursor_execute", listener)
     return len(statements)
