@@ -242,6 +242,15 @@ def redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def navigate(request: Request, url: str) -> Response:
+    """After a change that alters the whole page: htmx fetches the page in place (HX-Location,
+    no full page load, so nothing typed elsewhere in the page is lost to a reload); a plain
+    form gets 303."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"hx-location": url})
+    return RedirectResponse(url, status_code=303)
+
+
 def attachment(content: bytes, *, media_type: str, filename: str) -> Response:
     """A file to download (never cached: the security headers say no-store)."""
     return Response(

@@ -348,6 +348,9 @@ def set_owner(
             "opnieuw op.",
             field="owner_organisation_id",
         )
+    new_organisation = organisation_id != case.owner_organisation_id
+    if seen is not None and new_organisation and user_id == case.owner_user_id:
+        user_id = None  # the person still chosen was the former owner's
     at_table = session.exec(
         select(SeriesOrganisation.id).where(
             SeriesOrganisation.series_id == case.series_id,

@@ -38,6 +38,7 @@ from app.web import (
     choice,
     choice_of,
     form_body,
+    navigate,
     parse_form,
     planning_date,
     render,
@@ -554,4 +555,4 @@ def finish(
     except DomainError as exc:
         session.rollback()
         return refused(request, session, access, meeting, actor, {}, exc, parts=[("finish", {})])
-    return back(request, access, meeting, None, "")
+    return navigate(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/live")
