@@ -42,7 +42,6 @@ def minutes_html(
         "print/minutes.html",
         {
             "minutes": minutes,
-            "local": local,
             "concept": concept,
             "status_line": status_line,
             "correction_reason": correction_reason,

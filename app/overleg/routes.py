@@ -185,7 +185,7 @@ def change_recurrence(
     return render(
         request,
         "overleg/recurrence_result.html",
-        {"series": access.series, "change": change, "local": local},
+        {"series": access.series, "change": change},
     )
 
 
@@ -348,7 +348,6 @@ def _cancel_form(
             "meeting": meeting,
             "values": values,
             "errors": errors,
-            "local": local,
         },
         status_code=422 if errors else 200,
     )
