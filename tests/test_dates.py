@@ -1,13 +1,28 @@
-"""Dutch dates come from Babel, in one module."""
+"""Dutch dates come from Babel, in one module: no strftime or hand-written month names elsewhere."""
 
+import re
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 
 from app import dates
+from app.config import PROJECT_ROOT
 from app.web import templates
 
 TUESDAY = date(2026, 12, 8)
+
+# A date formatted by hand: a strftime call, or a strftime pattern in a format spec.
+HAND_FORMATTED = re.compile(r"\.strftime\(|\{[^{}]*:%[A-Za-z][^{}]*\}")
+# The Message-ID's compact timestamp is for machines, not a date people read.
+MACHINE_FORMATS = {"{message.created_at:%Y%m%d%H%M%S}"}
+MONTHS = "januari|februari|maart|april|juni|juli|augustus|september|oktober|november|december"
+SHORT_MONTHS = "jan|feb|mrt|apr|jun|jul|aug|sep|okt|nov|dec"
+DAYS = "maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
+# A name on its own in quotes, as in a list: a message such as "vanaf 1 januari" is no list.
+NAME_LIST_ENTRY = re.compile(rf"[\"'](?:{MONTHS}|mei|(?:{SHORT_MONTHS})\.|{DAYS})[\"']", re.I)
+# TODO(merge): templates/meetings converted on merge
+NOT_YET_CONVERTED = PROJECT_ROOT / "templates" / "meetings"
 
 
 def test_a_long_date_has_its_weekday() -> None:
@@ -59,3 +74,35 @@ def test_templates_have_the_date_filters() -> None:
     )
 
     assert shown == "dinsdag 8 december 2026 · 8 dec 2026 · 09:30 · 8 dec 2026, 09:30"
+
+
+def _sources() -> list[Path]:
+    found = [*(PROJECT_ROOT / "app").rglob("*.py"), *(PROJECT_ROOT / "templates").rglob("*.html")]
+    return [path for path in found if not path.is_relative_to(NOT_YET_CONVERTED)]
+
+
+def _hand_formatted(text: str) -> list[str]:
+    hits = [*HAND_FORMATTED.findall(text), *NAME_LIST_ENTRY.findall(text)]
+    return [hit for hit in hits if hit not in MACHINE_FORMATS]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{{ task.due_on.strftime("%d-%m-%Y") }}',
+        'f"uiterlijk {task.due_on:%d-%m-%Y}"',
+        "MONTHS = ['jan.', 'feb.']",
+        'DAYS = ["Maandag", "dinsdag"]',
+    ],
+)
+def test_the_search_recognises_a_date_formatted_by_hand(line: str) -> None:
+    assert _hand_formatted(line)
+
+
+def test_no_date_is_formatted_by_hand() -> None:
+    found = [
+        f"{path.relative_to(PROJECT_ROOT)}: {hit}"
+        for path in _sources()
+        for hit in _hand_formatted(path.read_text())
+    ]
+    assert found == []
