@@ -5,6 +5,7 @@ beside its field instead of reaching the database."""
 from datetime import date
 from typing import Any
 
+from app.dates import short_date
 from app.db import MAX_ROW_ID
 
 EARLIEST_DAY = date(2000, 1, 1)
@@ -15,14 +16,16 @@ EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 def planning_day(value: date | None) -> date | None:
     """A meeting, deadline or covenant date: from 2000 up to and including 2100."""
     if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise ValueError("Kies een datum tussen 1 januari 2000 en 31 december 2100.")
+        raise ValueError(
+            f"Kies een datum tussen {short_date(EARLIEST_DAY)} en {short_date(LATEST_DAY)}."
+        )
     return value
 
 
 def birth_date(value: date) -> date:
     """A date of birth: from 1900, not in the future (checked beside it)."""
     if value < EARLIEST_BIRTH_DATE:
-        raise ValueError("Kies een geboortedatum vanaf 1 januari 1900.")
+        raise ValueError(f"Kies een geboortedatum vanaf {short_date(EARLIEST_BIRTH_DATE)}.")
     return value
 
 

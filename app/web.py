@@ -12,28 +12,12 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from app import bounds
+from app import bounds, dates
 from app.config import PROJECT_ROOT
-from app.db import AMSTERDAM, MAX_ROW_ID
+from app.db import MAX_ROW_ID
 from app.errors import DomainError, MeetingClosed
-from app.overleg.models import WEEKDAYS
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
-
-MONTHS = [
-    "jan.",
-    "feb.",
-    "mrt.",
-    "apr.",
-    "mei",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "okt.",
-    "nov.",
-    "dec.",
-]
 
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
 
@@ -43,17 +27,10 @@ ResultT = TypeVar("ResultT")
 FormErrors = dict[str, str]
 
 
-def format_local(value: Any) -> str:
-    """A stored moment as Dutch local date and time: '8 dec. 2026 09:30'."""
-    if value is None:
-        return ""
-    local = value.astimezone(AMSTERDAM)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
-
-
-templates.env.filters["local_datetime"] = format_local
+DATE_FILTERS = (dates.long_date, dates.short_date, dates.time_of_day, dates.local_datetime)
+templates.env.filters.update({date_filter.__name__: date_filter for date_filter in DATE_FILTERS})
 templates.env.globals["permissions"] = permissions
-templates.env.globals["weekday_name"] = WEEKDAYS.__getitem__
+templates.env.globals["weekday_name"] = dates.WEEKDAYS.__getitem__
 
 
 async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:

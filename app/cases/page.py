@@ -19,6 +19,7 @@ from app.cases.models import (
     PersonData,
     Urgency,
 )
+from app.dates import local_datetime, short_date
 from app.db import today, utcnow
 from app.errors import DomainError
 from app.minutes import readers as minutes_readers
@@ -32,7 +33,6 @@ from app.web import (
     FormErrors,
     domain_errors,
     enum_options,
-    format_local,
     parse_form,
     redirect,
     render,
@@ -71,13 +71,7 @@ def choices(session: Session, access: SeriesAccess) -> dict[str, Any]:
         .order_by(col(Organisation.name))
     ).all()
     return {
-        "meeting_options": [
-            (
-                m.id,
-                f"{format_local(m.starts_at)} (inbrengen tot en met {m.agenda_deadline:%d-%m-%Y})",
-            )
-            for m in meetings
-        ],
+        "meeting_options": [(m.id, _meeting_label(m)) for m in meetings],
         "organisation_options": [(o.id, o.name) for o in organisations],
         "categories": enum_options(CaseCategory),
         "urgencies": enum_options(Urgency),
@@ -88,6 +82,11 @@ def choices(session: Session, access: SeriesAccess) -> dict[str, Any]:
         "statuses": enum_options(CaseStatus),
         "person_slots": range(1, PERSON_SLOTS + 1),
     }
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    deadline = short_date(meeting.agenda_deadline)
+    return f"{local_datetime(meeting.starts_at)} (inbrengen tot en met {deadline})"
 
 
 def people_from(form: dict[str, Any]) -> tuple[list[PersonData], FormErrors]:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.covenants.models import CovenantSignature, CovenantVersion
+from app.dates import short_date
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -82,7 +83,7 @@ class Coverage:
     def explanation(self) -> str:
         """The ground or the reason, in Dutch."""
         if self.signature is not None:
-            return f"Gedekt door de ondertekening van {self.signature.signed_on:%d-%m-%Y}."
+            return f"Gedekt door de ondertekening van {short_date(self.signature.signed_on)}."
         if self.declaration is not None:
             return (
                 "Gedekt door een geheimhoudingsverklaring voor deze bijeenkomst "

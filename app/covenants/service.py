@@ -25,6 +25,7 @@ from app.covenants.models import (
     DeclarationTextCreate,
     SignatureWithdrawal,
 )
+from app.dates import short_date
 from app.db import today
 from app.errors import DomainError
 from app.organisations.models import Organisation
@@ -140,7 +141,7 @@ def record_signature(
     if data.signed_on < version.established_on:
         raise DomainError(
             "Deze datum ligt vóór het convenant zelf "
-            f"(vastgesteld op {version.established_on:%d-%m-%Y}).",
+            f"(vastgesteld op {short_date(version.established_on)}).",
             field="signed_on",
         )
     if data.signed_on > today():
@@ -155,7 +156,7 @@ def record_signature(
     if active is not None:
         raise DomainError(
             f"{organisation.name} heeft deze versie al ondertekend op "
-            f"{active.signed_on:%d-%m-%Y}. Trek die ondertekening eerst in.",
+            f"{short_date(active.signed_on)}. Trek die ondertekening eerst in.",
             field="organisation_id",
         )
     signature = CovenantSignature.model_validate(

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app import pdf, watermark
 from app.audit import Actor
+from app.dates import local_datetime, long_date
 from app.db import utcnow
 from app.minutes import queries, service, snapshot
 from app.minutes.models import MinutesVersion
@@ -36,12 +37,11 @@ def minutes_html(
     correction_reason: str | None = None,
 ) -> str:
     """The print template filled with the record (what the PDF is rendered from)."""
-    title = f"{minutes.series.name}, {local(minutes.meeting.starts_at):%d-%m-%Y}"
+    title = f"{minutes.series.name}, {long_date(minutes.meeting.starts_at)}"
     return pdf.render_html(
         "print/minutes.html",
         {
             "minutes": minutes,
-            "local": local,
             "concept": concept,
             "status_line": status_line,
             "correction_reason": correction_reason,
@@ -52,9 +52,12 @@ def minutes_html(
 
 
 def _filename(minutes: Minutes, which: str) -> str:
-    day = local(minutes.meeting.starts_at).strftime("%Y-%m-%d")
     subject = f"-{minutes.subject}" if minutes.kind == Kind.EXCERPT else ""
-    return f"{FILE_PREFIXES[minutes.kind]}-{day}{subject}-{which}.pdf"
+    return f"{FILE_PREFIXES[minutes.kind]}-{_file_day(minutes.meeting)}{subject}-{which}.pdf"
+
+
+def _file_day(meeting: Meeting) -> str:
+    return local(meeting.starts_at).date().isoformat()
 
 
 def download_rendered(
@@ -98,7 +101,7 @@ def download_version(
     content, newest = found
     assert meeting.id is not None
     lines = service.stamp_lines(by, utcnow(), superseded_by=newest if number < newest else None)
-    filename = f"verslag-{local(meeting.starts_at):%Y-%m-%d}-versie-{number}.pdf"
+    filename = f"verslag-{_file_day(meeting)}-versie-{number}.pdf"
     stamped = watermark.stamp(content, lines)
     service.log_download(
         session, meeting_id=meeting.id, by=by, kind=Kind.FULL, which=f"versie-{number}"
@@ -154,7 +157,7 @@ def _render_and_store(
     html = minutes_html(
         minutes,
         concept=False,
-        status_line=f"Vastgesteld op {local(at):%d-%m-%Y %H:%M} door {user.name}, versie {number}",
+        status_line=f"Vastgesteld op {local_datetime(at)} door {user.name}, versie {number}",
         correction_reason=f"versie {number} vervangt versie {number - 1}: {reason}"
         if reason
         else None,

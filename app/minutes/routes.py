@@ -20,7 +20,6 @@ from app.overleg.access import SeriesAccess
 from app.overleg.deps import ChairDep, MeetingDep, SeriesDep
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingStatus
-from app.overleg.schedule import local
 from app.security.deps import CurrentActor
 from app.web import (
     TEXT,
@@ -101,7 +100,6 @@ def _page(
             "access": access,
             "meeting": meeting,
             "minutes": minutes,
-            "local": local,
             "status_line": status_line,
             "correction_reason": None,
             "versions": stored,

@@ -13,6 +13,7 @@ from app import audit, watermark
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case
+from app.dates import local_datetime
 from app.errors import DomainError
 from app.mail import service as mail_service
 from app.meetings import queries as live_queries
@@ -22,7 +23,6 @@ from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
 from app.overleg.access import SeriesAccess
 from app.overleg.invitations import SIGNATURE, MailContext, describe
 from app.overleg.models import Meeting, MeetingStatus, MemberRole, SeriesMember
-from app.overleg.schedule import local
 from app.users.models import User
 
 
@@ -55,7 +55,7 @@ def stamp_lines(by: Actor, at: datetime, superseded_by: int | None = None) -> li
     user = by.user
     assert user is not None
     frame = "Gedownload door {} ({})"
-    rest = f" op {local(at):%d-%m-%Y %H:%M}. Vertrouwelijk: niet verder verspreiden."
+    rest = f" op {local_datetime(at)}. Vertrouwelijk: niet verder verspreiden."
     name, organisation = watermark.fit_pair(
         user.name,
         by.organisation_name or user.organisation.name,

@@ -10,26 +10,12 @@ from sqlmodel import Session, col, select
 
 from app.calendar import ics
 from app.config import Settings
+from app.dates import long_date, time_of_day
 from app.mail import service as mail_service
 from app.mail.service import Attachment
-from app.overleg.models import WEEKDAYS, Meeting, MeetingSeries, SeriesMember
-from app.overleg.schedule import local
+from app.overleg.models import Meeting, MeetingSeries, SeriesMember
 from app.users.models import User
 
-MONTH_NAMES = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 SIGNATURE = "\n\nMet vriendelijke groet,\nCasustafel\n\nDit bericht is automatisch verstuurd."
 
 
@@ -58,11 +44,8 @@ def member_addresses(session: Session, *, series_id: int) -> list[str]:
 
 def describe(meeting: Meeting) -> str:
     """'dinsdag 3 maart 2026, 09:30–11:30, Gemeentehuis' for a meeting."""
-    start, end = local(meeting.starts_at), local(meeting.ends_at)
-    return (
-        f"{WEEKDAYS[start.weekday()]} {start.day} {MONTH_NAMES[start.month - 1]} {start.year}, "
-        f"{start:%H:%M}–{end:%H:%M}, {meeting.location}"
-    )
+    start, end = meeting.starts_at, meeting.ends_at
+    return f"{long_date(start)}, {time_of_day(start)}–{time_of_day(end)}, {meeting.location}"
 
 
 def _link(mail: MailContext, series: MeetingSeries, meeting: Meeting | None = None) -> str:
@@ -146,10 +129,11 @@ def remind_of_deadline(
     session: Session, *, series: MeetingSeries, meeting: Meeting, mail: MailContext
 ) -> int:
     """Remind members that casussen must be in before the agenda deadline."""
+    deadline = long_date(meeting.agenda_deadline)
     body = (
-        f"Wilt u een casus inbrengen voor {describe(meeting)}? Dat kan tot en met "
-        f"{meeting.agenda_deadline:%d-%m-%Y}. Later ingebrachte casussen komen alleen op de "
-        f"agenda als de voorzitter ze accepteert.\n\n{_link(mail, series, meeting)}"
+        f"Wilt u een casus inbrengen voor {describe(meeting)}? Dat kan tot en met {deadline}. "
+        "Later ingebrachte casussen komen alleen op de agenda als de voorzitter ze accepteert."
+        f"\n\n{_link(mail, series, meeting)}"
     )
-    subject = f"Herinnering: agendadeadline {series.name} op {meeting.agenda_deadline:%d-%m-%Y}"
+    subject = f"Herinnering: agendadeadline {series.name} op {deadline}"
     return _to_members(session, series, subject, body)

@@ -35,8 +35,6 @@ class MeetingStatus(StrEnum):
 # After these nothing about a meeting changes any more, except the chair's text corrections.
 CLOSED = (MeetingStatus.FINISHED, MeetingStatus.MINUTES_FINAL, MeetingStatus.CANCELLED)
 
-WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-
 
 class RecurrenceFields(SQLModel):
     interval_weeks: int = Field(default=4, ge=1, le=52)

@@ -10,6 +10,7 @@ from app.agenda import service as agenda_service
 from app.attendance import service as attendance_service
 from app.calendar import ics
 from app.covenants import queries as covenant_queries
+from app.dates import WEEKDAYS
 from app.db import SessionDep, today, utcnow
 from app.minutes import readers as minutes_readers
 from app.overleg import queries, service
@@ -17,7 +18,6 @@ from app.overleg.access import SeriesAccess
 from app.overleg.deps import MeetingDep, PlannerDep, SeriesDep
 from app.overleg.invitations import MailContext
 from app.overleg.models import (
-    WEEKDAYS,
     Meeting,
     MeetingCancellation,
     MeetingSeries,
@@ -185,7 +185,7 @@ def change_recurrence(
     return render(
         request,
         "overleg/recurrence_result.html",
-        {"series": access.series, "change": change, "local": local},
+        {"series": access.series, "change": change},
     )
 
 
@@ -213,7 +213,7 @@ def _times_form(
 def new_meeting(request: Request, access: PlannerDep) -> Response:
     series = access.series
     values = {
-        "start_time": series.start_time.strftime("%H:%M"),
+        "start_time": series.start_time.isoformat(timespec="minutes"),
         "location": series.default_location,
         "duration_minutes": series.duration_minutes,
     }
@@ -298,7 +298,7 @@ def move_page(request: Request, access: PlannerDep, meeting: MeetingDep) -> Resp
     start = local(meeting.starts_at)
     values = {
         "day": start.date().isoformat(),
-        "start_time": start.strftime("%H:%M"),
+        "start_time": start.time().isoformat(timespec="minutes"),
         "duration_minutes": int((meeting.ends_at - meeting.starts_at).total_seconds() // 60),
         "location": meeting.location,
     }
@@ -348,7 +348,6 @@ def _cancel_form(
             "meeting": meeting,
             "values": values,
             "errors": errors,
-            "local": local,
         },
         status_code=422 if errors else 200,
     )

@@ -80,7 +80,7 @@ def comparable(page: str, case: Case, typed: dict[str, str]) -> str:
     page = page.replace(f"/casussen/{case.id}", "/casussen/ID").replace(case.reference, "REF")
     for field, value in typed.items():
         page = page.replace(value, f"<{field}>")
-    page = page.replace("12-03-1961", "<birth_date>").replace("30-06-1975", "<birth_date>")
+    page = page.replace("12 mrt 1961", "<birth_date>").replace("30 jun 1975", "<birth_date>")
     return re.sub(r"\d{1,2}:\d{2}", "HH:MM", page)
 
 

@@ -7,6 +7,7 @@ from httpx import Response
 from sqlmodel import Session, col, func, select
 
 from app.cases.models import Case
+from app.dates import short_date
 from app.db import today
 from app.overleg import service as planning_service
 from app.overleg.models import Meeting, MeetingSeries
@@ -180,4 +181,4 @@ def test_the_form_offers_the_coming_meetings(
 
     meeting = open_meeting(session, series)
     assert f'<option value="{meeting.id}">' in page
-    assert f"inbrengen tot en met {meeting.agenda_deadline:%d-%m-%Y}" in page
+    assert f"inbrengen tot en met {short_date(meeting.agenda_deadline)}" in page

@@ -74,7 +74,7 @@ def test_a_valid_signature_covers_and_names_it_as_the_ground() -> None:
     answer = answer_for(date(2026, 6, 1), [version()], [ground])
 
     assert answer.covered and answer.signature is ground and answer.reason is None
-    assert answer.explanation == "Gedekt door de ondertekening van 18-12-2025."
+    assert answer.explanation == "Gedekt door de ondertekening van 18 dec 2025."
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def test_beheerder_records_a_covenant_with_its_pdf(
     covenant = session.exec(select(Covenant)).one()
     assert response.headers["location"] == f"/convenanten/{covenant.id}"
     page = admin_client.get(f"/convenanten/{covenant.id}").text
-    assert "Privacyconvenant Dorpsveen" in page and "01-01-2026 tot en met 31-12-2027" in page
+    assert "Privacyconvenant Dorpsveen" in page and "1 jan 2026 tot en met 31 dec 2027" in page
     download = admin_client.get(
         re.search(r'href="(/convenanten/\d+/versies/\d+/document)"', page)[1]
     )

@@ -215,7 +215,7 @@ def test_the_watermark_line_keeps_its_date_and_marking_however_long_the_name() -
 
     assert len(line) <= watermark.MAX_LINE_LENGTH
     assert line.startswith("Gedownload door ??? ???? ???? ????")
-    assert "… (OOO" in line and "O…) op 01-12-2026 10:30." in line
+    assert "… (OOO" in line and "O…) op 1 dec 2026, 10:30." in line
     assert line.endswith("Vertrouwelijk: niet verder verspreiden.")
 
 

@@ -114,9 +114,9 @@ def test_dates_and_ids_out_of_range_in_forms_come_back_beside_the_field(
     )
 
     assert new_meeting.status_code == 422
-    assert 'id="day-error">Kies een datum tussen 1 januari 2000' in new_meeting.text
+    assert 'id="day-error">Kies een datum tussen 1 jan 2000' in new_meeting.text
     assert new_series.status_code == 422
-    assert 'id="starts_on-error">Kies een datum tussen 1 januari 2000' in new_series.text
+    assert 'id="starts_on-error">Kies een datum tussen 1 jan 2000' in new_series.text
     assert submitted.status_code == 422 and 'id="meeting_id-error"' in submitted.text
     assert 'value="Iemand"' in submitted.text
 
