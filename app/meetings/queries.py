@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from sqlmodel import Session, col, or_, select
 
@@ -48,7 +49,7 @@ class Attendee:
 @dataclass
 class LiveItem:
     item: AgendaItem
-    record: ItemRecord
+    stored_record: ItemRecord | None
     contributions: dict[int, ItemContribution]
     case: Case | None
     people: list[Shown] | None
@@ -58,12 +59,18 @@ class LiveItem:
     new_tasks: list[Task] = field(default_factory=list)
     earlier_tasks: list[Task] = field(default_factory=list)
 
-    @property
+    @cached_property
+    def record(self) -> ItemRecord:
+        """What is recorded, or an empty record (built only for the item shown: building a
+        table model costs more than reading one)."""
+        return self.stored_record or ItemRecord(agenda_item_id=self.item.id)
+
+    @cached_property
     def missing(self) -> list[str]:
         """What this casus still lacks before the meeting can be finished."""
         if self.case is None:
             return []
-        return what_is_missing(self.record if self.record.id else None, self.case)
+        return what_is_missing(self.stored_record, self.case)
 
     @property
     def state(self) -> str | None:
@@ -345,7 +352,7 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> LiveMee
         live_items.append(
             LiveItem(
                 item=item,
-                record=records.get(item.id) or ItemRecord(agenda_item_id=item.id),
+                stored_record=records.get(item.id),
                 contributions={
                     c.organisation_id: c for c in contributions if c.agenda_item_id == item.id
                 },
