@@ -3,6 +3,7 @@
 import base64
 import binascii
 import ipaddress
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
@@ -45,7 +46,8 @@ class Settings(BaseSettings):
     audit_key: str = DEVELOPMENT_AUDIT_KEY
     base_url: str = "http://127.0.0.1:8000"
 
-    session_idle_minutes: int = Field(default=30, ge=1)
+    # A fraction is allowed (0.1 is six seconds): the browser tests wait out a short limit.
+    session_idle_minutes: float = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, ge=1)
 
     login_window_minutes: int = Field(default=15, ge=1)
@@ -112,6 +114,16 @@ class Settings(BaseSettings):
                     "Elke sleutel in CASUSTAFEL_DATA_ENCRYPTION_KEYS is base64 van 32 bytes."
                 )
         return keys
+
+    @property
+    def session_idle_limit(self) -> timedelta:
+        """How long a session lives without a request."""
+        return timedelta(minutes=self.session_idle_minutes)
+
+    @property
+    def session_absolute_limit(self) -> timedelta:
+        """How long a session lives after logging in, whatever happens."""
+        return timedelta(hours=self.session_absolute_hours)
 
     @property
     def secure_cookies(self) -> bool:

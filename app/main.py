@@ -58,8 +58,9 @@ ERROR_PAGES = {
         "Probeer het opnieuw; blijft het misgaan, neem dan contact op met uw beheerder.",
     ),
 }
-# The routers about one's own account (logging in and out, own password, own calendar link):
-# the only ones whose state-changing routes stay open to a read-only user (the FG).
+# The routers about one's own account (logging in and out, keeping the session alive, own
+# password, own calendar link): the only ones whose state-changing routes stay open to a
+# read-only user (the FG).
 OWN_ACCOUNT_ROUTERS = (auth_router, calendar_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "

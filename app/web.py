@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,6 +20,9 @@ from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
 
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
+
+# Marks an answer that says the session has ended (see session_ended).
+SESSION_HEADER = "x-casustafel-session"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -237,10 +240,33 @@ def attachment(content: bytes, *, media_type: str, filename: str) -> Response:
     )
 
 
+def session_ended() -> Response:
+    """The answer to a script whose session has ended: a 401 with a marker, so the page can say
+    so and keep everything typed (static/js/session.js) instead of being replaced."""
+    return Response(
+        "Uw sessie is verlopen. Log opnieuw in.",
+        status_code=401,
+        media_type="text/plain",
+        headers={SESSION_HEADER: "expired"},
+    )
+
+
 def login_redirect(request: Request) -> Response:
-    """Send a visitor to the login page, coming back here afterwards."""
-    target = request.url.path
-    return redirect(request, f"/inloggen?volgende={quote(target, safe='/')}")
+    """Send a visitor to the login page, coming back to this page afterwards. An htmx request
+    from within a page gets a 401 with a marker; its HX-Redirect is for pages without
+    session.js. Boosted and history requests are navigation: they just go to the login page."""
+    navigates = "hx-boosted" in request.headers or "hx-history-restore-request" in request.headers
+    if not is_htmx(request) or navigates:
+        return redirect(request, _login_url(request.url.path))
+    # The request's own path may be a POST-only action; the user comes back to the page.
+    page = urlsplit(request.headers.get("hx-current-url", "")).path or "/"
+    response = session_ended()
+    response.headers["hx-redirect"] = _login_url(page)
+    return response
+
+
+def _login_url(back_to: str) -> str:
+    return f"/inloggen?volgende={quote(back_to, safe='/')}"
 
 
 def _dutch_message(error: ErrorDetails) -> str:

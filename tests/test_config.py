@@ -1,5 +1,7 @@
 """Production refuses to start with a default or missing secret, and says what to set."""
 
+from datetime import timedelta
+
 import pytest
 
 from app.config import DEVELOPMENT_SECRET_KEY, Environment, Settings, UnsafeConfiguration
@@ -58,3 +60,11 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 
     assert settings.session_idle_minutes == 10
     assert settings.secure_cookies is True
+
+
+def test_the_idle_limit_may_be_a_fraction_of_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASUSTAFEL_SESSION_IDLE_MINUTES", "0.1")
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+
+    assert settings.session_idle_limit == timedelta(seconds=6)

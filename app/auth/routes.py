@@ -1,19 +1,26 @@
 """Login, logout and changing one's own password."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 
 from app.auth import service
 from app.db import SessionDep
-from app.errors import DomainError
-from app.security.csrf import PRE_SESSION_COOKIE
-from app.security.deps import CurrentActor, CurrentUser, client_address, optional_user
+from app.errors import DomainError, Forbidden
+from app.security.csrf import PRE_SESSION_COOKIE, comes_from_elsewhere, csrf_token
+from app.security.deps import CurrentActor, CurrentUser, OptionalUser, client_address
 from app.security.sessions import SESSION_COOKIE
 from app.users import service as user_service
-from app.users.models import PasswordChange, User
-from app.web import TEXT, FormValues, domain_errors, form_body, redirect, render, run_form
+from app.users.models import PasswordChange
+from app.web import (
+    TEXT,
+    FormValues,
+    domain_errors,
+    form_body,
+    redirect,
+    render,
+    run_form,
+    session_ended,
+)
 
 router = APIRouter()
 
@@ -40,7 +47,7 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
 @router.get("/inloggen")
 def login_page(
     request: Request,
-    user: Annotated[User | None, Depends(optional_user)],
+    user: OptionalUser,
     volgende: str | None = None,
     uitgelogd: bool = False,
 ) -> Response:
@@ -94,6 +101,24 @@ def logout(request: Request, session: SessionDep, actor: CurrentActor) -> Respon
     response = redirect(request, "/inloggen?uitgelogd=1")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.post("/sessie/actief", openapi_extra=form_body())
+async def keep_alive(user: OptionalUser) -> Response:
+    """The heartbeat of a page someone is working on: looking the user up touched the session,
+    which is all this writes (never past its absolute limit)."""
+    return session_ended() if user is None else Response(status_code=204)
+
+
+@router.get("/sessie/token")
+async def session_token(request: Request, user: OptionalUser) -> Response:
+    """The CSRF token of the current session, for a page that outlived its own session: once the
+    user has logged in again (in another tab), its requests need the new session's token."""
+    if comes_from_elsewhere(request):
+        raise Forbidden
+    if user is None:
+        return session_ended()
+    return JSONResponse({"csrf_token": csrf_token(request), "user_id": user.id})
 
 
 @router.get("/wachtwoord")

@@ -35,8 +35,11 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
 # Pure checks on what is already loaded run on the event loop: no thread hop per request.
-async def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def require_user(user: OptionalUser) -> User:
     """The logged-in user; anyone else is sent to the login page."""
     if user is None:
         raise LoginRequired
@@ -56,12 +59,10 @@ async def current_actor(request: Request, user: CurrentUser) -> Actor:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-async def refuse_read_only(
-    request: Request, user: Annotated[User | None, Depends(optional_user)]
-) -> None:
+async def refuse_read_only(request: Request, user: OptionalUser) -> None:
     """Router dependency: a state-changing request of a read-only user (the FG) gets a 403
     before the route loads anything. create_app() puts it on every router but the own-account
-    ones (login, logout, own password, own calendar link)."""
+    ones (login, logout, keeping the session alive, own password, own calendar link)."""
     if request.method in SAFE_METHODS or user is None or permissions.can_change_data(user):
         return
     raise Forbidden

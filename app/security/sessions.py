@@ -13,7 +13,8 @@ from app.db import utcnow
 from app.users.models import User
 
 SESSION_COOKIE = "casustafel_sessie"
-TOUCH_INTERVAL = timedelta(minutes=1)
+MAX_TOUCH_INTERVAL = timedelta(minutes=1)
+TOUCH_SHARE = 10
 
 
 class UserSession(SQLModel, table=True):
@@ -47,12 +48,17 @@ def start_session(session: Session, *, user_id: int, client_address: str | None)
     return token
 
 
+def touch_interval(settings: Settings) -> timedelta:
+    """How old last_seen_at may get before a request writes it again: a tenth of the idle limit,
+    at most a minute. A session then ends at the earliest 90% of the idle limit after the last
+    request, however short the limit."""
+    return min(MAX_TOUCH_INTERVAL, settings.session_idle_limit / TOUCH_SHARE)
+
+
 def _expired(user_session: UserSession, settings: Settings, now: datetime) -> bool:
-    idle_limit = timedelta(minutes=settings.session_idle_minutes)
-    absolute_limit = timedelta(hours=settings.session_absolute_hours)
     return (
-        now - user_session.last_seen_at > idle_limit
-        or now - user_session.created_at > absolute_limit
+        now - user_session.last_seen_at > settings.session_idle_limit
+        or now - user_session.created_at > settings.session_absolute_limit
     )
 
 
@@ -72,7 +78,7 @@ def session_user(session: Session, *, token: str, settings: Settings) -> User | 
         session.delete(user_session)
         session.commit()
         return None
-    if now - user_session.last_seen_at > TOUCH_INTERVAL:
+    if now - user_session.last_seen_at > touch_interval(settings):
         user_session.last_seen_at = now
         session.add(user_session)
         session.commit()

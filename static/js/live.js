@@ -1,7 +1,9 @@
 // Honest save states beside the autosave fields of the live meeting page (htmx 4).
 // Pending while a save is in flight; on a network failure or a 5xx answer the text stays in the
 // field, the error page is not swapped in, and the save is retried with back-off. 409 and 422
-// answers are swapped as the server sends them. Leaving the page warns while text is unsaved.
+// answers are swapped as the server sends them. When the session has ended (401), the text stays
+// unsaved until session.js announces a new session; then everything unsaved is sent again.
+// Leaving the page warns while text is unsaved.
 (() => {
   "use strict";
 
@@ -10,6 +12,7 @@
   const MAX_DELAY_S = 30;
   const PENDING = "Bezig met opslaan…";
   const UNSAVED = "Nog niet opgeslagen";
+  const SESSION_ENDED = "Niet opgeslagen: uw sessie is verlopen. Uw tekst staat nog in het veld.";
 
   // Per field: the text the server is known to hold, whether it was refused as a conflict,
   // and the retry back-off.
@@ -181,7 +184,7 @@
     if (status === 0) return; // not sent after all (cancelled before the fetch)
     state.attempt = 0;
     stopRetrying(state);
-    // Only a 200 is a save: a 204 with HX-Redirect (e.g. the session ended) stored nothing.
+    // Only a 200 is a save: a 401 (the session ended) stored nothing.
     if (status === 200) {
       state.saved = ctx.casustafelValue;
       state.conflicted = null;
@@ -191,6 +194,16 @@
       // The server holds someone else's text now; only the next change of ours is sent.
       state.saved = null;
       state.conflicted = ctx.casustafelValue;
+    } else if (status === 401) {
+      // No back-off: only logging in again helps, and session.js notices that.
+      showState(field, "error", SESSION_ENDED);
+    }
+  });
+
+  // Logged in again, with the new session's CSRF token in place: send what was waiting.
+  document.addEventListener("casustafel:session:renewed", () => {
+    for (const field of unsaved) {
+      if (field.isConnected) htmx.trigger(field, "casustafel:retry");
     }
   });
 

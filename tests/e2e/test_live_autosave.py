@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -55,6 +55,7 @@ class AppServer:
     database_url: str
     port: int
     log: Path
+    settings: dict[str, str] = field(default_factory=dict)  # CASUSTAFEL_* variables
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -65,6 +66,7 @@ class AppServer:
         env = os.environ | {
             "CASUSTAFEL_DATABASE_URL": self.database_url,
             "CASUSTAFEL_BACKGROUND_JOBS": "false",
+            **self.settings,
         }
         # The app decides whom to believe (CASUSTAFEL_TRUSTED_PROXIES), not uvicorn.
         uvicorn = [sys.executable, "-m", "uvicorn", "--no-proxy-headers"]

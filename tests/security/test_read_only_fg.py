@@ -17,6 +17,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 OWN_ACCOUNT = {
     ("POST", "/inloggen"): "inloggen",
     ("POST", "/uitloggen"): "uitloggen",
+    ("POST", "/sessie/actief"): "de eigen sessie in leven houden",
     ("POST", "/wachtwoord"): "eigen wachtwoord wijzigen",
     ("POST", "/agenda-abonnement"): "eigen agenda-abonnementslink maken",
 }
@@ -77,9 +78,11 @@ def test_the_fg_still_manages_the_own_account(fg_client: TestClient) -> None:
             "csrf_token": csrf_from(fg_client, "/wachtwoord"),
         },
     )
+    heartbeat = fg_client.post("/sessie/actief", data={"csrf_token": csrf_from(fg_client, "/")})
     logout = fg_client.post("/uitloggen", data={"csrf_token": csrf_from(fg_client, "/")})
 
     assert calendar.status_code == 200 and "/agenda/" in calendar.text
     assert password.status_code == 303
+    assert heartbeat.status_code == 204
     assert logout.status_code == 303
     assert fg_client.get("/acties").status_code == 303  # logged out: to the login page
