@@ -16,6 +16,7 @@ from app import bounds
 from app.config import PROJECT_ROOT
 from app.db import AMSTERDAM, MAX_ROW_ID
 from app.errors import DomainError, MeetingClosed
+from app.meetings.models import FIELD_HINTS, SECTION_HEADINGS
 from app.overleg.models import WEEKDAYS
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
@@ -54,6 +55,8 @@ def format_local(value: Any) -> str:
 templates.env.filters["local_datetime"] = format_local
 templates.env.globals["permissions"] = permissions
 templates.env.globals["weekday_name"] = WEEKDAYS.__getitem__
+templates.env.globals["headings"] = SECTION_HEADINGS
+templates.env.globals["field_hints"] = FIELD_HINTS
 
 
 async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:

@@ -30,7 +30,7 @@ from tests.e2e.test_login import log_in
 from tests.pg import free_port
 
 CHAIR = "voorzitter@dorpsveen.example"
-DISCUSSION = "Wat is gedeeld (bespreking)"
+DISCUSSION = "Bespreking"
 CONFIDENTIALITY = (
     "De geheimhoudingsverklaring is voorgelezen; wat hier besproken wordt, blijft aan tafel"
 )
@@ -169,10 +169,10 @@ def start_meeting(page: Page, live_url: str) -> None:
 
 
 def first_discussion(page: Page) -> tuple[Locator, Locator]:
-    """The first 'Wat is gedeeld' field and the save state beside it."""
+    """The first 'Bespreking' field and the save state beside it (after its hint)."""
     expect(page.locator('script[src="/static/js/live.js"]')).to_have_count(1)
-    field = page.get_by_label(DISCUSSION).first
-    status = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    field = page.get_by_label(DISCUSSION, exact=True).first
+    status = page.locator(f"#{field.get_attribute('aria-describedby').split()[-1]}")
     return field, status
 
 
@@ -187,9 +187,7 @@ def warns_before_unload(page: Page) -> bool:
 def stored_text(page: Page, live_url: str) -> str:
     """The first discussion text as the server now renders it, in the page's own session."""
     html = page.request.get(live_url).text()
-    match = re.search(
-        r'<textarea[^>]*aria-describedby="status-[^"]*-discussion"[^>]*>([^<]*)', html
-    )
+    match = re.search(r'<textarea[^>]*id="veld-[^"]*-discussion"[^>]*>([^<]*)', html)
     assert match, "geen bespreekveld op de live-pagina"
     return match.group(1)
 

@@ -37,12 +37,12 @@ def complete(
         item(page, pseudonym).get_by_label("Casus-eigenaar").select_option(label=owner)
         item(page, pseudonym).get_by_role("button", name="Eigenaar vastleggen").click()
     section = item(page, pseudonym)
-    section.get_by_label("Vervolgstap").select_option(step)
+    section.get_by_label("Vervolg", exact=True).select_option(step)
     if body:
         section.get_by_label("Opschalen naar").select_option(body)
     section.get_by_label("Informering van de inwoner").select_option("wordt geïnformeerd")
     section.get_by_role("button", name="Vervolg en informering opslaan").click()
-    expect(item(page, pseudonym).get_by_label("Vervolgstap")).to_have_value(step)
+    expect(item(page, pseudonym).get_by_label("Vervolg", exact=True)).to_have_value(step)
 
 
 def test_the_chair_runs_the_demo_meeting_end_to_end(
