@@ -17,7 +17,7 @@ from app.overleg.models import Meeting
 from app.tasks import service as task_service
 from app.tasks.models import TaskCreate
 from app.users.models import User
-from tests.minutes.demo import DemoMinutes, as_user, pdf_text
+from tests.minutes.demo import DemoMinutes, as_user, pdf_text, section
 
 CHAIR = "voorzitter@dorpsveen.example"
 
@@ -29,11 +29,6 @@ def texts_of(page: str, *tags: str) -> set[str]:
         " ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split())
         for _, inner in re.findall(pattern, page, flags=re.S)
     }
-
-
-def section(page: str, opening: str) -> str:
-    """The part of the page from the section that opens like this to its end."""
-    return page.split(opening, 1)[1].split("</section>", 1)[0]
 
 
 @pytest.fixture
