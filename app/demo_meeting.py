@@ -18,7 +18,7 @@ from app.minutes import flows as minutes_flows
 from app.overleg.access import SeriesAccess
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
-from app.overleg.schedule import at_local_time, recurrence_dates
+from app.overleg.schedule import at_local_time, local, recurrence_dates
 from app.security.crypto import CaseCrypto
 from app.tasks import service as task_service
 from app.tasks.models import TaskCreate, TaskFeedback
@@ -129,7 +129,13 @@ def run_last_meeting(
     chair = _actor(chair_user)
     meeting = _past_meeting(session, series)
     kees, mother, debts, youth = _move_to(session, meeting, discussed)
-    live_service.start(session, meeting=meeting, confidentiality_read=True, by=chair)
+    live_service.start(
+        session,
+        meeting=meeting,
+        confidentiality_read=True,
+        today=local(meeting.starts_at).date(),
+        by=chair,
+    )
     for email in PRESENT:
         live_service.set_presence(
             session, meeting=meeting, user_id=users[email].id, presence=Presence.PRESENT, by=chair

@@ -16,6 +16,7 @@ from app import bounds, dates
 from app.config import PROJECT_ROOT
 from app.db import MAX_ROW_ID
 from app.errors import DomainError, MeetingClosed
+from app.meetings.models import FIELD_HINTS, SECTION_HEADINGS
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
 
@@ -34,6 +35,8 @@ DATE_FILTERS = (dates.long_date, dates.short_date, dates.time_of_day, dates.loca
 templates.env.filters.update({date_filter.__name__: date_filter for date_filter in DATE_FILTERS})
 templates.env.globals["permissions"] = permissions
 templates.env.globals["weekday_name"] = dates.WEEKDAYS.__getitem__
+templates.env.globals["headings"] = SECTION_HEADINGS
+templates.env.globals["field_hints"] = FIELD_HINTS
 
 
 async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:

@@ -92,6 +92,28 @@ class ItemContribution(SQLModel, table=True):
 
 TEXT_FIELDS = ("discussion", "decisions", "dissent", "outcome_reason", "informing_how")
 
+# One name per part of an item: its label on the live page and its heading in every verslag,
+# so the chair fills in exactly what the minutes will say.
+SECTION_HEADINGS = {
+    "earlier_tasks": "Terugkoppeling van eerdere acties",
+    "discussion": "Bespreking",
+    "contributions": "Bijdragen",
+    "decisions": "Besluiten en afspraken",
+    "dissent": "Afwijkende meningen",
+    "tasks": "Acties",
+    "next_step": "Vervolg",
+    "outcome_reason": "Toelichting bij opschalen of afsluiten",
+    "informing": "Informering van de inwoner",
+    "informing_how": "Toelichting bij de informering",
+}
+# What good practice asks of a text field, shown under its label on the live page.
+FIELD_HINTS = {
+    "discussion": "Wat is aan tafel gedeeld?",
+    "decisions": "Met de redenen.",
+    "dissent": "Wie, en waarom.",
+    "informing_how": "Hoe wordt de inwoner geïnformeerd, of waarom niet?",
+}
+
 
 def what_is_missing(record: ItemRecord | None, case: Case) -> list[str]:
     """What a discussed casus still lacks before the meeting can be finished."""

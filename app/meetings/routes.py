@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app import bounds
 from app.cases import service as case_service
 from app.cases.models import CaseOwnerChange, EscalationBody, LegalBasis
-from app.db import RowId, SessionDep, utcnow
+from app.db import RowId, SessionDep, today, utcnow
 from app.errors import DomainError, MeetingClosed, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, NextStep
@@ -103,7 +103,10 @@ def case_block(
     return render_parts(request, session, access, meeting, actor, [CASE], item_id=item.id)
 
 
-@router.post("/starten", openapi_extra=form_body(fields={"confidentiality_read": TICKED}))
+@router.post(
+    "/starten",
+    openapi_extra=form_body(fields={"confidentiality_read": TICKED, "confirm_other_day": TICKED}),
+)
 def start(
     request: Request,
     session: SessionDep,
@@ -123,6 +126,8 @@ def start(
             session,
             meeting=meeting,
             confidentiality_read=form.get("confidentiality_read") == "true",
+            confirm_other_day=form.get("confirm_other_day") == "true",
+            today=today(),
             by=actor,
         ),
         parts=(),

@@ -12,6 +12,7 @@ from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases import service as case_service
 from app.cases.models import Case, EscalationBody, LegalBasis
+from app.dates import long_date
 from app.db import utcnow
 from app.errors import DomainError, MeetingClosed
 from app.meetings import queries
@@ -201,10 +202,27 @@ def set_left_room(
     session.commit()
 
 
-def start(session: Session, *, meeting: Meeting, confidentiality_read: bool, by: Actor) -> Meeting:
-    """Open the meeting once the chair confirmed the confidentiality statement was read."""
+def start(
+    session: Session,
+    *,
+    meeting: Meeting,
+    confidentiality_read: bool,
+    confirm_other_day: bool = False,
+    today: date,
+    by: Actor,
+) -> Meeting:
+    """Open the meeting once the chair confirmed the confidentiality statement was read and,
+    on another day than planned, that it really starts today."""
     if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN):
         raise DomainError("Deze bijeenkomst kan niet (meer) worden gestart.")
+    planned = local(meeting.starts_at).date()
+    # Asked first: on the wrong day it may well be the wrong meeting that is being opened.
+    if planned != today and not confirm_other_day:
+        raise DomainError(
+            f"Deze bijeenkomst staat gepland op {long_date(planned)}, niet vandaag. "
+            "Toch vandaag starten?",
+            field="confirm_other_day",
+        )
     if not confidentiality_read:
         raise DomainError(
             "Bevestig dat de geheimhoudingsverklaring is voorgelezen.", field="confidentiality_read"
@@ -218,6 +236,7 @@ def start(session: Session, *, meeting: Meeting, confidentiality_read: bool, by:
         object_type="bijeenkomst",
         object_id=meeting.id,
         context="geheimhouding bevestigd",
+        detail=None if planned == today else {"gepland": planned.isoformat()},
     )
     session.commit()
     return meeting

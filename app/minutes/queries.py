@@ -58,6 +58,7 @@ class MinutesItem:
     contributions: list[tuple[str, ItemContribution]]
     tasks: list[TaskLine]
     earlier_tasks: list[TaskLine]
+    left_room: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
 
 
@@ -214,6 +215,9 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> Minutes
             person=people.get(task.assignee_user_id) if task.assignee_user_id else None,
         )
 
+    attending = {
+        a.attendance.id: f"{a.name} ({a.organisation})" for a in live.attendees if a.attendance
+    }
     items = []
     for number, live_item in enumerate(live.items, start=1):
         case, record = live_item.case, live_item.record
@@ -243,6 +247,7 @@ def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> Minutes
                 ],
                 tasks=[line(t) for t in live_item.new_tasks],
                 earlier_tasks=[line(t) for t in live_item.earlier_tasks],
+                left_room=sorted(attending[i] for i in live_item.left_room),
             )
         )
     members = session.exec(

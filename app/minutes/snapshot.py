@@ -77,6 +77,7 @@ def _dump_item(entry: MinutesItem) -> dict[str, Any]:
         ],
         "tasks": [_dump_line(line) for line in entry.tasks],
         "earlier_tasks": [_dump_line(line) for line in entry.earlier_tasks],
+        "left_room": entry.left_room,
     }
 
 
@@ -132,6 +133,8 @@ def _restore_item(entry: dict[str, Any]) -> MinutesItem:
         ],
         tasks=[_restore_line(line) for line in entry["tasks"]],
         earlier_tasks=[_restore_line(line) for line in entry["earlier_tasks"]],
+        # Versions vastgesteld before the verslag named who left the room do not have it.
+        left_room=entry.get("left_room", []),
     )
 
 

@@ -125,7 +125,14 @@ def seed(session: Session) -> tuple[MeetingSeries, Meeting, str]:
         for n in range(10_000)
     )
     session.commit()
-    live_service.start(session, meeting=meeting, confidentiality_read=True, by=actor)
+    live_service.start(
+        session,
+        meeting=meeting,
+        confidentiality_read=True,
+        confirm_other_day=True,
+        today=today(),
+        by=actor,
+    )
     return series, meeting, chair.email
 
 

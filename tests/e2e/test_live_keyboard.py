@@ -28,7 +28,7 @@ from tests.e2e.test_live_autosave import (  # noqa: F401 (fixtures)
     open_page,
     seeded_database,
 )
-from tests.e2e.test_live_meeting import tab_to
+from tests.e2e.test_live_meeting import confirm_the_day_if_asked, tab_to
 from tests.e2e.test_login import serious_accessibility_problems
 
 CASUSSEN = 10
@@ -146,7 +146,9 @@ def test_a_ten_casus_meeting_runs_by_keyboard_without_a_page_load(
     tab_to(page, "confidentiality_read")
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    confirm_the_day_if_asked(page)
     expect(page.get_by_role("heading", name="Bijeenkomst: bezig")).to_be_visible()
     loads: list[str] = []
     page.on("load", lambda loaded: loads.append(loaded.url))

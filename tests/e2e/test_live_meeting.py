@@ -23,6 +23,20 @@ def tab_to(page: Page, element_id: str, limit: int = 200) -> None:
     raise AssertionError(f"{element_id} is met de Tab-toets niet bereikbaar")
 
 
+def confirm_the_day_if_asked(page: Page) -> bool:
+    """The demo's next meeting is on a Tuesday: on any other day starting it asks first, and the
+    chair confirms by keyboard beside the question (the confidentiality box stays ticked)."""
+    if page.locator("#confirm_other_day").count() == 0:
+        return False
+    expect(page.locator("#confidentiality_read")).to_be_checked()
+    tab_to(page, "confirm_other_day")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    return True
+
+
 def item(page: Page, pseudonym: str) -> Locator:
     """The item with this casus, brought into view through the navigator."""
     page.locator("#punt-nav").get_by_role("link", name=re.compile(re.escape(pseudonym))).click()
@@ -44,7 +58,7 @@ def complete(
         section.get_by_label("Casus-eigenaar").select_option(label=owner)
         section.get_by_role("button", name="Eigenaar vastleggen").click()
         expect(section.get_by_text(f"Casus-eigenaar: {owner}")).to_be_visible()
-    section.get_by_label("Vervolgstap").select_option(step)
+    section.get_by_label("Vervolg", exact=True).select_option(step)
     if body:
         section.get_by_label("Opschalen naar").select_option(body)
     section.get_by_label("Informering van de inwoner").select_option("wordt geïnformeerd")
@@ -62,12 +76,15 @@ def test_the_chair_runs_the_demo_meeting_end_to_end(
     page.locator("a[href*='/bijeenkomsten/']").first.click()
     page.get_by_role("link", name="Bijeenkomst leiden").click()
 
-    # Started by keyboard alone: Tab to the confidentiality box, Space, Tab, Enter.
+    # Started by keyboard alone: Tab to the confidentiality box, Space, Tab, Enter (and the
+    # same for the day, when asked).
     tab_to(page, "confidentiality_read")
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Bijeenkomst starten"
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    confirm_the_day_if_asked(page)
     expect(page.get_by_role("heading", name="Bijeenkomst: bezig")).to_be_visible()
     loads: list[str] = []
     page.on("load", lambda loaded: loads.append(loaded.url))

@@ -98,7 +98,14 @@ def case_on(
 
 
 def started(session: Session, table: Table, meeting: Meeting) -> Meeting:
-    return service.start(session, meeting=meeting, confidentiality_read=True, by=chair(table))
+    return service.start(
+        session,
+        meeting=meeting,
+        confidentiality_read=True,
+        confirm_other_day=True,
+        today=today(),
+        by=chair(table),
+    )
 
 
 def access_for(session: Session, table: Table, series: MeetingSeries) -> SeriesAccess:

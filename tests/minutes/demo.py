@@ -72,6 +72,11 @@ def flat(value: str) -> str:
     return " ".join(value.split())
 
 
+def section(page: str, opening: str) -> str:
+    """The part of a page from the section that opens like this to its end."""
+    return page.split(opening, 1)[1].split("</section>", 1)[0]
+
+
 def stored(session: Session, meeting: Meeting, number: int = 1) -> tuple[MinutesVersion, bytes]:
     version = session.exec(
         select(MinutesVersion).where(

@@ -43,7 +43,11 @@ def running(session: Session, series: MeetingSeries, client: TestClient) -> tupl
     base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
     client.post(
         f"{base}/starten",
-        data={"confidentiality_read": "true", "csrf_token": csrf_from(client, base)},
+        data={
+            "confidentiality_read": "true",
+            "confirm_other_day": "true",
+            "csrf_token": csrf_from(client, base),
+        },
     )
     item = session.exec(
         select(AgendaItem).where(

@@ -71,7 +71,14 @@ def test_assignees_at_the_table_get_a_count_and_a_link_and_nothing_of_the_tasks(
         today=today(),
     )
     item = session.exec(select(AgendaItem).where(AgendaItem.case_id == case.id)).one()
-    live_service.start(session, meeting=meeting, confidentiality_read=True, by=chair)
+    live_service.start(
+        session,
+        meeting=meeting,
+        confidentiality_read=True,
+        confirm_other_day=True,
+        today=today(),
+        by=chair,
+    )
     for description, organisation_id, person in zip(
         TASKS,
         (table.police_id, table.police_id, table.housing_id),

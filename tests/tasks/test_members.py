@@ -60,7 +60,14 @@ def agree(
         agenda_service.add_item(
             session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
         )
-        live_service.start(session, meeting=meeting, confidentiality_read=True, by=chair(table))
+        live_service.start(
+            session,
+            meeting=meeting,
+            confidentiality_read=True,
+            confirm_other_day=True,
+            today=today(),
+            by=chair(table),
+        )
     return task_service.add_task(
         session,
         meeting=meeting,

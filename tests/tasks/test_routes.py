@@ -31,7 +31,14 @@ def test_the_assignee_reports_back_and_others_cannot(
     agenda_service.add_item(
         session, meeting=meeting, by=actor, data=AgendaItemCreate(title="Rondvraag")
     )
-    live_service.start(session, meeting=meeting, confidentiality_read=True, by=actor)
+    live_service.start(
+        session,
+        meeting=meeting,
+        confidentiality_read=True,
+        confirm_other_day=True,
+        today=today(),
+        by=actor,
+    )
     mine = task_service.add_task(
         session,
         meeting=meeting,
@@ -91,7 +98,14 @@ def test_mijn_acties_links_to_the_actions_overview_of_the_own_organisation(
     agenda_service.add_item(
         session, meeting=meeting, by=actor, data=AgendaItemCreate(title="Rondvraag")
     )
-    live_service.start(session, meeting=meeting, confidentiality_read=True, by=actor)
+    live_service.start(
+        session,
+        meeting=meeting,
+        confidentiality_read=True,
+        confirm_other_day=True,
+        today=today(),
+        by=actor,
+    )
     for description, organisation_id in (
         ("Schouw van de woning", table.housing_id),
         ("Huisbezoek afleggen", table.police_id),
