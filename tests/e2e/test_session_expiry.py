@@ -72,7 +72,7 @@ def test_typing_keeps_the_session_alive_and_after_it_ended_nothing_typed_is_lost
     watched = open_page()
     page = watched.page
     live_url = open_live_page(page, short_session_server.base_url)
-    start_meeting(page, live_url)
+    start_meeting(watched, live_url)
     field, status = first_discussion(page)
     heartbeats: list[str] = []
     page.on("request", lambda r: heartbeats.append(r.url) if "/sessie/actief" in r.url else None)
@@ -122,7 +122,7 @@ def test_a_save_answered_session_expired_waits_for_the_session_and_is_then_sent_
     watched = open_page()
     page = watched.page
     live_url = open_live_page(page, app_server.base_url)
-    start_meeting(page, live_url)
+    start_meeting(watched, live_url)
     field, status = first_discussion(page)
     refused: list[str] = []
 
