@@ -35,9 +35,13 @@ from app.web import (
 # needs besides the page's context (e.g. which organisation's contribution).
 Part = tuple[str, dict[str, Any]]
 NAV: Part = ("nav", {})
+# The state of the item in view and the count in the navigator, after a change to that item.
+NAV_STATE: Part = ("nav_state", {})
 ITEM: Part = ("item", {})
 CASE: Part = ("case", {})
 NOTICE: Part = ("notice", {})
+# Parts that show who is in the room: the casus' persons or whether it is discussed anonymously.
+ROOM_PARTS = {"nav", "attendance", "case", "item"}
 
 
 def revealed(
@@ -48,23 +52,25 @@ def revealed(
     crypto: CaseCrypto,
     actor: Actor,
     item_id: int | None,
+    room: bool = True,
 ) -> tuple[queries.LiveMeeting, queries.LiveItem | None]:
     """The live meeting and the item in view, with the persons the chair may see of that item's
     casus only when nobody uncovered is in the room (through the disclosure door: logged once
-    per user per casus per meeting, and committed before it is returned)."""
-    live = queries.load(session, access=access, meeting=meeting)
+    per user per casus per meeting, and committed before it is returned). Without `room`, for
+    parts that show no persons: nothing about the room is looked up and nothing revealed."""
+    live = queries.load(session, access=access, meeting=meeting, room=room)
     current = live.item(item_id)
-    shown = [case for case in live.shown_cases if current and current.case is case]
-    people = disclosure.for_live_meeting(
-        session,
-        access=access,
-        meeting_id=meeting.id,
-        day=live.day,
-        cases=shown,
-        crypto=crypto,
-        actor=actor,
-    )
-    if current is not None and current.case is not None:
+    shown = [case for case in live.shown_cases if room and current and current.case is case]
+    if shown and current is not None and current.case is not None:
+        people = disclosure.for_live_meeting(
+            session,
+            access=access,
+            meeting_id=meeting.id,
+            day=live.day,
+            cases=shown,
+            crypto=crypto,
+            actor=actor,
+        )
         current.people = people.get(current.case.id)
     return live, current
 
@@ -166,6 +172,7 @@ def render_parts(
         crypto=request.app.state.crypto,
         actor=actor,
         item_id=item_id,
+        room=any(name in ROOM_PARTS for name, _ in parts),
     )
     context = _context(access, meeting, live, current, values, errors)
     return render_fragments(

@@ -277,12 +277,16 @@ def _check_coverage(
         attendee.cover = answer
 
 
-def load(session: Session, *, access: SeriesAccess, meeting: Meeting) -> LiveMeeting:
+def load(
+    session: Session, *, access: SeriesAccess, meeting: Meeting, room: bool = True
+) -> LiveMeeting:
     """The meeting with its attendees, coverage and every item, and which items are discussed
-    anonymously; nothing decrypted (the persons come from the disclosure door)."""
+    anonymously; nothing decrypted (the persons come from the disclosure door). Without `room`
+    who is in the room is not looked up (no attendees, no item anonymous): for the parts of an
+    item that show neither."""
     day = local(meeting.starts_at).date()
     organisations = series_organisations(session, access)
-    attendees = _attendees(session, access, meeting, organisations, day)
+    attendees = _attendees(session, access, meeting, organisations, day) if room else []
     uncovered = {
         a.attendance.id
         for a in attendees

@@ -17,7 +17,7 @@ from app.meetings.models import TEXT_FIELDS, Informing, NextStep
 from app.meetings.page import (
     CASE,
     ITEM,
-    NAV,
+    NAV_STATE,
     act,
     back,
     item_or_404,
@@ -235,7 +235,7 @@ def save_outcome(
         actor,
         form,
         save,
-        parts=[("outcome", {}), NAV],
+        parts=[("outcome", {}), NAV_STATE],
         item_id=item.id,
         anchor=f"uitkomst-{item.id}",
     )
@@ -288,7 +288,7 @@ def set_owner(
         actor,
         form,
         owner,
-        parts=[("owner", {}), NAV],
+        parts=[("owner", {}), NAV_STATE],
         item_id=item.id,
         anchor=f"eigenaar-{item.id}",
     )
@@ -376,7 +376,7 @@ def add_task(
         actor,
         form,
         task,
-        parts=[("task_form", {}), ("task_added", {"added": added}), NAV],
+        parts=[("task_form", {}), ("task_added", {"added": added})],
         item_id=item.id,
         anchor=f"acties-{item.id}",
     )
@@ -455,7 +455,7 @@ def remove_task(
         actor,
         form,
         remove,
-        parts=[("task", {"task": task, "removed": removed}), NAV],
+        parts=[("task", {"task": task, "removed": removed})],
         item_id=task.agenda_item_id,
         anchor=f"acties-{task.agenda_item_id}",
     )
@@ -503,7 +503,8 @@ def review_task(
         raise NotFound
 
     def review() -> None:
-        reason = form.get(f"not_done_reason-{task.id}") or None
+        field = f"not_done_reason-{task.id}"
+        reason = choice(NotDoneReason, form.get(field), field)
         try:
             task_service.review(
                 session,
@@ -511,7 +512,7 @@ def review_task(
                 task=task,
                 by=actor,
                 done=form.get("done") == "true",
-                reason=NotDoneReason(reason) if reason else None,
+                reason=reason,
             )
         except DomainError as exc:
             raise DomainError(exc.message, field=f"not_done_reason-{task.id}") from exc

@@ -162,6 +162,12 @@ def review(
     """The chair records the terugkoppeling: done, or not done with a reason (carried forward)."""
     if meeting.status != MeetingStatus.IN_PROGRESS:
         raise DomainError("Terugkoppeling wordt tijdens een lopende bijeenkomst vastgelegd.")
+    if task.reviewed_at_meeting_id == meeting.id:
+        # Chair and secretary at once: the first review stands, the second is not written over it.
+        raise DomainError(
+            "Deze actie is intussen al besproken; kijk na wat er is vastgelegd.",
+            field="not_done_reason",
+        )
     if not done and reason is None:
         raise DomainError("Kies waarom de taak niet is gedaan.", field="not_done_reason")
     if done:

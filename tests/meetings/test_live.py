@@ -330,6 +330,7 @@ def test_a_task_not_done_is_carried_forward_and_flagged_after_three_times(
     assert task.due_on > meeting.starts_at.date()
 
     for _ in range(3):
+        task.reviewed_at_meeting_id = None  # as at each next meeting
         task_service.review(
             session,
             meeting=meeting,
@@ -341,6 +342,12 @@ def test_a_task_not_done_is_carried_forward_and_flagged_after_three_times(
 
     assert task.status == TaskStatus.OPEN and task.carried_forward == 3 and task.flagged
     assert [t.id for t, _ in task_service.flagged(session)] == [task.id]
+    with pytest.raises(DomainError, match="intussen al besproken"):
+        task_service.review(
+            session, meeting=meeting, task=task, done=True, reason=None, by=chair(table)
+        )
+    assert task.status == TaskStatus.OPEN  # the second review in one meeting changed nothing
+    task.reviewed_at_meeting_id = None
     with pytest.raises(DomainError, match="waarom"):
         task_service.review(
             session, meeting=meeting, task=task, done=False, reason=None, by=chair(table)

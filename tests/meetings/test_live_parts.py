@@ -46,7 +46,7 @@ def running_with_case(
     return meeting, case, item_of(session, case)
 
 
-def test_saving_the_owner_answers_with_the_owner_form_showing_the_owner_and_the_navigator(
+def test_saving_the_owner_answers_with_the_owner_form_showing_the_owner_and_the_item_state(
     client: TestClient, session: Session, table: Table, series: MeetingSeries
 ) -> None:
     meeting, _, item = running_with_case(session, table, series, identified=False)
@@ -67,7 +67,10 @@ def test_saving_the_owner_answers_with_the_owner_form_showing_the_owner_and_the_
     assert response.text.lstrip().startswith(f'<div id="eigenaar-{item.id}"')
     assert f'<option value="{table.police_id}" selected>' in response.text
     assert "Casus-eigenaar: Politie" in response.text
-    assert '<nav id="punt-nav"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert f'<span id="punt-stand-{item.id}" hx-swap-oob="true">' in response.text
+    assert '<p id="punt-nav-telling" class="casustafel-item-nav__count" hx-swap-oob="true">' in (
+        response.text
+    )
     assert "<html" not in response.text
 
 
