@@ -1,10 +1,12 @@
 """The live page of the chair: rendering it, and answering the forms on it (a refusal comes
 back beside its field, with what was typed)."""
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -13,12 +15,15 @@ from app.audit import Actor
 from app.cases import disclosure
 from app.cases import service as case_service
 from app.cases.models import EscalationBody, LegalBasis
+from app.db import SessionDep
 from app.errors import DomainError, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, MeetingAttendance, NextStep, Presence
 from app.overleg.access import SeriesAccess
+from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.models import Meeting, MeetingStatus
 from app.security.crypto import CaseCrypto
+from app.security.deps import CurrentActor
 from app.tasks.models import NotDoneReason
 from app.web import (
     FormErrors,
@@ -87,7 +92,6 @@ def _context(
         "series": access.series,
         "access": access,
         "meeting": meeting,
-        "base": f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/live",
         "editable": meeting.status == MeetingStatus.IN_PROGRESS,
         "text_editable": meeting.status in service.TEXT_CORRECTABLE,
         "live": live,
@@ -117,163 +121,171 @@ def _context(
     }
 
 
-def render_live(
-    request: Request,
-    session: Session,
-    access: SeriesAccess,
-    meeting: Meeting,
-    actor: Any,
-    *,
-    item_id: int | None = None,
-    values: dict[str, Any] | None = None,
-    errors: FormErrors | None = None,
-    missing: list[Any] | None = None,
-    status_code: int = 422,
-) -> Response:
-    """The live page with one item in view; without JavaScript every form comes back here
-    with its errors and typed values (422 for a form to put right, `status_code` when the
-    meeting no longer allows it)."""
-    live, current = revealed(
-        session,
-        access=access,
-        meeting=meeting,
-        crypto=request.app.state.crypto,
-        actor=actor,
-        item_id=item_id,
-    )
-    context = _context(access, meeting, live, current, values, errors)
-    return render(
-        request,
-        "meetings/live.html",
-        context | {"missing": missing or []},
-        status_code=status_code if errors else 200,
-    )
+@dataclass
+class Live:
+    """One request on the live page of a meeting, by its chair: what every form on it needs to
+    run its use case and answer with the parts it changed (htmx), or with the page (no JS)."""
 
+    request: Request
+    session: Session
+    access: SeriesAccess
+    meeting: Meeting
+    actor: Actor
 
-def render_parts(
-    request: Request,
-    session: Session,
-    access: SeriesAccess,
-    meeting: Meeting,
-    actor: Any,
-    parts: Sequence[Part],
-    *,
-    item_id: int | None = None,
-    values: dict[str, Any] | None = None,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
-) -> Response:
-    """What an htmx action on the live page changed: the first part replaces the form that was
-    sent, the others swap themselves in by id; a refusal shows beside its field."""
-    live, current = revealed(
-        session,
-        access=access,
-        meeting=meeting,
-        crypto=request.app.state.crypto,
-        actor=actor,
-        item_id=item_id,
-        room=any(name in ROOM_PARTS for name, _ in parts),
-    )
-    context = _context(access, meeting, live, current, values, errors)
-    return render_fragments(
-        request,
-        [
+    @property
+    def path(self) -> str:
+        return f"/overleggen/{self.access.series.id}/bijeenkomsten/{self.meeting.id}/live"
+
+    def item(self, item_id: int) -> AgendaItem:
+        """An agenda item of this meeting, or 404."""
+        item = self.session.get(AgendaItem, item_id)
+        if item is None or item.meeting_id != self.meeting.id:
+            raise NotFound
+        return item
+
+    def attendance(self, attendance_id: int) -> MeetingAttendance:
+        """A row of this meeting's attendance, or 404."""
+        row = self.session.get(MeetingAttendance, attendance_id)
+        if row is None or row.meeting_id != self.meeting.id:
+            raise NotFound
+        return row
+
+    def page(
+        self,
+        *,
+        item_id: int | None = None,
+        values: dict[str, Any] | None = None,
+        errors: FormErrors | None = None,
+        missing: list[Any] | None = None,
+        status_code: int = 422,
+    ) -> Response:
+        """The live page with one item in view; without JavaScript every form comes back here
+        with its errors and typed values (422 for a form to put right, `status_code` when the
+        meeting no longer allows it)."""
+        context = self._context(item_id, values, errors, room=True)
+        return render(
+            self.request,
+            "meetings/live.html",
+            context | {"missing": missing or []},
+            status_code=status_code if errors else 200,
+        )
+
+    def parts(
+        self,
+        parts: Sequence[Part],
+        *,
+        item_id: int | None = None,
+        values: dict[str, Any] | None = None,
+        errors: FormErrors | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        """What an htmx action changed: the first part replaces the form that was sent, the
+        others swap themselves in by id; a refusal shows beside its field."""
+        room = any(name in ROOM_PARTS for name, _ in parts)
+        context = self._context(item_id, values, errors, room=room)
+        rendered = [
             (f"meetings/_{name}.html", extra | {"oob": index > 0})
             for index, (name, extra) in enumerate(parts)
-        ],
-        context,
-        status_code=status_code,
-    )
+        ]
+        return render_fragments(self.request, rendered, context, status_code=status_code)
 
+    def part_of_item(self, item_id: int, part: Part) -> Response:
+        """A part of one item, to bring into view without a reload (the page without JS)."""
+        item = self.item(item_id)
+        if not wants_parts(self.request):
+            return self.back(item.id)
+        return self.parts([part], item_id=item.id)
 
-def back(
-    request: Request, access: SeriesAccess, meeting: Meeting, item_id: int | None, anchor: str
-) -> Response:
-    """Back to the live page without JavaScript, at the item and the part just changed."""
-    path = f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/live"
-    query = f"?punt={item_id}" if item_id else ""
-    return redirect(request, path + query + (f"#{anchor}" if anchor else ""))
+    def back(self, item_id: int | None, anchor: str = "") -> Response:
+        """Back to the live page without JavaScript, at the item and the part just changed."""
+        query = f"?punt={item_id}" if item_id else ""
+        return redirect(self.request, self.path + query + (f"#{anchor}" if anchor else ""))
 
+    def act(
+        self,
+        form: dict[str, Any],
+        action: Callable[[], object],
+        *,
+        parts: Sequence[Part],
+        item_id: int | None = None,
+        anchor: str = "",
+    ) -> Response:
+        """Run a use case and answer with the parts it changed (htmx), or back to the page at
+        the item (a plain form); a refusal comes back beside its field with what was typed."""
+        try:
+            action()
+        except DomainError as exc:
+            self.session.rollback()
+            return self.refused(form, exc, parts=parts, item_id=item_id)
+        if not wants_parts(self.request):
+            return self.back(item_id, anchor)
+        return self.parts(parts, item_id=item_id)
 
-def item_or_404(session: Session, meeting: Meeting, item_id: int) -> AgendaItem:
-    """An agenda item of this meeting."""
-    item = session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting.id:
-        raise NotFound
-    return item
-
-
-def attendance_or_404(session: Session, meeting: Meeting, attendance_id: int) -> MeetingAttendance:
-    """A row of this meeting's attendance."""
-    row = session.get(MeetingAttendance, attendance_id)
-    if row is None or row.meeting_id != meeting.id:
-        raise NotFound
-    return row
-
-
-def act(
-    request: Request,
-    session: Session,
-    access: SeriesAccess,
-    meeting: Meeting,
-    actor: Any,
-    form: dict[str, Any],
-    action: Callable[[], object],
-    *,
-    parts: Sequence[Part],
-    item_id: int | None = None,
-    anchor: str = "",
-) -> Response:
-    """Run a use case and answer with the parts it changed (htmx), or back to the page at the
-    item (a plain form); a refusal comes back beside its field with what was typed."""
-    try:
-        action()
-    except DomainError as exc:
-        session.rollback()
-        return refused(
-            request, session, access, meeting, actor, form, exc, parts=parts, item_id=item_id
+    def refused(
+        self,
+        form: dict[str, Any],
+        exc: DomainError,
+        *,
+        parts: Sequence[Part],
+        item_id: int | None = None,
+        missing: list[Any] | None = None,
+    ) -> Response:
+        """A refused form: its part with the message beside the field (htmx), or the page."""
+        errors, status = domain_errors(exc), refusal_status(exc)
+        if wants_parts(self.request) and parts:
+            notice = [NOTICE] if "__all__" in errors else []
+            return self.parts(
+                [*parts[:1], *notice],
+                item_id=item_id,
+                values=form,
+                errors=errors,
+                status_code=status,
+            )
+        return self.page(
+            item_id=item_id, values=form, errors=errors, missing=missing, status_code=status
         )
-    if not wants_parts(request):
-        return back(request, access, meeting, item_id, anchor)
-    return render_parts(request, session, access, meeting, actor, parts, item_id=item_id)
 
-
-def refused(
-    request: Request,
-    session: Session,
-    access: SeriesAccess,
-    meeting: Meeting,
-    actor: Any,
-    form: dict[str, Any],
-    exc: DomainError,
-    *,
-    parts: Sequence[Part],
-    item_id: int | None = None,
-) -> Response:
-    """A refused form: its part with the message beside the field (htmx), or the page."""
-    errors, status = domain_errors(exc), refusal_status(exc)
-    if wants_parts(request) and parts:
-        notice = [NOTICE] if "__all__" in errors else []
-        return render_parts(
-            request,
-            session,
-            access,
-            meeting,
-            actor,
-            [*parts[:1], *notice],
+    def _context(
+        self,
+        item_id: int | None,
+        values: dict[str, Any] | None,
+        errors: FormErrors | None,
+        *,
+        room: bool,
+    ) -> dict[str, Any]:
+        live, current = revealed(
+            self.session,
+            access=self.access,
+            meeting=self.meeting,
+            crypto=self.request.app.state.crypto,
+            actor=self.actor,
             item_id=item_id,
-            values=form,
-            errors=errors,
-            status_code=status,
+            room=room,
         )
-    return render_live(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
-        item_id=item_id,
-        values=form,
-        errors=errors,
-        status_code=status,
-    )
+        return _context(self.access, self.meeting, live, current, values, errors) | {
+            "base": self.path
+        }
+
+
+def live_request(
+    request: Request,
+    session: SessionDep,
+    access: ChairDep,
+    meeting: MeetingDep,
+    actor: CurrentActor,
+) -> Live:
+    return Live(request, session, access, meeting, actor)
+
+
+LiveDep = Annotated[Live, Depends(live_request)]
+
+
+@contextmanager
+def fields_named(suffix: object, prefix: str = "", default: str = "") -> Iterator[None]:
+    """A refusal from a use case, beside its field on the live page, where field names carry
+    the item's or task's id so that one page holds a form per item."""
+    try:
+        yield
+    except DomainError as exc:
+        field = f"{prefix}{exc.field or default}-{suffix}"
+        raise type(exc)(exc.message, field=field) from exc

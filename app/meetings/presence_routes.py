@@ -3,22 +3,19 @@ item, and a guest's paper geheimhoudingsverklaring."""
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app import bounds
 from app.attendance import service as attendance_service
-from app.db import RowId, SessionDep
+from app.db import RowId
 from app.errors import DomainError
 from app.meetings import service
 from app.meetings.models import Presence
-from app.meetings.page import CASE, NAV, act, attendance_or_404, item_or_404
-from app.overleg.deps import ChairDep, MeetingDep
-from app.security.deps import CurrentActor
+from app.meetings.page import CASE, NAV, LiveDep
 from app.web import CHOSEN_ID, TEXT, YES_OR_NO, FormValues, choice, choice_of, form_body
 
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/live")
-
 
 ATTENDANCE = [("attendance", {}), NAV]
 
@@ -29,24 +26,12 @@ ATTENDANCE = [("attendance", {}), NAV]
         item_fields={"presence": choice_of(Presence), "shown": choice_of(Presence)}
     ),
 )
-def set_attendance(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
+def set_attendance(live: LiveDep, form: FormValues) -> Response:
     """Everyone's attendance on one form: only the rows changed since it was shown are saved."""
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         lambda: service.set_attendance(
-            session, meeting=meeting, changes=_attendance_changes(form), by=actor
+            live.session, meeting=live.meeting, changes=_attendance_changes(form), by=live.actor
         ),
         parts=ATTENDANCE,
         anchor="aanwezigheid",
@@ -92,27 +77,15 @@ def _guest_name(form: dict[str, Any], field: str) -> str:
     "/gasten",
     openapi_extra=form_body(fields={"guest_name": TEXT, "guest_organisation_id": CHOSEN_ID}),
 )
-def add_guest(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+def add_guest(live: LiveDep, form: FormValues) -> Response:
+    return live.act(
         form,
         lambda: service.add_guest(
-            session,
-            meeting=meeting,
+            live.session,
+            meeting=live.meeting,
             name=_guest_name(form, "guest_name"),
             organisation_id=_chosen(form, "guest_organisation_id"),
-            by=actor,
+            by=live.actor,
         ),
         parts=ATTENDANCE,
         anchor="aanwezigheid",
@@ -123,29 +96,12 @@ def add_guest(
     "/punten/{item_id}/ruimte/{attendance_id}",
     openapi_extra=form_body(fields={"left": YES_OR_NO}),
 )
-def left_room(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    attendance_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    item, row = (
-        item_or_404(session, meeting, item_id),
-        attendance_or_404(session, meeting, attendance_id),
-    )
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+def left_room(live: LiveDep, item_id: RowId, attendance_id: RowId, form: FormValues) -> Response:
+    item, row = live.item(item_id), live.attendance(attendance_id)
+    return live.act(
         form,
         lambda: service.set_left_room(
-            session, item=item, attendance=row, left=form.get("left") == "true", by=actor
+            live.session, item=item, attendance=row, left=form.get("left") == "true", by=live.actor
         ),
         parts=[CASE, NAV],
         item_id=item.id,
@@ -154,27 +110,15 @@ def left_room(
 
 
 @router.post("/verklaring-gast", openapi_extra=form_body(fields={"attendance_id": CHOSEN_ID}))
-def guest_declaration(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+def guest_declaration(live: LiveDep, form: FormValues) -> Response:
+    return live.act(
         form,
         lambda: attendance_service.record_paper_declaration(
-            session,
-            series=access.series,
-            meeting=meeting,
+            live.session,
+            series=live.access.series,
+            meeting=live.meeting,
             attendance_id=_chosen(form, "attendance_id"),
-            by=actor,
+            by=live.actor,
         ),
         parts=ATTENDANCE,
         anchor="aanwezigheid",

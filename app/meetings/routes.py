@@ -3,32 +3,19 @@ contributions, tasks, terugkoppeling) and finish; who is at the table is in pres
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from app import bounds
 from app.cases import service as case_service
 from app.cases.models import CaseOwnerChange, EscalationBody, LegalBasis
-from app.db import RowId, SessionDep, today, utcnow
+from app.db import RowId, today, utcnow
 from app.errors import DomainError, MeetingClosed, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, NextStep
-from app.meetings.page import (
-    CASE,
-    ITEM,
-    NAV_STATE,
-    act,
-    back,
-    item_or_404,
-    refused,
-    render_live,
-    render_parts,
-)
-from app.overleg.deps import ChairDep, MeetingDep
+from app.meetings.page import CASE, ITEM, NAV_STATE, Live, LiveDep, fields_named
 from app.overleg.invitations import MailContext
-from app.overleg.models import CLOSED, Meeting
-from app.security.deps import CurrentActor
+from app.overleg.models import CLOSED
 from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, Task, TaskCreate
 from app.web import (
@@ -43,7 +30,6 @@ from app.web import (
     planning_date,
     render,
     version_of,
-    wants_parts,
 )
 
 # The live page holds a form per agenda item: the outcome fields carry the item id in their names.
@@ -59,76 +45,37 @@ router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/li
 
 
 @router.get("")
-def live_page(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    punt: str | None = None,
-) -> Response:
+def live_page(live: LiveDep, punt: str | None = None) -> Response:
     """The live page with one item in view (`punt`: an agenda item's id, not personal data)."""
-    return render_live(request, session, access, meeting, actor, item_id=bounds.id_from(punt))
+    return live.page(item_id=bounds.id_from(punt))
 
 
 @router.get("/punten/{item_id}")
-def item_panel(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    actor: CurrentActor,
-) -> Response:
+def item_panel(live: LiveDep, item_id: RowId) -> Response:
     """One item of the meeting, to bring into view without reloading the page."""
-    item = item_or_404(session, meeting, item_id)
-    if not wants_parts(request):
-        return back(request, access, meeting, item.id, "")
-    return render_parts(request, session, access, meeting, actor, [ITEM], item_id=item.id)
+    return live.part_of_item(item_id, ITEM)
 
 
 @router.get("/punten/{item_id}/casus")
-def case_block(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    actor: CurrentActor,
-) -> Response:
+def case_block(live: LiveDep, item_id: RowId) -> Response:
     """The casus of an item as the room now allows it (after a change in who is present)."""
-    item = item_or_404(session, meeting, item_id)
-    if not wants_parts(request):
-        return back(request, access, meeting, item.id, "")
-    return render_parts(request, session, access, meeting, actor, [CASE], item_id=item.id)
+    return live.part_of_item(item_id, CASE)
 
 
 @router.post(
     "/starten",
     openapi_extra=form_body(fields={"confidentiality_read": TICKED, "confirm_other_day": TICKED}),
 )
-def start(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+def start(live: LiveDep, form: FormValues) -> Response:
+    return live.act(
         form,
         lambda: service.start(
-            session,
-            meeting=meeting,
+            live.session,
+            meeting=live.meeting,
             confidentiality_read=form.get("confidentiality_read") == "true",
             confirm_other_day=form.get("confirm_other_day") == "true",
             today=today(),
-            by=actor,
+            by=live.actor,
         ),
         parts=(),
     )
@@ -138,18 +85,9 @@ def start(
     "/punten/{item_id}/tekst/{field}",
     openapi_extra=form_body(fields={"value": TEXT, "version": TEXT}),
 )
-def save_text(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    field: str,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
+def save_text(live: LiveDep, item_id: RowId, field: str, form: FormValues) -> Response:
     """Autosave of one text field: 200 with the new version, or 409 with the other text."""
-    item = item_or_404(session, meeting, item_id)
+    item = live.item(item_id)
     if field not in TEXT_FIELDS:
         raise NotFound
     based_on = str(form.get("version", ""))
@@ -157,30 +95,32 @@ def save_text(
     context = {"item": item, "field": field, "saved_at": utcnow()}
     try:
         service.save_text(
-            session,
-            meeting=meeting,
+            live.session,
+            meeting=live.meeting,
             item=item,
             field=field,
             value=value,
             based_on=based_on,
-            by=actor,
+            by=live.actor,
         )
     except service.VersionConflict as conflict:
         return render(
-            request,
+            live.request,
             "meetings/_save_state.html",
             context | {"conflict": conflict, "version": conflict.current_version},
             status_code=409,
         )
     except DomainError as exc:
         return render(
-            request,
+            live.request,
             "meetings/_save_state.html",
             context | {"refused": exc.message, "version": based_on},
             status_code=422,
         )
     return render(
-        request, "meetings/_save_state.html", context | {"version": service.fingerprint(value)}
+        live.request,
+        "meetings/_save_state.html",
+        context | {"version": service.fingerprint(value)},
     )
 
 
@@ -188,51 +128,36 @@ def save_text(
     "/punten/{item_id}/uitkomst",
     openapi_extra=form_body(fields={"version": TEXT}, item_fields=OUTCOME_FIELDS),
 )
-def save_outcome(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    item = item_or_404(session, meeting, item_id)
-    # The fields carry the item id in their names, so one page holds every item's form.
+def save_outcome(live: LiveDep, item_id: RowId, form: FormValues) -> Response:
+    item = live.item(item_id)
     fields = {key.removesuffix(f"-{item.id}"): value for key, value in form.items()}
 
     def save() -> None:
-        step = choice(NextStep, fields.get("next_step"), f"next_step-{item.id}")
-        informing = choice(Informing, fields.get("informing"), f"informing-{item.id}")
-        body = choice(EscalationBody, fields.get("escalation_body"), f"escalation_body-{item.id}")
-        day = planning_date(fields.get("next_step_date"), f"next_step_date-{item.id}")
-        try:
-            service.save_outcome(
-                session,
-                meeting=meeting,
-                item=item,
-                version=version_of(form),
-                next_step=step,
-                next_step_date=day,
-                informing=informing,
-                by=actor,
-                escalation_body=body,
-            )
+        with fields_named(item.id, default="next_step"):
+            step = choice(NextStep, fields.get("next_step"), "next_step")
+            informing = choice(Informing, fields.get("informing"), "informing")
+            body = choice(EscalationBody, fields.get("escalation_body"), "escalation_body")
+            day = planning_date(fields.get("next_step_date"), "next_step_date")
+            try:
+                service.save_outcome(
+                    live.session,
+                    meeting=live.meeting,
+                    item=item,
+                    version=version_of(form),
+                    next_step=step,
+                    next_step_date=day,
+                    informing=informing,
+                    by=live.actor,
+                    escalation_body=body,
+                )
+            except service.VersionConflict as exc:
+                raise DomainError(
+                    "Iemand anders heeft dit punt intussen gewijzigd; kijk het na en sla opnieuw "
+                    "op.",
+                    field="next_step",
+                ) from exc
 
-        except service.VersionConflict as exc:
-            raise DomainError(
-                "Iemand anders heeft dit punt intussen gewijzigd; kijk het na en sla opnieuw op.",
-                field=f"next_step-{item.id}",
-            ) from exc
-        except DomainError as exc:
-            raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
-
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         save,
         parts=[("outcome", {}), NAV_STATE],
@@ -242,50 +167,35 @@ def save_outcome(
 
 
 @router.post("/punten/{item_id}/eigenaar", openapi_extra=form_body(per_item=(CaseOwnerChange,)))
-def set_owner(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    item = item_or_404(session, meeting, item_id)
+def set_owner(live: LiveDep, item_id: RowId, form: FormValues) -> Response:
+    item = live.item(item_id)
     if item.case_id is None:
         raise NotFound
-    case = case_service.case_by_id(session, case_id=item.case_id)
+    case = case_service.case_by_id(live.session, case_id=item.case_id)
     values = {key.removesuffix(f"-{item.id}"): value for key, value in form.items()}
 
     def owner() -> None:
-        if meeting.status in CLOSED:
+        if live.meeting.status in CLOSED:
             raise MeetingClosed(
                 "Deze bijeenkomst is afgesloten; de casus-eigenaar wijzigt u op de casuspagina."
             )
-        data, errors = parse_form(CaseOwnerChange, values)
-        if data is None:
-            field, message = next(iter(errors.items()))
-            if field == "owner_organisation_id" and message == "Vul dit veld in.":
-                message = "Kies de organisatie die casus-eigenaar wordt."
-            raise DomainError(message, field=f"{field}-{item.id}")
-        try:
+        with fields_named(item.id, default="owner_organisation_id"):
+            data, errors = parse_form(CaseOwnerChange, values)
+            if data is None:
+                field, message = next(iter(errors.items()))
+                if field == "owner_organisation_id" and message == "Vul dit veld in.":
+                    message = "Kies de organisatie die casus-eigenaar wordt."
+                raise DomainError(message, field=field)
             case_service.set_owner(
-                session,
+                live.session,
                 case=case,
                 organisation_id=data.owner_organisation_id,
                 user_id=data.owner_user_id,
-                by=actor,
+                by=live.actor,
                 seen=str(values["owner_was"]) if "owner_was" in values else None,
             )
-        except DomainError as exc:
-            raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         owner,
         parts=[("owner", {}), NAV_STATE],
@@ -299,45 +209,29 @@ def set_owner(
     openapi_extra=form_body(fields=CONTRIBUTION_FIELDS),
 )
 def save_contribution(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    organisation_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
+    live: LiveDep, item_id: RowId, organisation_id: RowId, form: FormValues
 ) -> Response:
-    item = item_or_404(session, meeting, item_id)
+    item = live.item(item_id)
+    field = f"contribution-{item.id}-{organisation_id}"
 
     def contribute() -> None:
         try:
             service.save_contribution(
-                session,
-                meeting=meeting,
+                live.session,
+                meeting=live.meeting,
                 item=item,
                 organisation_id=organisation_id,
                 text=str(form.get("text", ""))[:20_000],
-                by=actor,
-                legal_basis=choice(
-                    LegalBasis,
-                    form.get("legal_basis"),
-                    f"contribution-{item.id}-{organisation_id}",
-                ),
+                by=live.actor,
+                legal_basis=choice(LegalBasis, form.get("legal_basis"), field),
                 version=version_of(form),
             )
         except service.VersionConflict as exc:
             raise DomainError(
-                "Iemand anders heeft deze bijdrage intussen gewijzigd.",
-                field=f"contribution-{item.id}-{organisation_id}",
+                "Iemand anders heeft deze bijdrage intussen gewijzigd.", field=field
             ) from exc
 
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         contribute,
         parts=[("contribution", {"organisation_id": organisation_id})],
@@ -347,33 +241,20 @@ def save_contribution(
 
 
 @router.post("/punten/{item_id}/taken", openapi_extra=form_body(per_item=(TaskCreate,)))
-def add_task(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    item_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    item = item_or_404(session, meeting, item_id)
+def add_task(live: LiveDep, item_id: RowId, form: FormValues) -> Response:
+    item = live.item(item_id)
     added: list[Task] = []
 
     def task() -> None:
-        data = _task_data(form, item.id)
-        try:
+        with fields_named(item.id, default="description"):
+            data = _task_data(form, item.id)
             added.append(
-                task_service.add_task(session, meeting=meeting, item=item, data=data, by=actor)
+                task_service.add_task(
+                    live.session, meeting=live.meeting, item=item, data=data, by=live.actor
+                )
             )
-        except DomainError as exc:
-            raise DomainError(exc.message, field=f"{exc.field}-{item.id}") from exc
 
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         task,
         parts=[("task_form", {}), ("task_added", {"added": added})],
@@ -386,35 +267,22 @@ def add_task(
     "/acties/{task_id}",
     openapi_extra=form_body(fields={"version": TEXT}, per_item=(TaskCreate,)),
 )
-def change_task(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    task_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
+def change_task(live: LiveDep, task_id: RowId, form: FormValues) -> Response:
     """Correct a task agreed in this meeting; its fields carry the task's id in their names."""
-    task = _agreed_task_or_404(session, meeting, task_id)
+    task = _agreed_task_or_404(live, task_id)
 
     def change() -> None:
-        data = _task_data(form, task.id, prefix="task")
-        try:
+        with fields_named(task.id, prefix="task-", default="description"):
             task_service.change_task(
-                session, meeting=meeting, task=task, data=data, version=version_of(form), by=actor
+                live.session,
+                meeting=live.meeting,
+                task=task,
+                data=_task_data(form, task.id, prefix="task"),
+                version=version_of(form),
+                by=live.actor,
             )
-        except DomainError as exc:
-            raise DomainError(
-                exc.message, field=f"task-{exc.field or 'description'}-{task.id}"
-            ) from exc
 
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         change,
         parts=[("task", {"task": task})],
@@ -424,35 +292,24 @@ def change_task(
 
 
 @router.post("/acties/{task_id}/verwijderen", openapi_extra=form_body(fields={"version": TEXT}))
-def remove_task(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    task_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
+def remove_task(live: LiveDep, task_id: RowId, form: FormValues) -> Response:
     """Take back a task agreed in this meeting."""
-    task = _agreed_task_or_404(session, meeting, task_id)
+    task = _agreed_task_or_404(live, task_id)
     removed: dict[str, Any] = {}
 
     def remove() -> None:
         gone = {"task_id": task.id, "description": task.description}
-        try:
+        with fields_named(task.id, prefix="task-", default="description"):
             task_service.remove_task(
-                session, meeting=meeting, task=task, version=version_of(form), by=actor
+                live.session,
+                meeting=live.meeting,
+                task=task,
+                version=version_of(form),
+                by=live.actor,
             )
-            removed.update(gone)
-        except DomainError as exc:
-            raise DomainError(exc.message, field=f"task-description-{task.id}") from exc
+        removed.update(gone)
 
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         remove,
         parts=[("task", {"task": task, "removed": removed})],
@@ -461,15 +318,16 @@ def remove_task(
     )
 
 
-def _agreed_task_or_404(session: Session, meeting: Meeting, task_id: int) -> Task:
-    task = session.get(Task, task_id)
-    if task is None or task.meeting_id != meeting.id:
+def _agreed_task_or_404(live: Live, task_id: int) -> Task:
+    task = live.session.get(Task, task_id)
+    if task is None or task.meeting_id != live.meeting.id:
         raise NotFound
     return task
 
 
 def _task_data(form: dict[str, Any], row_id: int | None, prefix: str = "") -> TaskCreate:
-    """The task typed in a form whose field names end in the item's or task's id."""
+    """The task typed in a form whose field names end in the item's or task's id (a refusal
+    names the field without them: `fields_named` puts them back)."""
     head, tail = (f"{prefix}-" if prefix else ""), f"-{row_id}"
     values = {
         key.removeprefix(head).removesuffix(tail): value
@@ -479,7 +337,7 @@ def _task_data(form: dict[str, Any], row_id: int | None, prefix: str = "") -> Ta
     data, errors = parse_form(TaskCreate, values)
     if data is None:
         field, message = next(iter(errors.items()))
-        raise DomainError(message, field=f"{head}{field}{tail}")
+        raise DomainError(message, field=field)
     return data
 
 
@@ -489,40 +347,24 @@ def _task_data(form: dict[str, Any], row_id: int | None, prefix: str = "") -> Ta
         fields={"done": TICKED}, item_fields={"not_done_reason": choice_of(NotDoneReason)}
     ),
 )
-def review_task(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    task_id: RowId,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    task = session.get(Task, task_id)
-    if task is None or task.series_id != access.series.id:
+def review_task(live: LiveDep, task_id: RowId, form: FormValues) -> Response:
+    task = live.session.get(Task, task_id)
+    if task is None or task.series_id != live.access.series.id:
         raise NotFound
 
     def review() -> None:
-        field = f"not_done_reason-{task.id}"
-        reason = choice(NotDoneReason, form.get(field), field)
-        try:
+        with fields_named(task.id, default="not_done_reason"):
+            reason = choice(NotDoneReason, form.get(f"not_done_reason-{task.id}"), "")
             task_service.review(
-                session,
-                meeting=meeting,
+                live.session,
+                meeting=live.meeting,
                 task=task,
-                by=actor,
+                by=live.actor,
                 done=form.get("done") == "true",
                 reason=reason,
             )
-        except DomainError as exc:
-            raise DomainError(exc.message, field=f"not_done_reason-{task.id}") from exc
 
-    return act(
-        request,
-        session,
-        access,
-        meeting,
-        actor,
+    return live.act(
         form,
         review,
         parts=[("review_task", {"task": task})],
@@ -532,33 +374,23 @@ def review_task(
 
 
 @router.post("/afronden", openapi_extra=form_body())
-def finish(
-    request: Request,
-    session: SessionDep,
-    access: ChairDep,
-    meeting: MeetingDep,
-    actor: CurrentActor,
-) -> Response:
-    missing = service.missing_for_finish(session, meeting=meeting)
+def finish(live: LiveDep) -> Response:
+    missing = service.missing_for_finish(live.session, meeting=live.meeting)
+    parts = [("finish", {"missing": missing})]
     if missing:
-        errors = {"finish": "De bijeenkomst kan nog niet worden afgerond."}
-        if wants_parts(request):
-            parts = [("finish", {"missing": missing})]
-            return render_parts(
-                request, session, access, meeting, actor, parts, errors=errors, status_code=422
-            )
-        return render_live(request, session, access, meeting, actor, missing=missing, errors=errors)
-    live = queries.load(session, access=access, meeting=meeting)
+        refusal = DomainError("De bijeenkomst kan nog niet worden afgerond.", field="finish")
+        return live.refused({}, refusal, parts=parts, missing=missing)
+    room = queries.load(live.session, access=live.access, meeting=live.meeting)
     try:
         service.finish(
-            session,
-            series=access.series,
-            meeting=meeting,
-            by=actor,
-            anonymous_item_ids=live.anonymous_item_ids,
-            mail=MailContext.of(request.app.state.settings),
+            live.session,
+            series=live.access.series,
+            meeting=live.meeting,
+            by=live.actor,
+            anonymous_item_ids=room.anonymous_item_ids,
+            mail=MailContext.of(live.request.app.state.settings),
         )
     except DomainError as exc:
-        session.rollback()
-        return refused(request, session, access, meeting, actor, {}, exc, parts=[("finish", {})])
-    return navigate(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/live")
+        live.session.rollback()
+        return live.refused({}, exc, parts=parts)
+    return navigate(live.request, live.path)
