@@ -9,9 +9,10 @@ from sqlmodel import Session
 from app.audit import Actor
 from app.covenants.models import DeclarationText
 from app.db import today
+from app.meetings import service as live_service
 from app.overleg import service
 from app.overleg.invitations import MailContext
-from app.overleg.models import MeetingSeries, SeriesKind, SeriesPlan
+from app.overleg.models import Meeting, MeetingSeries, SeriesKind, SeriesPlan
 from app.users.models import User
 from tests.factories import make_covenant, make_organisation, make_user
 
@@ -76,3 +77,16 @@ def series(session: Session, table: Table) -> MeetingSeries:
 
 def next_weekday(weekday: int, after: date) -> date:
     return after + timedelta(days=(weekday - after.weekday()) % 7 or 7)
+
+
+def start_today(session: Session, *, meeting: Meeting, by: Actor) -> Meeting:
+    """Start a meeting now, whatever its date (the chair confirms the other day), after the
+    confidentiality text was read out."""
+    return live_service.start(
+        session,
+        meeting=meeting,
+        confidentiality_read=True,
+        confirm_other_day=True,
+        today=today(),
+        by=by,
+    )

@@ -33,7 +33,7 @@ from app.users.models import User
 from tests.conftest import csrf_from, log_in
 from tests.factories import PASSWORD, make_covenant, make_organisation, make_user
 from tests.pg import PostgresServer
-from tests.planning import MAIL
+from tests.planning import MAIL, start_today
 
 RUNS = 60
 WARM_UP = 5
@@ -125,14 +125,7 @@ def seed(session: Session) -> tuple[MeetingSeries, Meeting, str]:
         for n in range(10_000)
     )
     session.commit()
-    live_service.start(
-        session,
-        meeting=meeting,
-        confidentiality_read=True,
-        confirm_other_day=True,
-        today=today(),
-        by=actor,
-    )
+    start_today(session, meeting=meeting, by=actor)
     return series, meeting, chair.email
 
 

@@ -44,7 +44,7 @@ from app.tasks.models import NotDoneReason, TaskCreate, TaskStatus
 from tests.cases.tokens import persons_of, tampered
 from tests.conftest import count_statements, csrf_from, log_in
 from tests.factories import PASSWORD, make_user
-from tests.planning import MAIL, Table
+from tests.planning import MAIL, Table, start_today
 
 CRYPTO = CaseCrypto(cipher=DataCipher((os.urandom(32),)), index_key=b"k" * 32)
 KEES = PersonData(
@@ -98,12 +98,9 @@ def case_on(
 
 
 def started(session: Session, table: Table, meeting: Meeting) -> Meeting:
-    return service.start(
+    return start_today(
         session,
         meeting=meeting,
-        confidentiality_read=True,
-        confirm_other_day=True,
-        today=today(),
         by=chair(table),
     )
 

@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import LegalBasis
-from app.db import today
 from app.meetings import service as live_service
 from app.meetings.models import SECTION_HEADINGS, TEXT_FIELDS, Informing, NextStep
 from app.overleg.models import Meeting
@@ -19,6 +18,7 @@ from app.tasks import service as task_service
 from app.tasks.models import TaskCreate
 from app.users.models import User
 from tests.minutes.demo import DemoMinutes, as_user, pdf_text, section
+from tests.planning import start_today
 
 CHAIR = "voorzitter@dorpsveen.example"
 
@@ -45,14 +45,7 @@ def follow_up(session: Session, minutes: DemoMinutes) -> tuple[AgendaItem, str]:
     meeting = session.get(Meeting, item.meeting_id)
     user = session.exec(select(User).where(User.email == CHAIR)).one()
     chair = Actor(user=user, organisation_name=user.organisation.name, client_address="test")
-    live_service.start(
-        session,
-        meeting=meeting,
-        confidentiality_read=True,
-        confirm_other_day=True,
-        today=today(),
-        by=chair,
-    )
+    start_today(session, meeting=meeting, by=chair)
     for field in TEXT_FIELDS:
         live_service.save_text(
             session,

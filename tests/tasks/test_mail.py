@@ -15,13 +15,12 @@ from app.cases.models import AgeBand, AnonymisedFields, CaseCategory, CaseSubmis
 from app.config import Settings
 from app.db import make_engine, today, utcnow
 from app.mail.sender import deliver_due
-from app.meetings import service as live_service
 from app.overleg.models import Meeting, MeetingSeries
 from app.security.crypto import CaseCrypto, DataCipher
 from app.tasks import service as task_service
 from app.tasks.models import TaskCreate
 from tests.factories import make_user
-from tests.planning import MAIL, Table
+from tests.planning import MAIL, Table, start_today
 from tests.smtp import SmtpServer, mail_settings, smtp_server
 
 __all__ = ["mail_settings", "smtp_server"]
@@ -71,14 +70,7 @@ def test_assignees_at_the_table_get_a_count_and_a_link_and_nothing_of_the_tasks(
         today=today(),
     )
     item = session.exec(select(AgendaItem).where(AgendaItem.case_id == case.id)).one()
-    live_service.start(
-        session,
-        meeting=meeting,
-        confidentiality_read=True,
-        confirm_other_day=True,
-        today=today(),
-        by=chair,
-    )
+    start_today(session, meeting=meeting, by=chair)
     for description, organisation_id, person in zip(
         TASKS,
         (table.police_id, table.police_id, table.housing_id),

@@ -13,7 +13,6 @@ from app.agenda.models import AgendaItemCreate
 from app.audit import Actor
 from app.db import today
 from app.errors import DomainError
-from app.meetings import service as live_service
 from app.overleg import service as overleg_service
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, MemberRole, SeriesMember
 from app.tasks import service as task_service
@@ -21,7 +20,7 @@ from app.tasks.models import Task, TaskCreate, TaskStatus
 from app.users.models import User
 from tests.conftest import count_statements, csrf_from, log_in
 from tests.factories import PASSWORD, make_organisation, make_user
-from tests.planning import MAIL, Table
+from tests.planning import MAIL, Table, start_today
 
 
 def chair(table: Table) -> Actor:
@@ -60,12 +59,9 @@ def agree(
         agenda_service.add_item(
             session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
         )
-        live_service.start(
+        start_today(
             session,
             meeting=meeting,
-            confidentiality_read=True,
-            confirm_other_day=True,
-            today=today(),
             by=chair(table),
         )
     return task_service.add_task(

@@ -10,13 +10,12 @@ from app.agenda import service as agenda_service
 from app.agenda.models import AgendaItemCreate
 from app.audit import Actor
 from app.db import today
-from app.meetings import service as live_service
 from app.overleg.models import Meeting, MeetingSeries
 from app.tasks import service as task_service
 from app.tasks.models import Task, TaskCreate, TaskStatus
 from tests.conftest import csrf_from, log_in
 from tests.factories import PASSWORD
-from tests.planning import Table
+from tests.planning import Table, start_today
 
 
 def test_the_assignee_reports_back_and_others_cannot(
@@ -31,14 +30,7 @@ def test_the_assignee_reports_back_and_others_cannot(
     agenda_service.add_item(
         session, meeting=meeting, by=actor, data=AgendaItemCreate(title="Rondvraag")
     )
-    live_service.start(
-        session,
-        meeting=meeting,
-        confidentiality_read=True,
-        confirm_other_day=True,
-        today=today(),
-        by=actor,
-    )
+    start_today(session, meeting=meeting, by=actor)
     mine = task_service.add_task(
         session,
         meeting=meeting,
@@ -98,14 +90,7 @@ def test_mijn_acties_links_to_the_actions_overview_of_the_own_organisation(
     agenda_service.add_item(
         session, meeting=meeting, by=actor, data=AgendaItemCreate(title="Rondvraag")
     )
-    live_service.start(
-        session,
-        meeting=meeting,
-        confidentiality_read=True,
-        confirm_other_day=True,
-        today=today(),
-        by=actor,
-    )
+    start_today(session, meeting=meeting, by=actor)
     for description, organisation_id in (
         ("Schouw van de woning", table.housing_id),
         ("Huisbezoek afleggen", table.police_id),
