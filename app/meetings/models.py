@@ -117,12 +117,23 @@ FIELD_HINTS = {
 
 def what_is_missing(record: ItemRecord | None, case: Case) -> list[str]:
     """What a discussed casus still lacks before the meeting can be finished."""
-    outcome = record is not None and record.next_step in (NextStep.ESCALATE, NextStep.CLOSE)
+    return missing_of(
+        case.owner_organisation_id,
+        record.next_step if record else None,
+        record.informing if record else None,
+    )
+
+
+def missing_of(
+    owner_organisation_id: int | None, next_step: NextStep | None, informing: Informing | None
+) -> list[str]:
+    """What a casus with this owner, next step and informering still lacks."""
+    outcome = next_step in (NextStep.ESCALATE, NextStep.CLOSE)
     what = []
-    if case.owner_organisation_id is None and not outcome:
+    if owner_organisation_id is None and not outcome:
         what.append("casus-eigenaar of uitkomst")
-    if record is None or record.next_step is None:
+    if next_step is None:
         what.append("vervolgstap")
-    if record is None or record.informing is None:
+    if informing is None:
         what.append("informering")
     return what

@@ -62,8 +62,10 @@ def revealed(
     """The live meeting and the item in view, with the persons the chair may see of that item's
     casus only when nobody uncovered is in the room (through the disclosure door: logged once
     per user per casus per meeting, and committed before it is returned). Without `room`, for
-    parts that show no persons: nothing about the room is looked up and nothing revealed."""
-    live = queries.load(session, access=access, meeting=meeting, room=room)
+    the parts of one item that show no persons: nothing about the room is looked up, nothing
+    revealed, and of the items only that one is loaded."""
+    focus = None if room else item_id
+    live = queries.load(session, access=access, meeting=meeting, room=room, focus=focus)
     current = live.item(item_id)
     shown = [case for case in live.shown_cases if room and current and current.case is case]
     if shown and current is not None and current.case is not None:

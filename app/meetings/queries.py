@@ -18,6 +18,7 @@ from app.meetings.models import (
     ItemRecord,
     MeetingAttendance,
     Presence,
+    missing_of,
     what_is_missing,
 )
 from app.organisations.models import Organisation
@@ -92,6 +93,8 @@ class LiveMeeting:
     people: list[User]
     general_tasks: list[Task]
     member_ids: set[int]
+    # Casussen complete and on the agenda, when only one item was loaded (see `load`).
+    completion: tuple[int, int] | None = None
 
     @property
     def choosable_people(self) -> list[User]:
@@ -115,7 +118,13 @@ class LiveMeeting:
 
     @property
     def complete_count(self) -> int:
+        if self.completion is not None:
+            return self.completion[0]
         return sum(1 for live in self.case_items if not live.missing)
+
+    @property
+    def case_count(self) -> int:
+        return self.completion[1] if self.completion is not None else len(self.case_items)
 
     def item(self, item_id: int | None) -> LiveItem | None:
         """The item in view: the one asked for, else the first casus still open, else the first."""
@@ -278,12 +287,18 @@ def _check_coverage(
 
 
 def load(
-    session: Session, *, access: SeriesAccess, meeting: Meeting, room: bool = True
+    session: Session,
+    *,
+    access: SeriesAccess,
+    meeting: Meeting,
+    room: bool = True,
+    focus: int | None = None,
 ) -> LiveMeeting:
     """The meeting with its attendees, coverage and every item, and which items are discussed
     anonymously; nothing decrypted (the persons come from the disclosure door). Without `room`
-    who is in the room is not looked up (no attendees, no item anonymous): for the parts of an
-    item that show neither."""
+    who is in the room is not looked up (no attendees, no item anonymous). With `focus` only
+    that item is loaded (its number unknown) and the navigator's count is counted apart: for
+    the parts of one item an action changed, which show neither the room nor other items."""
     day = local(meeting.starts_at).date()
     organisations = series_organisations(session, access)
     attendees = _attendees(session, access, meeting, organisations, day) if room else []
@@ -295,9 +310,10 @@ def load(
         and a.attendance.presence == Presence.PRESENT
         and not a.cover.covered
     }
+    in_view = [col(AgendaItem.id) == focus] if focus is not None else []
     items = session.exec(
         select(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting.id)
+        .where(AgendaItem.meeting_id == meeting.id, *in_view)
         .order_by(col(AgendaItem.position), col(AgendaItem.id))
     ).all()
     item_ids = [i.id for i in items]
@@ -310,27 +326,31 @@ def load(
     contributions = session.exec(
         select(ItemContribution).where(col(ItemContribution.agenda_item_id).in_(item_ids))
     ).all()
-    absences = session.exec(
-        select(ItemAbsence).where(col(ItemAbsence.agenda_item_id).in_(item_ids))
-    ).all()
+    absences = (
+        session.exec(select(ItemAbsence).where(col(ItemAbsence.agenda_item_id).in_(item_ids))).all()
+        if room
+        else []
+    )
     case_ids = [i.case_id for i in items if i.case_id]
     cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(case_ids))).all()}
-    tasks = session.exec(
-        select(Task)
-        .where(
-            or_(
-                Task.meeting_id == meeting.id,
-                col(Task.case_id).in_(case_ids)
-                & (Task.meeting_id != meeting.id)
-                & or_(Task.status == TaskStatus.OPEN, Task.reviewed_at_meeting_id == meeting.id),
-                col(Task.case_id).is_(None)
-                & (Task.series_id == access.series.id)
-                & (Task.meeting_id != meeting.id)
-                & (Task.status == TaskStatus.OPEN),
-            )
-        )
-        .order_by(col(Task.id))
-    ).all()
+    agreed = Task.meeting_id == meeting.id
+    earlier_open = (
+        col(Task.case_id).in_(case_ids)
+        & (Task.meeting_id != meeting.id)
+        & or_(Task.status == TaskStatus.OPEN, Task.reviewed_at_meeting_id == meeting.id)
+    )
+    general_open = (
+        col(Task.case_id).is_(None)
+        & (Task.series_id == access.series.id)
+        & (Task.meeting_id != meeting.id)
+        & (Task.status == TaskStatus.OPEN)
+    )
+    wanted = (
+        [agreed, earlier_open, general_open]
+        if focus is None
+        else [agreed & (col(Task.agenda_item_id) == focus), earlier_open]
+    )
+    tasks = session.exec(select(Task).where(or_(*wanted)).order_by(col(Task.id))).all()
     agreed_here: dict[int | None, list[Task]] = {}
     earlier: dict[int | None, list[Task]] = {}
     for task in tasks:
@@ -389,4 +409,17 @@ def load(
         [person for person, _ in people],
         general,
         member_ids={person.id for person, member in people if member is not None},
+        completion=_completion(session, meeting) if focus is not None else None,
     )
+
+
+def _completion(session: Session, meeting: Meeting) -> tuple[int, int]:
+    """How many casussen on the meeting's agenda are complete, and how many there are."""
+    rows = session.exec(
+        select(Case.owner_organisation_id, ItemRecord.next_step, ItemRecord.informing)
+        .select_from(AgendaItem)
+        .join(Case, col(Case.id) == AgendaItem.case_id)
+        .outerjoin(ItemRecord, col(ItemRecord.agenda_item_id) == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting.id)
+    ).all()
+    return sum(1 for row in rows if not missing_of(*row)), len(rows)
