@@ -67,18 +67,19 @@ def revealed(
     focus = None if room else item_id
     live = queries.load(session, access=access, meeting=meeting, room=room, focus=focus)
     current = live.item(item_id)
-    shown = [case for case in live.shown_cases if room and current and current.case is case]
-    if shown and current is not None and current.case is not None:
+    # Without the room nobody's coverage is known: nothing may be revealed.
+    case = current.case if room and current is not None else None
+    if case is not None and any(shown is case for shown in live.shown_cases):
         people = disclosure.for_live_meeting(
             session,
             access=access,
             meeting_id=meeting.id,
             day=live.day,
-            cases=shown,
+            cases=[case],
             crypto=crypto,
             actor=actor,
         )
-        current.people = people.get(current.case.id)
+        current.people = people.get(case.id)
     return live, current
 
 

@@ -342,3 +342,31 @@ def test_each_action_costs_the_same_number_of_statements_for_5_or_50_items(
         costs[-1].append(statements_of(app, presence))
 
     assert costs[0] == costs[1]
+
+
+def test_an_action_that_shows_no_person_reveals_and_logs_none(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting, case, item = running_with_case(session, table, series)
+    log_in(client, table.chair.email, PASSWORD)
+    base = live_path(series, meeting)
+    token = csrf_from(client, "/")  # the start page: no casus shown
+
+    owner = client.post(
+        f"{base}/punten/{item.id}/eigenaar",
+        data={f"owner_organisation_id-{item.id}": str(table.police_id), "csrf_token": token},
+        headers=HTMX,
+    )
+    task = client.post(
+        f"{base}/punten/{item.id}/taken",
+        data={
+            f"description-{item.id}": "Huisbezoek",
+            f"assignee_organisation_id-{item.id}": str(table.police_id),
+            "csrf_token": token,
+        },
+        headers=HTMX,
+    )
+
+    assert (owner.status_code, task.status_code) == (200, 200)
+    assert "Kees Wildeboer" not in owner.text + task.text
+    assert identified_reads(session, case) == 0
