@@ -189,6 +189,7 @@ def test_a_ten_casus_meeting_runs_by_keyboard_without_a_page_load(
     expect(page.locator("#punt-nav")).to_contain_text(
         f"{CASUSSEN} van {CASUSSEN} casussen compleet"
     )
+    assert serious_accessibility_problems(page) == [], "tijdens de bijeenkomst"
 
     keys.focus("afronden-knop")
     keys.press("Enter")
