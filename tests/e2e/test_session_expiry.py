@@ -153,3 +153,20 @@ def test_a_save_answered_session_expired_waits_for_the_session_and_is_then_sent_
     assert len(watched.console_errors) == 1
     assert unexpected(watched.console_errors, ANSWERED_401) == []
     assert watched.csp_violations() == []
+
+
+def test_typing_a_long_casus_keeps_the_session_alive_on_any_page(
+    short_session_server: AppServer, open_page: Callable[[], BrowserPage]
+) -> None:
+    watched = open_page()
+    page = watched.page
+    live_url = open_live_page(page, short_session_server.base_url)
+    series_path = re.search(r"^.*?/overleggen/\d+", live_url).group(0)
+    page.goto(f"{series_path}/casussen/nieuw")
+    reason = page.get_by_label("Aanleiding: waarom brengt u deze casus in?")
+
+    reason.press_sequentially("Buren bellen", delay=KEY_DELAY_MS)  # 7 s: longer than the limit
+
+    assert page.request.get(f"{short_session_server.base_url}/sessie/token").status == 200
+    expect(reason).to_have_value("Buren bellen")
+    assert unexpected(watched.console_errors, ANSWERED_401) == []
