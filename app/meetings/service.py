@@ -104,9 +104,8 @@ def set_attendance(
     rows = _member_rows(session, meeting)
     for user_id, (shown, _) in changes.items():
         if user_id not in members:
-            raise DomainError(
-                "Deze persoon zit niet aan tafel bij dit overleg.", field=f"presence-{user_id}"
-            )
+            # Above the form: the form has no row for someone who is not at the table.
+            raise DomainError("Deze persoon zit niet aan tafel bij dit overleg.")
         if (rows[user_id].presence if user_id in rows else None) != shown:
             raise DomainError(
                 "Iemand anders heeft deze aanwezigheid intussen gewijzigd; kijk het na en sla "

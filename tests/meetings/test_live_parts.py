@@ -370,3 +370,43 @@ def test_an_action_that_shows_no_person_reveals_and_logs_none(
     assert (owner.status_code, task.status_code) == (200, 200)
     assert "Kees Wildeboer" not in owner.text + task.text
     assert identified_reads(session, case) == 0
+
+
+def test_attendance_for_someone_not_at_the_table_is_refused_above_the_form(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting, _, _ = running_with_case(session, table, series)
+    log_in(client, table.chair.email, PASSWORD)
+    base = live_path(series, meeting)
+
+    response = client.post(
+        f"{base}/aanwezigheid",
+        data={f"presence-{table.outsider.id}": "aanwezig", "csrf_token": csrf_from(client, "/")},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 422
+    assert '<p id="live-melding"' in response.text
+    assert "Deze persoon zit niet aan tafel bij dit overleg." in response.text
+    assert (
+        session.exec(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+        ).all()
+        == []
+    )
+
+
+def test_who_is_present_uncovered_stays_in_sight_when_attendance_is_folded(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting, _, _ = running_with_case(session, table, series)
+    for user_id in (table.chair.id, table.member.id):
+        service.set_presence(
+            session, meeting=meeting, user_id=user_id, presence=Presence.PRESENT, by=chair(table)
+        )
+    log_in(client, table.chair.email, PASSWORD)
+
+    page = client.get(live_path(series, meeting)).text
+
+    summary = page[page.index("<summary>") : page.index("</summary>")]
+    assert "niet gedekt aanwezig: Wouter Wonen" in summary
