@@ -63,9 +63,10 @@ def revealed(
     casus only when nobody uncovered is in the room (through the disclosure door: logged once
     per user per casus per meeting, and committed before it is returned). Without `room`, for
     the parts of one item that show no persons: nothing about the room is looked up, nothing
-    revealed, and of the items only that one is loaded."""
-    focus = None if room else item_id
-    live = queries.load(session, access=access, meeting=meeting, room=room, focus=focus)
+    revealed."""
+    live = queries.load(
+        session, access=access, meeting=meeting, room=room, only_in_view=True, item_id=item_id
+    )
     current = live.item(item_id)
     # Without the room nobody's coverage is known: nothing may be revealed.
     case = current.case if room and current is not None else None
@@ -270,13 +271,18 @@ class Live:
         }
 
 
-def live_request(
+# Pure: runs on the event loop, no thread hop.
+async def live_request(
     request: Request,
     session: SessionDep,
     access: ChairDep,
     meeting: MeetingDep,
     actor: CurrentActor,
 ) -> Live:
+    # An action answers with the parts it changed, rendered after its commit: the meeting and
+    # its overleg are as this request left them and every part is read anew, so reloading
+    # them after the commit would only cost statements.
+    session.expire_on_commit = False
     return Live(request, session, access, meeting, actor)
 
 

@@ -47,6 +47,25 @@ class Attendee:
         return coverage.guest_key(self.attendance.id)
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """An agenda item as the navigator shows it: number, title, state and whether it is
+    discussed anonymously (read for every item; the rest only for the item in view)."""
+
+    item_id: int
+    title: str
+    number: int
+    state: str | None
+    anonymous: bool
+
+
+def _state(is_case: bool, missing: list[str]) -> str | None:
+    """An item's state in the navigator: open or compleet (an item without casus has none)."""
+    if not is_case:
+        return None
+    return "open" if missing else "compleet"
+
+
 @dataclass
 class LiveItem:
     item: AgendaItem
@@ -74,11 +93,14 @@ class LiveItem:
         return what_is_missing(self.stored_record, self.case)
 
     @property
-    def state(self) -> str | None:
-        """The item's state in the navigator: open or compleet (an item without casus has none)."""
-        if self.case is None:
-            return None
-        return "open" if self.missing else "compleet"
+    def entry(self) -> NavEntry:
+        return NavEntry(
+            self.item.id,
+            self.item.title,
+            self.number,
+            _state(self.case is not None, self.missing),
+            self.anonymous,
+        )
 
 
 @dataclass
@@ -93,8 +115,8 @@ class LiveMeeting:
     people: list[User]
     general_tasks: list[Task]
     member_ids: set[int]
-    # Casussen complete and on the agenda, when only one item was loaded (see `load`).
-    completion: tuple[int, int] | None = None
+    # Every item of the agenda, also when only the one in view is loaded in `items`.
+    entries: list[NavEntry]
 
     @property
     def choosable_people(self) -> list[User]:
@@ -113,28 +135,24 @@ class LiveMeeting:
         ]
 
     @property
-    def case_items(self) -> list[LiveItem]:
-        return [live for live in self.items if live.case is not None]
-
-    @property
     def complete_count(self) -> int:
-        if self.completion is not None:
-            return self.completion[0]
-        return sum(1 for live in self.case_items if not live.missing)
+        return sum(1 for entry in self.entries if entry.state == "compleet")
 
     @property
     def case_count(self) -> int:
-        return self.completion[1] if self.completion is not None else len(self.case_items)
+        return sum(1 for entry in self.entries if entry.state is not None)
+
+    def entry(self, item_id: int) -> NavEntry | None:
+        return next((entry for entry in self.entries if entry.item_id == item_id), None)
 
     def item(self, item_id: int | None) -> LiveItem | None:
         """The item in view: the one asked for, else the first casus still open, else the first."""
-        chosen = [live for live in self.items if live.item.id == item_id]
-        still_open = [live for live in self.case_items if live.missing]
-        return next(iter(chosen or still_open or self.items), None)
+        chosen = _in_view(self.entries, item_id)
+        return next((live for live in self.items if live.item.id == chosen), None)
 
     @property
     def anonymous_item_ids(self) -> set[int]:
-        return {live.item.id for live in self.items if live.anonymous}
+        return {entry.item_id for entry in self.entries if entry.anonymous}
 
     @property
     def guests_without_declaration(self) -> list[Attendee]:
@@ -292,13 +310,15 @@ def load(
     access: SeriesAccess,
     meeting: Meeting,
     room: bool = True,
-    focus: int | None = None,
+    only_in_view: bool = False,
+    item_id: int | None = None,
 ) -> LiveMeeting:
     """The meeting with its attendees, coverage and every item, and which items are discussed
     anonymously; nothing decrypted (the persons come from the disclosure door). Without `room`
-    who is in the room is not looked up (no attendees, no item anonymous). With `focus` only
-    that item is loaded (its number unknown) and the navigator's count is counted apart: for
-    the parts of one item an action changed, which show neither the room nor other items."""
+    who is in the room is not looked up (no attendees, no item anonymous). With `only_in_view`
+    only the item in view (`item_id`, else the first casus still open) is loaded in full and
+    the others as the navigator shows them: what the live page shows costs the same for 5
+    items or 50."""
     day = local(meeting.starts_at).date()
     organisations = series_organisations(session, access)
     attendees = _attendees(session, access, meeting, organisations, day) if room else []
@@ -310,7 +330,17 @@ def load(
         and a.attendance.presence == Presence.PRESENT
         and not a.cover.covered
     }
-    in_view = [col(AgendaItem.id) == focus] if focus is not None else []
+    left_room = _left_room(session, meeting) if room else {}
+    entries = (
+        _entries(session, meeting, uncovered=uncovered, left_room=left_room)
+        if only_in_view
+        else None
+    )
+    in_view = (
+        [col(AgendaItem.id).in_([_in_view(entries, item_id)] if entries else [])]
+        if entries is not None
+        else []
+    )
     items = session.exec(
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting.id, *in_view)
@@ -326,11 +356,6 @@ def load(
     contributions = session.exec(
         select(ItemContribution).where(col(ItemContribution.agenda_item_id).in_(item_ids))
     ).all()
-    absences = (
-        session.exec(select(ItemAbsence).where(col(ItemAbsence.agenda_item_id).in_(item_ids))).all()
-        if room
-        else []
-    )
     case_ids = [i.case_id for i in items if i.case_id]
     cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(case_ids))).all()}
     agreed = Task.meeting_id == meeting.id
@@ -347,8 +372,9 @@ def load(
     )
     wanted = (
         [agreed, earlier_open, general_open]
-        if focus is None
-        else [agreed & (col(Task.agenda_item_id) == focus), earlier_open]
+        if entries is None
+        else [agreed & col(Task.agenda_item_id).in_(item_ids), earlier_open]
+        + ([general_open] if room else [])
     )
     tasks = session.exec(select(Task).where(or_(*wanted)).order_by(col(Task.id))).all()
     agreed_here: dict[int | None, list[Task]] = {}
@@ -358,9 +384,6 @@ def load(
             agreed_here.setdefault(task.agenda_item_id, []).append(task)
         elif task.case_id is not None:
             earlier.setdefault(task.case_id, []).append(task)
-    left_room: dict[int, set[int]] = {}
-    for absence in absences:
-        left_room.setdefault(absence.agenda_item_id, set()).add(absence.attendance_id)
     anonymous = coverage.anonymous_items(
         [
             i.id
@@ -370,6 +393,7 @@ def load(
         uncovered_present=uncovered,
         left_room=left_room,
     )
+    numbers = {entry.item_id: entry.number for entry in entries or []}
     live_items = []
     for number, item in enumerate(items, start=1):
         case = cases.get(item.case_id) if item.case_id else None
@@ -384,7 +408,7 @@ def load(
                 people=None,
                 anonymous=item.id in anonymous,
                 left_room=left_room.get(item.id, set()),
-                number=number,
+                number=numbers.get(item.id, number),
                 new_tasks=agreed_here.get(item.id, []),
                 earlier_tasks=earlier.get(case.id, []) if case else [],
             )
@@ -409,17 +433,66 @@ def load(
         [person for person, _ in people],
         general,
         member_ids={person.id for person, member in people if member is not None},
-        completion=_completion(session, meeting) if focus is not None else None,
+        entries=entries if entries is not None else [live.entry for live in live_items],
     )
 
 
-def _completion(session: Session, meeting: Meeting) -> tuple[int, int]:
-    """How many casussen on the meeting's agenda are complete, and how many there are."""
+def _left_room(session: Session, meeting: Meeting) -> dict[int, set[int]]:
+    """Per agenda item, the attendances that left the room for it."""
+    left_room: dict[int, set[int]] = {}
+    for absence in session.exec(
+        select(ItemAbsence).join(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+    ).all():
+        left_room.setdefault(absence.agenda_item_id, set()).add(absence.attendance_id)
+    return left_room
+
+
+def _entries(
+    session: Session,
+    meeting: Meeting,
+    *,
+    uncovered: set[int],
+    left_room: dict[int, set[int]],
+) -> list[NavEntry]:
+    """Every agenda item as the navigator shows it, in one statement."""
     rows = session.exec(
-        select(Case.owner_organisation_id, ItemRecord.next_step, ItemRecord.informing)
+        select(
+            AgendaItem.id,
+            AgendaItem.title,
+            AgendaItem.case_id,
+            Case.identified,
+            Case.owner_organisation_id,
+            ItemRecord.next_step,
+            ItemRecord.informing,
+        )
         .select_from(AgendaItem)
-        .join(Case, col(Case.id) == AgendaItem.case_id)
+        .outerjoin(Case, col(Case.id) == AgendaItem.case_id)
         .outerjoin(ItemRecord, col(ItemRecord.agenda_item_id) == AgendaItem.id)
         .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(col(AgendaItem.position), col(AgendaItem.id))
     ).all()
-    return sum(1 for row in rows if not missing_of(*row)), len(rows)
+    anonymous = coverage.anonymous_items(
+        [row.id for row in rows if row.identified],
+        uncovered_present=uncovered,
+        left_room=left_room,
+    )
+    return [
+        NavEntry(
+            row.id,
+            row.title,
+            number,
+            _state(
+                row.case_id is not None,
+                missing_of(row.owner_organisation_id, row.next_step, row.informing),
+            ),
+            row.id in anonymous,
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+
+
+def _in_view(entries: Sequence[NavEntry], item_id: int | None) -> int | None:
+    """The item in view: the one asked for, else the first casus still open, else the first."""
+    ids = [entry.item_id for entry in entries]
+    still_open = [entry.item_id for entry in entries if entry.state == "open"]
+    return item_id if item_id in ids else next(iter(still_open or ids), None)

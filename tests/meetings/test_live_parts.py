@@ -410,3 +410,28 @@ def test_who_is_present_uncovered_stays_in_sight_when_attendance_is_folded(
 
     summary = page[page.index("<summary>") : page.index("</summary>")]
     assert "niet gedekt aanwezig: Wouter Wonen" in summary
+
+
+def test_the_navigator_shows_every_item_while_only_the_item_in_view_is_on_the_page(
+    app: FastAPI, client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    first = item_of(session, case_on(session, table, series, meeting, crypto=app.state.crypto))
+    second = item_of(session, case_on(session, table, series, meeting, crypto=app.state.crypto))
+    started(session, table, meeting)
+    service.set_presence(  # not covered: every identified casus is discussed anonymously
+        session,
+        meeting=meeting,
+        user_id=table.member.id,
+        presence=Presence.PRESENT,
+        by=chair(table),
+    )
+    log_in(client, table.chair.email, PASSWORD)
+
+    page = client.get(f"{live_path(series, meeting)}?punt={second.id}").text
+
+    assert f'id="punt-{second.id}"' in page and f'id="punt-{first.id}"' not in page
+    assert page.count("anoniem besproken</span>") == 2  # both items, in the navigator
+    assert f"1. {first.title}" in page and f"2. {second.title}" in page
+    assert "0 van 2 casussen compleet" in page
+    assert "Kees Wildeboer" not in page
