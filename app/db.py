@@ -143,8 +143,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, on the app's engine."""
+    """One session per request, on the app's engine (also kept on the request, for what is
+    written after the route's own use case: a confirmation waiting for the next page)."""
     with Session(request.app.state.engine) as session:
+        request.state.db_session = session
         yield session
 
 

@@ -11,6 +11,7 @@ from app.covenants.models import (
     CovenantVersion,
     DeclarationText,
 )
+from app.flash import FlashMessage
 from app.mail.models import OutboxMessage
 from app.meetings.models import ItemAbsence, ItemContribution, ItemRecord, MeetingAttendance
 from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
@@ -41,6 +42,7 @@ __all__ = [
     "CovenantSignature",
     "CovenantVersion",
     "DeclarationText",
+    "FlashMessage",
     "ItemAbsence",
     "ItemContribution",
     "ItemRecord",

@@ -16,6 +16,7 @@ from app import bounds, dates
 from app.config import PROJECT_ROOT
 from app.db import MAX_ROW_ID
 from app.errors import DomainError, MeetingClosed
+from app.flash import forget_cookie, keep_for_next_page, shown
 from app.meetings.models import FIELD_HINTS, SECTION_HEADINGS
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
@@ -37,6 +38,14 @@ templates.env.globals["permissions"] = permissions
 templates.env.globals["weekday_name"] = dates.WEEKDAYS.__getitem__
 templates.env.globals["headings"] = SECTION_HEADINGS
 templates.env.globals["field_hints"] = FIELD_HINTS
+
+
+def html_id(value: object) -> str:
+    """A value as part of an element id: an id holds no spaces ("huiselijk geweld")."""
+    return "-".join(str(value).split())
+
+
+templates.env.filters["html_id"] = html_id
 
 
 async def form_values(request: Request) -> AsyncIterator[dict[str, Any]]:
@@ -185,15 +194,27 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
     """Render a template with the current user and CSRF token available to it."""
+    flashes = shown(request)
     full_context = {
         "current_user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
         "csrf_field": CSRF_FIELD,
+        "flashes": flashes,
         **(context or {}),
     }
-    response = templates.TemplateResponse(request, name, full_context, status_code=status_code)
-    response.headers["vary"] = "HX-Request"
+    html = templates.get_template(name).render(full_context | {"request": request})
+    if flashes and f'id="{FLASHES_ID}"' not in html:  # a part of a page: they swap in by id
+        html += _flash_region(flashes)
+    response = HTMLResponse(html, status_code=status_code, headers={"vary": "HX-Request"})
+    forget_cookie(request, response)
     return response
+
+
+FLASHES_ID = "meldingen"
+
+
+def _flash_region(flashes: list[str]) -> str:
+    return templates.get_template("_flashes.html").render(flashes=flashes, oob=True)
 
 
 def render_fragments(
@@ -215,23 +236,40 @@ def render_fragments(
     html = "".join(
         templates.get_template(name).render(full_context | extra) for name, extra in parts
     )
+    flashes = shown(request)
+    if flashes:
+        html += _flash_region(flashes)
     return HTMLResponse(html, status_code=status_code, headers={"vary": "HX-Request"})
 
 
 def redirect(request: Request, url: str) -> Response:
-    """After a successful change: 303 for a plain form, HX-Redirect for htmx."""
-    if is_htmx(request):
-        return Response(status_code=204, headers={"hx-redirect": url})
-    return RedirectResponse(url, status_code=303)
+    """After a successful change: 303 for a plain form, HX-Redirect for htmx; what it flashed
+    shows on the page it leads to."""
+    response: Response = (
+        Response(status_code=204, headers={"hx-redirect": url})
+        if is_htmx(request)
+        else RedirectResponse(url, status_code=303)
+    )
+    return _with_flashes(request, response)
 
 
 def navigate(request: Request, url: str) -> Response:
     """After a change that alters the whole page: htmx fetches the page in place (HX-Location,
     no full page load, so nothing typed elsewhere in the page is lost to a reload); a plain
     form gets 303."""
-    if is_htmx(request):
-        return Response(status_code=204, headers={"hx-location": url})
-    return RedirectResponse(url, status_code=303)
+    response: Response = (
+        Response(status_code=204, headers={"hx-location": url})
+        if is_htmx(request)
+        else RedirectResponse(url, status_code=303)
+    )
+    return _with_flashes(request, response)
+
+
+def _with_flashes(request: Request, response: Response) -> Response:
+    db_session = getattr(request.state, "db_session", None)
+    if db_session is not None:
+        keep_for_next_page(db_session, request, response)
+    return response
 
 
 def attachment(content: bytes, *, media_type: str, filename: str) -> Response:

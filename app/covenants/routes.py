@@ -17,6 +17,7 @@ from app.covenants.models import (
     SignatureWithdrawal,
 )
 from app.db import SessionDep, today
+from app.flash import flash
 from app.organisations import service as organisation_service
 from app.security.deps import CovenantManager, CovenantReader, CurrentActor
 from app.web import FormErrors, FormValues, attachment, form_body, redirect, render, run_form
@@ -68,6 +69,7 @@ def create_covenant(
         lambda data: service.create_covenant(session, data=data, document=document, by=actor),
     )
     if covenant is not None:
+        flash(request, f"Convenant {covenant.title} vastgelegd.")
         return redirect(request, f"/convenanten/{covenant.id}")
     return _version_form(request, form, errors, covenant_id=None)
 
@@ -109,6 +111,7 @@ def create_version(
         ),
     )
     if version is not None:
+        flash(request, f"Versie {version.label} van het convenant vastgelegd.")
         return redirect(request, f"/convenanten/{covenant.id}")
     return _version_form(request, form, errors, covenant_id=covenant.id)
 
@@ -178,6 +181,7 @@ def record_signature(
         lambda data: service.record_signature(session, version=version, data=data, by=actor),
     )
     if signature is not None:
+        flash(request, "Ondertekening vastgelegd.")
         return redirect(request, f"/convenanten/{covenant.id}")
     return _signature_form(request, session, covenant.id, version, form, errors)
 
@@ -220,6 +224,7 @@ def withdraw_signature(
         lambda data: service.withdraw_signature(session, signature=signature, data=data, by=actor),
     )
     if withdrawn is not None:
+        flash(request, "Ondertekening ingetrokken.")
         return redirect(request, f"/convenanten/{covenant.id}")
     return _withdrawal_form(request, covenant.id, signature, form, errors)
 
@@ -256,5 +261,6 @@ def save_declaration_text(
         lambda data: service.add_declaration_text(session, data=data, by=actor),
     )
     if text is not None:
+        flash(request, f"Versie {text.version} van de geheimhoudingsverklaring vastgelegd.")
         return redirect(request, "/geheimhoudingsverklaring")
     return _declaration_page(request, session, form, errors)

@@ -11,6 +11,7 @@ from app.cases import service as case_service
 from app.cases.models import CaseOwnerChange, EscalationBody, LegalBasis
 from app.db import RowId, today, utcnow
 from app.errors import DomainError, MeetingClosed, NotFound
+from app.flash import flash
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, NextStep
 from app.meetings.page import CASE, ITEM, NAV_STATE, Live, LiveDep, fields_named
@@ -393,4 +394,5 @@ def finish(live: LiveDep) -> Response:
     except DomainError as exc:
         live.session.rollback()
         return live.refused({}, exc, parts=parts)
+    flash(live.request, "Bijeenkomst afgerond. Het conceptverslag staat klaar.")
     return navigate(live.request, live.path)

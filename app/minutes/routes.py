@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.audit import Actor
 from app.db import RowId, SessionDep
 from app.errors import DomainError, NotFound
+from app.flash import flash
 from app.meetings import queries as live_queries
 from app.minutes import flows, queries, service, snapshot
 from app.minutes.flows import Download
@@ -230,6 +231,7 @@ def finalise(
             by=actor,
             mail=MailContext.of(request.app.state.settings),
         ),
+        "Verslag vastgesteld. De deelnemers krijgen bericht.",
     )
 
 
@@ -258,6 +260,7 @@ def correct(
             by=actor,
             mail=MailContext.of(request.app.state.settings),
         ),
+        "Correctie van het verslag vastgesteld. De deelnemers krijgen bericht.",
     )
 
 
@@ -269,6 +272,7 @@ def _change(
     actor: Actor,
     form: dict[str, Any],
     action: Any,
+    done: str,
 ) -> Response:
     try:
         action()
@@ -277,4 +281,5 @@ def _change(
         return _page(
             request, session, access, meeting, actor, values=form, errors=domain_errors(exc)
         )
+    flash(request, done)
     return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}/verslag")

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.covenants import queries as covenant_queries
 from app.db import SessionDep, today
+from app.flash import flash
 from app.organisations import service
 from app.organisations.deps import OrganisationDep
 from app.organisations.models import (
@@ -76,12 +77,13 @@ def new_organisation(request: Request, session: SessionDep, _: AccountManager) -
 def create_organisation(
     request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
 ) -> Response:
-    _, errors = run_form(
+    created, errors = run_form(
         OrganisationCreate,
         form,
         lambda data: service.create_organisation(session, data=data, by=actor),
     )
-    if not errors:
+    if created is not None:
+        flash(request, f"Organisatie {created.name} toegevoegd.")
         return redirect(request, "/organisaties")
     return _form(request, session, form, errors, organisation=None)
 
@@ -111,5 +113,6 @@ def update_organisation(
         ),
     )
     if not errors:
+        flash(request, f"Organisatie {organisation.name} opgeslagen.")
         return redirect(request, "/organisaties")
     return _form(request, session, form, errors, organisation=organisation)

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from app.audit import Actor
 from app.db import SessionDep
 from app.errors import Forbidden, LoginRequired
+from app.flash import take_waiting
 from app.security import permissions
 from app.security.csrf import SAFE_METHODS
 from app.security.proxies import client_address_behind
@@ -28,6 +29,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
+    take_waiting(session, request)
     user = session_user(session, token=token, settings=request.app.state.settings)
     if user is None or not user_service.is_active(user):
         return None

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.db import SessionDep
+from app.flash import flash
 from app.organisations import service as organisation_service
 from app.security.deps import AccountManager, CurrentActor
 from app.security.passwords import MIN_PASSWORD_LENGTH
@@ -72,10 +73,11 @@ def create_user(
     request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
 ) -> Response:
     form = with_unchecked_boxes(form, *ROLE_FIELDS)
-    _, errors = run_form(
+    created, errors = run_form(
         UserCreate, form, lambda data: service.create_user(session, data=data, by=actor)
     )
-    if not errors:
+    if created is not None:
+        flash(request, f"Account voor {created.name} aangemaakt.")
         return redirect(request, "/gebruikers")
     return _form(request, session, form, errors, user_id=None)
 
@@ -104,5 +106,6 @@ def update_user(
         ),
     )
     if not errors:
+        flash(request, f"Account van {user.name} opgeslagen.")
         return redirect(request, "/gebruikers")
     return _form(request, session, form, errors, user_id=user.id)

@@ -35,7 +35,7 @@
 
   function versionOf(field) {
     try {
-      return document.querySelector(field.getAttribute("hx-include"));
+      return document.querySelector(field.dataset.hxInclude);
     } catch {
       return null; // an htmx-only selector: leave the collected version alone
     }
@@ -48,7 +48,7 @@
   }
 
   function statusOf(field) {
-    const selector = field.getAttribute("hx-target");
+    const selector = field.dataset.hxTarget;
     return selector ? document.querySelector(selector) : null;
   }
 

@@ -9,13 +9,20 @@
 (() => {
   "use strict";
 
+  const CSRF_HEADER = "X-CSRF-Token";
+  const token = document.querySelector('meta[name="csrf-token"]');
+
+  // Every htmx request carries the session's CSRF token (a header: htmx sends no form field
+  // with a GET, and the token renews when the session does).
+  document.addEventListener("htmx:config:request", (event) => {
+    event.detail.ctx.request.headers[CSRF_HEADER] = token?.content ?? "";
+  });
+
   const body = document.body;
   const idleSeconds = Number(body.dataset.sessionIdleSeconds);
   if (!(idleSeconds > 0)) return; // nobody is logged in on this page
   const userId = body.dataset.userId;
 
-  const HEADERS = "hx-headers:inherited";
-  const CSRF_HEADER = "X-CSRF-Token";
   const CSRF_INPUTS = 'input[name="csrf_token"]';
   const MARKER = "X-Casustafel-Session";
   const BEAT_GAP_MS = (idleSeconds * 1000) / 3;
@@ -31,10 +38,6 @@
   let ended = false;
   let pollTimer = null;
   let checking = false;
-
-  function csrfHeaders() {
-    return JSON.parse(body.getAttribute(HEADERS) || "{}");
-  }
 
   function saysExpired(response) {
     return response?.status === 401 && response.headers.get(MARKER) === "expired";
@@ -52,7 +55,7 @@
     if (ended) return;
     lastBeat = Date.now();
     try {
-      const headers = { [CSRF_HEADER]: csrfHeaders()[CSRF_HEADER] ?? "" };
+      const headers = { [CSRF_HEADER]: token?.content ?? "" };
       const response = await fetch("/sessie/actief", { method: "POST", headers });
       if (saysExpired(response)) sessionEnded();
     } catch {
@@ -171,9 +174,9 @@
     }
   }
 
-  function renew(token) {
-    body.setAttribute(HEADERS, JSON.stringify({ ...csrfHeaders(), [CSRF_HEADER]: token }));
-    for (const input of document.querySelectorAll(CSRF_INPUTS)) input.value = token;
+  function renew(renewed) {
+    if (token) token.content = renewed;
+    for (const input of document.querySelectorAll(CSRF_INPUTS)) input.value = renewed;
     ended = false;
     clearInterval(pollTimer);
     lastBeat = Date.now(); // logging in started the session just now
