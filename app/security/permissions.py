@@ -27,13 +27,25 @@ def can_read_audit_log(user: User) -> bool:
 
 
 def can_manage_covenants(user: User) -> bool:
-    """Beheerders record covenants, versions, signatures and the declaration text."""
-    return user.is_admin
+    """Beheerders record covenants, versions, signatures and the declaration text (a beheerder
+    who is also FG reads them only)."""
+    return user.is_admin and can_change_data(user)
 
 
 def can_view_covenants(user: User) -> bool:
-    """Partners may read the covenant they work under; beheerders manage it."""
+    """Partners may read the covenant they work under, beheerders manage it, and the FG reads it
+    to check the basis on which data is shared."""
+    return user.is_admin or user.is_participant or user.is_privacy_officer
+
+
+def can_work_in_overleggen(user: User) -> bool:
+    """Who has overleggen to open: beheerders (all of them) and participants (their own)."""
     return user.is_admin or user.is_participant
+
+
+def can_have_tasks(user: User) -> bool:
+    """Only participants sit at a table and get actions."""
+    return user.is_participant
 
 
 def can_plan(user: User) -> bool:

@@ -171,12 +171,31 @@ def test_partners_read_the_covenant_but_only_beheerders_change_it(
     assert session.exec(select(CovenantSignature)).all() == []
 
 
-def test_the_fg_reads_the_audit_log_not_covenants(client: TestClient, session: Session) -> None:
+def test_the_fg_reads_covenants_and_signatures_but_changes_nothing(
+    client: TestClient, session: Session, organisations: dict[str, Organisation]
+) -> None:
+    covenant, version = make_covenant(session, signed_by=(organisations["Politie"].id,))
     log_in(
         client, make_user(session, is_participant=False, is_privacy_officer=True).email, PASSWORD
     )
 
-    assert client.get("/convenanten").status_code == 403
+    page = client.get(f"/convenanten/{covenant.id}")
+    menu = client.get("/").text
+
+    assert client.get("/convenanten").status_code == 200 and page.status_code == 200
+    assert "Politie" in page.text and "Ondertekening vastleggen" not in page.text
+    assert 'href="/convenanten"' in menu and 'href="/logging"' in menu
+    assert 'href="/overleggen"' not in menu and 'href="/acties"' not in menu
+    assert (
+        client.get(f"/convenanten/{covenant.id}/versies/{version.id}/document").status_code == 200
+    )
+    assert client.get("/convenanten/nieuw").status_code == 403
+    refused = post(
+        client,
+        f"/convenanten/{covenant.id}/versies/{version.id}/ondertekenen",
+        {"organisation_id": str(organisations["Woonstichting"].id)},
+    )
+    assert refused.status_code == 403
 
 
 def test_downloading_the_pdf_is_logged(admin_client: TestClient, session: Session) -> None:
