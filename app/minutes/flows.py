@@ -2,6 +2,8 @@
 database transaction open meanwhile), store a vastgestelde version with what it was rendered
 from, stamp downloaded copies."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -52,8 +54,15 @@ def minutes_html(
 
 
 def _filename(minutes: Minutes, which: str) -> str:
-    subject = f"-{minutes.subject}" if minutes.kind == Kind.EXCERPT else ""
+    """E.g. actieoverzicht-2026-12-08-politie-dorpsveen-concept.pdf: each copy says what it is."""
+    subject = f"-{_file_word(minutes.subject)}" if minutes.subject else ""
     return f"{FILE_PREFIXES[minutes.kind]}-{_file_day(minutes.meeting)}{subject}-{which}.pdf"
+
+
+def _file_word(text: str) -> str:
+    """A reference or organisation name as part of a file name: plain letters, digits, hyphens."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))
 
 
 def _file_day(meeting: Meeting) -> str:

@@ -93,6 +93,20 @@ class Minutes:
 
     def actions_of(self, organisation_id: int, organisation: str) -> "Minutes":
         """Only the tasks of one organisation: reference, pseudonym, task, deadline."""
+        lines = sorted(self._task_lines(organisation_id), key=lambda line: line.task.due_on)
+        return replace(
+            self,
+            kind=Kind.ACTIONS,
+            items=[],
+            open_tasks=[(organisation, lines)],
+            subject=organisation,
+        )
+
+    def has_actions(self, organisation_id: int) -> bool:
+        """Whether the organisation has any task in this verslag (else it gets no overview)."""
+        return bool(self._task_lines(organisation_id))
+
+    def _task_lines(self, organisation_id: int) -> list[TaskLine]:
         own = [
             line
             for _, lines in self.open_tasks
@@ -106,13 +120,7 @@ class Minutes:
             if line.task.assignee_organisation_id == organisation_id
             and line.task.status != TaskStatus.OPEN
         ]
-        return replace(
-            self,
-            kind=Kind.ACTIONS,
-            items=[],
-            open_tasks=[(organisation, sorted(own + agreed, key=lambda line: line.task.due_on))],
-            subject=organisation,
-        )
+        return own + agreed
 
 
 def _presence_label(row_presence: Presence | None) -> str:

@@ -107,7 +107,11 @@ def _page(
             "excerpts": [
                 i for i in minutes.case_items if reader.excerpt(i.case.submitting_organisation_id)
             ],
-            "actions": [o for o in _organisations(session, access) if reader.actions(o.id)],
+            "actions": [
+                o
+                for o in _organisations(session, access)
+                if minutes.has_actions(o.id) and reader.actions(o.id)
+            ],
             "missing": service.missing(session, meeting=meeting),
             "values": values or {},
             "errors": errors or {},
@@ -197,6 +201,8 @@ def actions(
     if organisation is None or not reader.actions(organisation_id):
         raise NotFound
     minutes = _minutes(session, access, meeting)
+    if not minutes.has_actions(organisation_id):
+        raise NotFound
     part = minutes.actions_of(organisation_id, organisation.name)
     return _pdf(_from_record(session, meeting, part, actor))
 

@@ -23,7 +23,14 @@ from app.meetings import service as live_service
 from app.meetings.models import Informing, ItemRecord, MeetingAttendance, NextStep, Presence
 from app.minutes import service as minutes_service
 from app.minutes.models import MinutesVersion
-from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
+from app.organisations.models import Organisation
+from app.overleg.models import (
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    SeriesMember,
+    SeriesOrganisation,
+)
 from app.tasks.models import Task
 from app.users.models import User
 from tests.cases.tokens import persons_of, tampered
@@ -279,6 +286,32 @@ def test_the_actions_overview_has_tasks_but_no_discussion(
     assert "drie meldingen van overlast" not in content  # discussion stays out
 
 
+def test_only_organisations_with_actions_get_an_overview_named_after_them(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    chair = as_user(client, "voorzitter@dorpsveen.example")
+    with_tasks = {task.assignee_organisation_id for task in minutes.tasks}
+    members = session.exec(
+        select(Organisation)
+        .join(SeriesOrganisation, col(SeriesOrganisation.organisation_id) == Organisation.id)
+        .where(SeriesOrganisation.series_id == minutes.meeting.series_id)
+    ).all()
+    without = [o for o in members if o.id not in with_tasks]
+    police = next(o for o in members if o.name.startswith("Politie"))
+
+    page = chair.get(minutes.path).text
+    download = chair.get(f"{minutes.path}/acties/{police.id}.pdf")
+
+    assert without, "de demo heeft een organisatie zonder acties"
+    assert f"Actieoverzicht {police.name} (PDF)" in page
+    for organisation in without:
+        assert f"Actieoverzicht {organisation.name}" not in page
+        assert chair.get(f"{minutes.path}/acties/{organisation.id}.pdf").status_code == 404
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="acties-')
+    assert "-politie-" in disposition
+
+
 @pytest.mark.parametrize("email", ["woningcorporatie@wonen.example", "fg@dorpsveen.example"])
 def test_who_was_not_there_covered_gets_a_404(
     client: TestClient, minutes: DemoMinutes, email: str
@@ -505,6 +538,7 @@ def test_the_minutes_page_costs_the_same_statements_for_more_casussen(
             data={"reason": "Punten toegevoegd", "csrf_token": csrf_from(chair, minutes.path)},
         )
         assert corrected.status_code == 303
+        assert "Correctie van het verslag vastgesteld" in chair.get(minutes.path).text
 
     assert cost() == before
     assert "Extra actie 9" in chair.get(minutes.path).text
