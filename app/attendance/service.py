@@ -42,6 +42,10 @@ class ExpectedAttendance:
     unlinked: list[ConfidentialityDeclaration] = field(default_factory=list)
     own_answer: Attendance | None = None
     own_coverage: coverage.Coverage | None = None
+    # Once the meeting is held: every member with the presence the chair recorded (None when
+    # nothing was recorded), in name order.
+    held: list[tuple[coverage.Coverage, Presence | None]] = field(default_factory=list)
+    own_presence: Presence | None = None
 
     @property
     def uncovered(self) -> list[coverage.Coverage]:
@@ -175,15 +179,11 @@ def expected_attendance(
     inputs = covenant_queries.coverage_inputs(
         session, covenant_ids=[series.covenant_id], meeting_ids=[meeting.id]
     )
-    guests = {
-        g.id: g
-        for g in session.exec(
-            select(MeetingAttendance).where(
-                MeetingAttendance.meeting_id == meeting.id,
-                col(MeetingAttendance.user_id).is_(None),
-            )
-        ).all()
-    }
+    rows = session.exec(
+        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+    ).all()
+    guests = {row.id: row for row in rows if row.user_id is None}
+    presence = {row.user_id: row.presence for row in rows if row.user_id is not None}
     people = [
         coverage.Person(coverage.member_key(u.id), u.name, u.organisation_id) for u in members
     ]
@@ -203,6 +203,8 @@ def expected_attendance(
     result = ExpectedAttendance(
         own_answer=answers.get(viewer.id),
         own_coverage=answers_by_key.get(coverage.member_key(viewer.id)),
+        own_presence=presence.get(viewer.id),
+        held=[(answers_by_key[coverage.member_key(u.id)], presence.get(u.id)) for u in members],
     )
     for user in members:
         answer = answers_by_key[coverage.member_key(user.id)]

@@ -312,6 +312,31 @@ def test_only_organisations_with_actions_get_an_overview_named_after_them(
     assert "-politie-" in disposition
 
 
+def test_who_may_not_get_the_verslag_reads_why_on_the_meeting_page(
+    client: TestClient, minutes: DemoMinutes
+) -> None:
+    meeting_path = minutes.path.removesuffix("/verslag")
+    housing = as_user(client, "woningcorporatie@wonen.example").get(meeting_path).text
+    chair = as_user(client, "voorzitter@dorpsveen.example").get(meeting_path).text
+
+    assert "Het verslag van deze bijeenkomst krijgt u niet:" in housing
+    assert f'href="{minutes.path}"' not in housing
+    assert not any(name in housing for name in DEMO_NAMES)
+    assert "krijgt u niet" not in chair and f'href="{minutes.path}"' in chair
+
+
+def test_after_the_meeting_its_page_shows_who_was_there(
+    client: TestClient, minutes: DemoMinutes
+) -> None:
+    page = (
+        as_user(client, "wijkagent@politie.example").get(minutes.path.removesuffix("/verslag")).text
+    )
+
+    assert "Wie er was en hun dekking op" in page
+    assert "nog niet gereageerd" not in page and "Komt u?" not in page
+    assert re.search(r"Wim Wijkagent</th>\s*<td[^>]*>aanwezig</td>", page)
+
+
 @pytest.mark.parametrize("email", ["woningcorporatie@wonen.example", "fg@dorpsveen.example"])
 def test_who_was_not_there_covered_gets_a_404(
     client: TestClient, minutes: DemoMinutes, email: str
