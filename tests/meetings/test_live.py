@@ -488,7 +488,7 @@ def test_only_the_chair_opens_the_live_page_and_stale_saves_get_409(
 
     assert first.status_code == 200 and "Opgeslagen om" in first.text
     assert stale.status_code == 409 and "Eerste tekst" in stale.text
-    assert f'value="{service.fingerprint("Eerste tekst")}" hx-swap-oob="true"' in stale.text
+    assert f'value="{service.fingerprint("Eerste tekst")}" data-hx-swap-oob="true"' in stale.text
     assert service.record_of(session, item=item).discussion == "Eerste tekst"
 
 
