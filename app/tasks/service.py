@@ -24,7 +24,6 @@ from app.security import permissions
 from app.tasks.models import (
     CARRY_FORWARD_FLAG,
     NotDoneReason,
-    Setback,
     Task,
     TaskCreate,
     TaskFeedback,
@@ -237,7 +236,7 @@ def _check_open(task: Task) -> None:
 def _carried_to(session: Session, *, meeting: Meeting, task: Task) -> date:
     """The new deadline of a task carried forward: the date the assignee proposed (when it has
     not passed), otherwise the next meeting."""
-    proposed = task.proposed_due_on if task.setback == Setback.MORE_TIME else None
+    proposed = task.proposed_due_on
     if proposed is not None and proposed >= local(meeting.starts_at).date():
         return proposed
     return next_meeting_day(session, meeting=meeting)
