@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
@@ -20,6 +20,14 @@ class TaskStatus(StrEnum):
 class NotDoneReason(StrEnum):
     CIRCUMSTANCES_CHANGED = "omstandigheden gewijzigd"
     NOT_DONE = "niet gedaan"
+
+
+class Setback(StrEnum):
+    """What the assignee reports when a task is not done: the chair takes it up at the next
+    meeting's review."""
+
+    FAILED = "niet gelukt"
+    MORE_TIME = "meer tijd nodig"
 
 
 CARRY_FORWARD_FLAG = 3
@@ -41,6 +49,10 @@ class Task(SQLModel, table=True):
     feedback: str = Field(default="", sa_type=Text)
     feedback_at: datetime | None = None
     not_done_reason: NotDoneReason | None = Field(default=None, sa_type=string_enum(NotDoneReason))
+    # Reported by the assignee, until the chair reviews it; `feedback` holds the reason. The
+    # database allows a proposed date only with "meer tijd nodig" (ck_task_proposal_with_more_time).
+    setback: Setback | None = Field(default=None, sa_type=string_enum(Setback))
+    proposed_due_on: date | None = None
     carried_forward: int = 0
     reviewed_at_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -64,3 +76,31 @@ class TaskCreate(SQLModel):
 
 class TaskFeedback(SQLModel):
     feedback: str = Field(min_length=3, max_length=5000)
+
+
+class TaskSetbackReport(SQLModel):
+    """'Niet gelukt' or 'meer tijd nodig' (with a proposed date), and why."""
+
+    # Validated also when left out: a choice not made gets its own message beside the field.
+    model_config = ConfigDict(validate_default=True)
+
+    setback: Setback | None = None
+    reason: str = Field(min_length=3, max_length=5000)
+    proposed_due_on: date | None = None
+
+    @field_validator("setback")
+    @classmethod
+    def _chosen(cls, value: Setback | None) -> Setback:
+        if value is None:
+            raise ValueError("Kies: niet gelukt of meer tijd nodig.")
+        return value
+
+    @field_validator("proposed_due_on")
+    @classmethod
+    def _only_with_more_time(cls, value: date | None, info: ValidationInfo) -> date | None:
+        setback = info.data.get("setback")
+        if setback == Setback.MORE_TIME and value is None:
+            raise ValueError("Stel een nieuwe datum voor.")
+        if setback == Setback.FAILED and value is not None:
+            raise ValueError("Een nieuwe datum hoort bij meer tijd nodig; laat hem hier leeg.")
+        return bounds.planning_day(value)

@@ -2,14 +2,12 @@
 
 from collections import Counter
 from datetime import date, timedelta
-from typing import NamedTuple
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from app import audit
 from app.agenda.models import AgendaItem
 from app.audit import Actor
-from app.cases.models import Case
 from app.db import utcnow
 from app.errors import DomainError, MeetingClosed
 from app.mail import service as mail_service
@@ -29,6 +27,7 @@ from app.tasks.models import (
     Task,
     TaskCreate,
     TaskFeedback,
+    TaskSetbackReport,
     TaskStatus,
 )
 from app.users.models import User
@@ -175,7 +174,9 @@ def review(
     else:
         task.not_done_reason = reason
         task.carried_forward += 1
-        task.due_on = next_meeting_day(session, meeting=meeting)
+        task.due_on = _carried_to(session, meeting=meeting, task=task)
+    # The chair has answered what the assignee reported; a new report starts afresh.
+    task.setback, task.proposed_due_on = None, None
     task.reviewed_at_meeting_id = meeting.id
     task.version += 1
     session.add(task)
@@ -193,9 +194,9 @@ def review(
 
 def report_back(session: Session, *, task: Task, data: TaskFeedback, by: Actor) -> Task:
     """The assignee marks the task done and writes the terugkoppeling before the meeting."""
-    if task.status != TaskStatus.OPEN:
-        raise DomainError("Deze taak staat niet meer open.")
+    _check_open(task)
     task.status, task.feedback, task.feedback_at = TaskStatus.DONE, data.feedback, utcnow()
+    task.setback, task.proposed_due_on = None, None
     task.version += 1
     session.add(task)
     audit.record(session, action="taak.gereed", actor=by, object_type="taak", object_id=task.id)
@@ -203,55 +204,42 @@ def report_back(session: Session, *, task: Task, data: TaskFeedback, by: Actor) 
     return task
 
 
-class OpenTask(NamedTuple):
-    """An open task on 'mijn acties', with its overleg and the user's place at that table."""
-
-    task: Task
-    case: Case | None
-    series: MeetingSeries
-    membership: SeriesMember
-
-
-def tasks_of(session: Session, *, user: User) -> list[OpenTask]:
-    """Open tasks the user may report back on, by deadline: in the overleggen where they sit
-    at the table, theirs or their organisation's when no person is named."""
-    statement = (
-        select(Task, Case, MeetingSeries, SeriesMember)
-        .join(MeetingSeries, col(MeetingSeries.id) == Task.series_id)
-        .join(
-            SeriesMember,
-            (col(SeriesMember.series_id) == Task.series_id) & (SeriesMember.user_id == user.id),
-        )
-        .join(Case, col(Case.id) == Task.case_id, isouter=True)
-        .where(
-            Task.status == TaskStatus.OPEN,
-            or_(
-                Task.assignee_user_id == user.id,
-                (col(Task.assignee_organisation_id) == user.organisation_id)
-                & col(Task.assignee_user_id).is_(None),
-            ),
-        )
-        .order_by(col(Task.due_on), col(Task.id))
+def report_setback(
+    session: Session, *, task: Task, data: TaskSetbackReport, today: date, by: Actor
+) -> Task:
+    """The assignee reports that the task did not work out or needs more time (proposing a new
+    date), and why: the chair takes it up at the next meeting's review."""
+    _check_open(task)
+    if data.proposed_due_on is not None and data.proposed_due_on < today:
+        raise DomainError("De voorgestelde datum ligt in het verleden.", field="proposed_due_on")
+    task.setback, task.proposed_due_on = data.setback, data.proposed_due_on
+    task.feedback, task.feedback_at = data.reason, utcnow()
+    task.version += 1
+    session.add(task)
+    audit.record(
+        session,
+        action="taak.niet_gereed",
+        actor=by,
+        object_type="taak",
+        object_id=task.id,
+        detail={"melding": str(data.setback)},
     )
-    # The query narrows the rows; the rule decides.
-    rows = (OpenTask(*row) for row in session.exec(statement))
-    return [row for row in rows if permissions.can_report_back(user, row.membership, row.task)]
+    session.commit()
+    return task
 
 
-def with_actions_overview(*, user: User, rows: list[OpenTask]) -> set[int]:
-    """The tasks whose meeting has an actieoverzicht of the assigned organisation that the user
-    may open as a member of its organisation or chair; attendance is not looked up for a link."""
-    return {
-        row.task.id
-        for row in rows
-        if row.task.id is not None
-        and permissions.can_read_actions(
-            user,
-            row.membership,
-            attended_covered=lambda: False,
-            organisation_id=row.task.assignee_organisation_id,
-        )
-    }
+def _check_open(task: Task) -> None:
+    if task.status != TaskStatus.OPEN:
+        raise DomainError("Deze actie staat niet meer open.")
+
+
+def _carried_to(session: Session, *, meeting: Meeting, task: Task) -> date:
+    """The new deadline of a task carried forward: the date the assignee proposed (when it has
+    not passed), otherwise the next meeting."""
+    proposed = task.proposed_due_on
+    if proposed is not None and proposed >= local(meeting.starts_at).date():
+        return proposed
+    return next_meeting_day(session, meeting=meeting)
 
 
 def flagged(session: Session) -> list[tuple[Task, MeetingSeries]]:

@@ -76,7 +76,9 @@ def test_ids_out_of_range_in_a_path_are_a_404(
 
     answers = {path: client.get(path).status_code for path in paths}
     token = csrf_from(client, "/")
-    posted = client.post(f"/acties/{number}/gereed", data={"csrf_token": token})
+    posted = client.post(
+        "/acties", data={"task_id": number, "melding": "gereed", "csrf_token": token}
+    )
 
     assert answers == dict.fromkeys(paths, 404)
     assert posted.status_code == 404

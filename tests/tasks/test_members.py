@@ -1,30 +1,24 @@
 """Tasks belong to the overleg: only its members see them under 'mijn acties' and report back."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.agenda import service as agenda_service
-from app.agenda.models import AgendaItemCreate
-from app.audit import Actor
 from app.db import today
 from app.errors import DomainError
 from app.overleg import service as overleg_service
-from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, MemberRole, SeriesMember
+from app.overleg.models import Meeting, MeetingSeries, MemberRole, SeriesMember
 from app.tasks import service as task_service
-from app.tasks.models import Task, TaskCreate, TaskStatus
+from app.tasks.models import Task, TaskFeedback, TaskStatus
 from app.users.models import User
-from tests.conftest import count_statements, csrf_from, log_in
+from tests.conftest import count_statements, log_in
 from tests.factories import PASSWORD, make_organisation, make_user
-from tests.planning import MAIL, Table, start_today
-
-
-def chair(table: Table) -> Actor:
-    return Actor(user=table.chair, organisation_name="Politie", client_address="127.0.0.1")
+from tests.planning import MAIL, Table
+from tests.tasks.conftest import agree, chair, report
 
 
 def plan(
@@ -38,42 +32,6 @@ def plan(
     )
     return overleg_service.create_series(
         session, plan=plan, by=table.admin, today=today(), mail=MAIL
-    )
-
-
-def agree(
-    session: Session,
-    table: Table,
-    series: MeetingSeries,
-    description: str,
-    organisation_id: int,
-    person: User | None = None,
-) -> Task:
-    """A task agreed in the overleg's next meeting (started when it is not yet)."""
-    meeting = session.exec(
-        select(Meeting)
-        .where(Meeting.series_id == series.id, Meeting.agenda_deadline >= today())
-        .order_by(col(Meeting.starts_at))
-    ).first()
-    if meeting.status != MeetingStatus.IN_PROGRESS:
-        agenda_service.add_item(
-            session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
-        )
-        start_today(
-            session,
-            meeting=meeting,
-            by=chair(table),
-        )
-    return task_service.add_task(
-        session,
-        meeting=meeting,
-        item=None,
-        by=chair(table),
-        data=TaskCreate(
-            description=description,
-            assignee_organisation_id=organisation_id,
-            assignee_user_id=person.id if person else None,
-        ),
     )
 
 
@@ -98,15 +56,6 @@ def two(session: Session, table: Table) -> TwoTables:
     return TwoTables(gemeente_id=gemeente.id, in_a=in_a, in_b=in_b, a=a, b=b)
 
 
-def report(
-    client: TestClient, task: Task, feedback: str = "Gedaan, zie het dossier."
-) -> httpx.Response:
-    return client.post(
-        f"/acties/{task.id}/gereed",
-        data={f"feedback-{task.id}": feedback, "csrf_token": csrf_from(client, "/acties")},
-    )
-
-
 def test_a_gemeente_user_outside_overleg_b_sees_none_of_its_tasks_and_gets_a_404(
     client: TestClient, session: Session, table: Table, two: TwoTables
 ) -> None:
@@ -119,7 +68,7 @@ def test_a_gemeente_user_outside_overleg_b_sees_none_of_its_tasks_and_gets_a_404
     refused = [report(client, task) for task in (for_the_organisation, named)]
     missing = report(client, Task(id=named.id + 1000))
 
-    assert "Buurtbemiddeling starten" in page and f"/acties/{own.id}/gereed" in page
+    assert "Buurtbemiddeling starten" in page and f'name="task_id" value="{own.id}"' in page
     assert "Schuldhulp aanbieden" not in page and "Gesprek met school" not in page
     assert [response.status_code for response in refused] == [404, 404]
     assert refused[0].text == missing.text  # that the task exists does not leak
@@ -155,7 +104,25 @@ def test_a_task_cannot_name_someone_who_is_not_at_the_table(
     assert refused.value.field == "assignee_user_id"
 
 
-def test_mijn_acties_costs_the_same_number_of_statements_for_1_or_8_tasks(
+def overdue_and_done(session: Session, table: Table, two: TwoTables, n: int) -> None:
+    """An overdue task and a done one (reported by the assignee or found done by the chair)."""
+    late = agree(session, table, (two.a, two.b)[n % 2], f"Te late actie {n}", two.gemeente_id)
+    late.due_on = today() - timedelta(days=1 + n)
+    session.add(late)
+    session.commit()
+    done = agree(session, table, (two.a, two.b)[n % 2], f"Afgeronde actie {n}", two.gemeente_id)
+    if n % 2:
+        task_service.report_back(
+            session, task=done, data=TaskFeedback(feedback=f"Klaar {n}"), by=chair(table)
+        )
+    else:
+        meeting = session.get(Meeting, done.meeting_id)
+        task_service.review(
+            session, meeting=meeting, task=done, done=True, reason=None, by=chair(table)
+        )
+
+
+def test_each_view_of_mijn_acties_costs_the_same_number_of_statements_for_1_or_8_tasks(
     app: FastAPI, client: TestClient, session: Session, table: Table, two: TwoTables
 ) -> None:
     member_of_both = make_user(session, organisation_id=two.gemeente_id)
@@ -164,13 +131,16 @@ def test_mijn_acties_costs_the_same_number_of_statements_for_1_or_8_tasks(
         for series in (two.a, two.b)
     )
     session.commit()
-    agree(session, table, two.a, "Eerste actie", two.gemeente_id)
+    views = ["/acties", "/acties?weergave=te-laat", "/acties?weergave=afgerond"]
+    overdue_and_done(session, table, two, 0)
     log_in(client, member_of_both.email, PASSWORD)
-    one = count_statements(app, client, "/acties")
-    for n in range(7):
-        agree(session, table, (two.a, two.b)[n % 2], f"Actie {n}", two.gemeente_id)
+    one = [count_statements(app, client, view) for view in views]
+    for n in range(1, 8):
+        overdue_and_done(session, table, two, n)
 
-    eight = count_statements(app, client, "/acties")
+    eight = [count_statements(app, client, view) for view in views]
 
-    assert client.get("/acties").text.count("Gereed melden") == 8
+    pages = [client.get(view).text for view in views]
+    assert [page.count("Gereed melden") for page in pages] == [8, 8, 0]
+    assert pages[2].count("Gereed gemeld op") + pages[2].count("Gereed bevonden") == 8
     assert eight == one
