@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.agenda.routes import router as agenda_router
@@ -79,6 +80,20 @@ def error_page(request: Request, status_code: int, message: str | None = None) -
     )
 
 
+def page_of_action(app: FastAPI, path: str) -> str | None:
+    """The nearest page above an address that only takes a form (a POST): where the browser
+    goes when someone reloads or revisits the address a refused form was shown at, instead of
+    a 405. Decided by the routes alone, so it reveals nothing about what exists."""
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        scope = {"type": "http", "path": candidate, "method": "GET", "root_path": ""}
+        if any(route.matches(scope)[0] == Match.FULL for route in app.routes):
+            return candidate
+    return None
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: Exception) -> Response:
@@ -99,6 +114,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 405 and request.method == "GET":
+            page = page_of_action(app, request.url.path)
+            if page is not None:
+                return RedirectResponse(page, status_code=303)
         return error_page(request, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
