@@ -6,27 +6,33 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app import bounds
 from app.agenda import service as agenda_service
 from app.attendance import service as attendance_service
 from app.calendar import ics
 from app.covenants import queries as covenant_queries
-from app.dates import WEEKDAYS
+from app.dates import WEEKDAYS, long_date
 from app.db import SessionDep, today, utcnow
+from app.flash import flash
 from app.minutes import readers as minutes_readers
-from app.overleg import queries, service
+from app.overleg import flows, queries, service
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import MeetingDep, PlannerDep, SeriesDep
-from app.overleg.invitations import MailContext
+from app.overleg.invitations import MailContext, describe
 from app.overleg.models import (
     Meeting,
     MeetingCancellation,
     MeetingSeries,
     MeetingTimes,
     RecurrenceFields,
+    SeriesDetails,
+    SeriesEdit,
     SeriesKind,
     SeriesPlan,
 )
+from app.overleg.queries import PlanChoices
 from app.overleg.schedule import local, next_working_day
+from app.overleg.service import TableChange
 from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
 from app.web import (
     YES_OR_NO,
@@ -37,6 +43,7 @@ from app.web import (
     redirect,
     render,
     run_form,
+    wants_fragment,
     with_unchecked_boxes,
 )
 
@@ -64,20 +71,76 @@ def series_list(request: Request, session: SessionDep, user: CurrentUser) -> Res
     )
 
 
+TABLE_PEOPLE = ("member_ids", "chair_ids", "secretary_id")
+REFRESH = {"actie": {"type": "string", "enum": ["personen"]}}
+
+
+def _ids(values: dict[str, Any], name: str) -> list[int]:
+    """The valid ids among a form value (one or a list); anything else is no choice."""
+    raw = values.get(name)
+    chosen = [bounds.id_from(item) for item in (raw if isinstance(raw, list) else [raw])]
+    return [item for item in chosen if item is not None]
+
+
+def _choices(session: Session, values: dict[str, Any], *, keep_unseatable: bool) -> PlanChoices:
+    chosen = {item for name in TABLE_PEOPLE for item in _ids(values, name)}
+    return queries.plan_choices(
+        session,
+        organisation_ids=_ids(values, "organisation_ids"),
+        chosen=chosen if keep_unseatable else (),
+    )
+
+
+def _refreshed(values: dict[str, Any], choices: PlanChoices) -> dict[str, Any]:
+    """The form after 'Personen bijwerken': everything typed, minus the ticks of people who
+    cannot sit at the table of the organisations now chosen."""
+    seatable = choices.seatable_ids
+    secretary = _ids(values, "secretary_id")
+    return values | {
+        "member_ids": [item for item in _ids(values, "member_ids") if item in seatable],
+        "chair_ids": [item for item in _ids(values, "chair_ids") if item in seatable],
+        "secretary_id": secretary[0] if secretary and secretary[0] in seatable else "",
+    }
+
+
+def _refreshing(values: dict[str, Any]) -> bool:
+    """Whether 'Personen bijwerken' was pressed (or htmx asks for it): show, do not save."""
+    return values.get("actie") == "personen"
+
+
+def _table_form(
+    request: Request,
+    session: Session,
+    template: str,
+    values: dict[str, Any],
+    errors: FormErrors,
+    context: dict[str, Any],
+) -> Response:
+    """A form with the table of an overleg (planning or editing); 'Personen bijwerken' answers
+    with the form (or, for htmx, only its people) for the organisations now ticked."""
+    refresh = _refreshing(values)
+    choices = _choices(session, values, keep_unseatable=not refresh)
+    if refresh:
+        values = _refreshed(values, choices)
+    full_context = context | {"values": values, "errors": errors, "choices": choices}
+    if refresh and wants_fragment(request, "aan-tafel"):
+        template = "overleg/_people.html"
+    return render(request, template, full_context, status_code=422 if errors else 200)
+
+
 def _plan_form(
     request: Request, session: Session, values: dict[str, Any], errors: FormErrors
 ) -> Response:
-    return render(
+    return _table_form(
         request,
+        session,
         "overleg/form.html",
+        values,
+        errors,
         {
-            "values": values,
-            "errors": errors,
-            "choices": queries.plan_choices(session),
             "kinds": [(kind.value, kind.value.capitalize()) for kind in SeriesKind],
             "weekdays": list(enumerate(WEEKDAYS)),
         },
-        status_code=422 if errors else 200,
     )
 
 
@@ -95,11 +158,13 @@ def new_series(request: Request, session: SessionDep, _: SeriesPlanner) -> Respo
     return _plan_form(request, session, values, {})
 
 
-@router.post("/nieuw", openapi_extra=form_body(SeriesPlan))
+@router.post("/nieuw", openapi_extra=form_body(SeriesPlan, fields=REFRESH))
 def create_series(
     request: Request, session: SessionDep, _: SeriesPlanner, actor: CurrentActor, form: FormValues
 ) -> Response:
     form = with_unchecked_boxes(form, "allow_declarations", "names_in_minutes")
+    if _refreshing(form):
+        return _plan_form(request, session, form, {})
     series, errors = run_form(
         SeriesPlan,
         form,
@@ -107,9 +172,60 @@ def create_series(
             session, plan=plan, by=actor, today=today(), mail=_mail(request)
         ),
     )
-    if series is not None:
-        return redirect(request, f"/overleggen/{series.id}")
-    return _plan_form(request, session, form, errors)
+    if series is None:
+        return _plan_form(request, session, form, errors)
+    flash(request, f"Overleg {series.name} gepland. De leden krijgen een uitnodiging.")
+    return redirect(request, f"/overleggen/{series.id}")
+
+
+def _edit_form(
+    request: Request,
+    session: Session,
+    series: MeetingSeries,
+    values: dict[str, Any],
+    errors: FormErrors,
+) -> Response:
+    return _table_form(
+        request, session, "overleg/edit_form.html", values, errors, {"series": series}
+    )
+
+
+@router.get("/{series_id}/wijzigen")
+def edit_page(request: Request, session: SessionDep, access: PlannerDep) -> Response:
+    series = access.series
+    values = SeriesDetails.model_validate(series).model_dump() | queries.table_of(
+        session, series=series
+    ).model_dump(exclude_none=True)
+    return _edit_form(request, session, series, values, {})
+
+
+@router.post("/{series_id}/wijzigen", openapi_extra=form_body(SeriesEdit, fields=REFRESH))
+def edit_series(
+    request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
+) -> Response:
+    if _refreshing(form):
+        return _edit_form(request, session, access.series, form, {})
+    change, errors = run_form(
+        SeriesEdit,
+        form,
+        lambda edit: flows.edit_series(
+            session, series=access.series, edit=edit, by=actor, mail=_mail(request)
+        ),
+    )
+    if change is None:
+        return _edit_form(request, session, access.series, form, errors)
+    flash(request, _edit_confirmation(access.series, change))
+    return redirect(request, f"/overleggen/{access.series.id}")
+
+
+def _edit_confirmation(series: MeetingSeries, change: TableChange) -> str:
+    done = f"Overleg {series.name} opgeslagen."
+    if change.calendar_changed:
+        return f"{done} Alle leden krijgen een bijgewerkte uitnodiging."
+    if change.joined:
+        joined = "Het nieuwe lid krijgt" if len(change.joined) == 1 else "De nieuwe leden krijgen"
+        return f"{done} {joined} een uitnodiging."
+    return done
 
 
 @router.get("/{series_id}")
@@ -119,7 +235,9 @@ def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Res
         "overleg/detail.html",
         {
             "access": access,
-            "overview": queries.series_overview(session, series=access.series, now=utcnow()),
+            "overview": queries.series_overview(
+                session, series=access.series, now=utcnow(), day=today()
+            ),
             "next_working_day": next_working_day,
             "local": local,
         },
@@ -133,9 +251,12 @@ def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Res
 def names_in_minutes(
     request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
 ) -> Response:
-    service.set_names_in_minutes(
-        session, series=access.series, on=form.get("names_in_minutes") == "true", by=actor
-    )
+    on = form.get("names_in_minutes") == "true"
+    service.set_names_in_minutes(session, series=access.series, on=on, by=actor)
+    if on:
+        flash(request, "Namen in het verslag staan aan.")
+    else:
+        flash(request, "Namen in het verslag staan uit: alleen referentie en pseudoniem.")
     return redirect(request, f"/overleggen/{access.series.id}")
 
 
@@ -182,6 +303,7 @@ def change_recurrence(
     )
     if change is None:
         return _recurrence_form(request, access.series, form, errors)
+    flash(request, "Herhaling opgeslagen. De leden krijgen een bijgewerkte uitnodiging.")
     return render(
         request,
         "overleg/recurrence_result.html",
@@ -231,9 +353,10 @@ def add_meeting(
             session, series=access.series, times=times, by=actor, mail=_mail(request)
         ),
     )
-    if meeting is not None:
-        return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}")
-    return _times_form(request, access.series, None, form, errors)
+    if meeting is None:
+        return _times_form(request, access.series, None, form, errors)
+    flash(request, f"Extra bijeenkomst gepland op {describe(meeting)}. De leden krijgen bericht.")
+    return redirect(request, _meeting_path(access.series, meeting))
 
 
 def render_meeting(
@@ -328,9 +451,10 @@ def move_meeting(
             mail=_mail(request),
         ),
     )
-    if moved is not None:
-        return redirect(request, _meeting_path(access.series, meeting))
-    return _times_form(request, access.series, meeting, form, errors)
+    if moved is None:
+        return _times_form(request, access.series, meeting, form, errors)
+    flash(request, f"Bijeenkomst verplaatst naar {describe(moved)}. De leden krijgen bericht.")
+    return redirect(request, _meeting_path(access.series, meeting))
 
 
 def _cancel_form(
@@ -377,6 +501,8 @@ def cancel_meeting(
             session, series=access.series, meeting=meeting, data=data, by=actor, mail=_mail(request)
         ),
     )
-    if cancelled is not None:
-        return redirect(request, _meeting_path(access.series, meeting))
-    return _cancel_form(request, access.series, meeting, form, errors)
+    if cancelled is None:
+        return _cancel_form(request, access.series, meeting, form, errors)
+    day = long_date(cancelled.starts_at)
+    flash(request, f"Bijeenkomst van {day} geannuleerd. De leden krijgen een annulering.")
+    return redirect(request, _meeting_path(access.series, meeting))

@@ -24,10 +24,14 @@ from app.overleg.models import (
     MeetingTimes,
     MemberRole,
     RecurrenceFields,
+    SeriesDetails,
+    SeriesEdit,
     SeriesMember,
     SeriesOrganisation,
     SeriesPlan,
+    SeriesTable,
 )
+from app.security import permissions
 from app.users.models import User
 
 OPEN_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
@@ -86,37 +90,67 @@ def _new_meeting(series: MeetingSeries, day: date | None, times: MeetingTimes) -
     return meeting
 
 
-def _check_table(session: Session, plan: SeriesPlan) -> None:
+def _check_organisations(session: Session, table: SeriesTable) -> None:
     organisations = session.exec(
-        select(Organisation).where(col(Organisation.id).in_(plan.organisation_ids))
+        select(Organisation).where(col(Organisation.id).in_(table.organisation_ids))
     ).all()
-    if len(organisations) != len(set(plan.organisation_ids)) or not all(
+    if len(organisations) != len(set(table.organisation_ids)) or not all(
         o.active for o in organisations
     ):
         raise DomainError("Kies alleen bestaande, actieve organisaties.", field="organisation_ids")
-    people = {
-        *plan.member_ids,
-        *plan.chair_ids,
-        *([plan.secretary_id] if plan.secretary_id else []),
+
+
+def _field_of(table: SeriesTable, user_id: int) -> str:
+    """The form field a chosen person came from (the first, when several)."""
+    if user_id in table.member_ids:
+        return "member_ids"
+    return "chair_ids" if user_id in table.chair_ids else "secretary_id"
+
+
+def _check_table(session: Session, table: SeriesTable) -> dict[int, User]:
+    """Everyone chosen can sit at this table (permissions.why_not_at_table); refused beside the
+    field they were chosen in. The people chosen, by id."""
+    _check_organisations(session, table)
+    users = {
+        user.id: user
+        for user in session.exec(select(User).where(col(User.id).in_(table.people))).all()
+        if user.id is not None
     }
-    users = session.exec(select(User).where(col(User.id).in_(people))).all()
-    if len(users) != len(people) or not all(u.active for u in users):
+    missing = sorted(table.people - users.keys())
+    if missing:
         raise DomainError(
-            "Een gekozen deelnemer bestaat niet (meer) of is niet actief.", field="member_ids"
+            "Een gekozen persoon bestaat niet (meer).", field=_field_of(table, missing[0])
         )
-    outsiders = [u.name for u in users if u.organisation_id not in plan.organisation_ids]
-    if outsiders:
-        raise DomainError(
-            f"{', '.join(sorted(outsiders))} hoort niet bij een van de gekozen organisaties.",
-            field="member_ids",
-        )
+    refused = [
+        (_field_of(table, user.id), f"{user.name} {reason}.")
+        for user in sorted(users.values(), key=lambda u: u.name)
+        if (reason := permissions.why_not_at_table(user, organisation_ids=table.organisation_ids))
+    ]
+    if refused:
+        field_name = refused[0][0]
+        sentences = [sentence for field, sentence in refused if field == field_name]
+        raise DomainError(" ".join(sentences), field=field_name)
+    return users
 
 
-def _roles(plan: SeriesPlan) -> dict[int, MemberRole]:
-    roles = {user_id: MemberRole.MEMBER for user_id in plan.member_ids}
-    if plan.secretary_id:
-        roles[plan.secretary_id] = MemberRole.SECRETARY
-    roles |= {user_id: MemberRole.CHAIR for user_id in plan.chair_ids}
+def _check_roles_at_table(table: SeriesTable, users: dict[int, User]) -> None:
+    """On the edit form the members are everyone at the table: a chair or secretary among them."""
+    secretary = [table.secretary_id] if table.secretary_id else []
+    for field_name, ids in (("chair_ids", table.chair_ids), ("secretary_id", secretary)):
+        outside = sorted(users[i].name for i in set(ids) - set(table.member_ids))
+        if outside:
+            raise DomainError(
+                f"{', '.join(outside)} zit niet aan tafel: vink ook aan bij de leden, of kies "
+                "iemand anders.",
+                field=field_name,
+            )
+
+
+def _roles(table: SeriesTable) -> dict[int, MemberRole]:
+    roles = {user_id: MemberRole.MEMBER for user_id in table.member_ids}
+    if table.secretary_id:
+        roles[table.secretary_id] = MemberRole.SECRETARY
+    roles |= {user_id: MemberRole.CHAIR for user_id in table.chair_ids}
     return roles
 
 
@@ -157,6 +191,107 @@ def create_series(
     )
     session.commit()
     return series
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """What changing an overleg meant for the people at its table (user ids)."""
+
+    joined: list[int]
+    left: list[int]
+    # Its name or place changed: the members' calendars need the new version.
+    calendar_changed: bool
+
+
+def _set_organisations(session: Session, series: MeetingSeries, wanted: set[int]) -> None:
+    current = session.exec(
+        select(SeriesOrganisation).where(SeriesOrganisation.series_id == series.id)
+    ).all()
+    for row in current:
+        if row.organisation_id not in wanted:
+            session.delete(row)
+    kept = {row.organisation_id for row in current}
+    session.add_all(
+        SeriesOrganisation(series_id=series.id, organisation_id=organisation_id)
+        for organisation_id in sorted(wanted - kept)
+    )
+
+
+def _set_members(
+    session: Session, series: MeetingSeries, roles: dict[int, MemberRole]
+) -> tuple[list[int], list[int]]:
+    """Seat exactly these people in these roles: who joined, who left. Access to everything of
+    the overleg follows the SeriesMember row, so whoever left loses it with this commit."""
+    current = session.exec(select(SeriesMember).where(SeriesMember.series_id == series.id)).all()
+    left = []
+    for member in current:
+        if member.user_id not in roles:
+            left.append(member.user_id)
+            session.delete(member)
+        elif member.role != roles[member.user_id]:
+            member.role = roles[member.user_id]
+            session.add(member)
+    joined = sorted(roles.keys() - {member.user_id for member in current})
+    session.add_all(
+        SeriesMember(series_id=series.id, user_id=user_id, role=roles[user_id])
+        for user_id in joined
+    )
+    return joined, sorted(left)
+
+
+def _move_to_new_place(session: Session, series: MeetingSeries, place: str, now: datetime) -> None:
+    """Coming meetings still at the old fixed place move along to the new one."""
+    session.execute(
+        update(Meeting)
+        .where(
+            col(Meeting.series_id) == series.id,
+            col(Meeting.starts_at) > now,
+            col(Meeting.status).in_(OPEN_STATUSES),
+            col(Meeting.location) == series.default_location,
+        )
+        .values(location=place)
+    )
+
+
+def edit_series(
+    session: Session, *, series: MeetingSeries, edit: SeriesEdit, by: Actor, now: datetime
+) -> TableChange:
+    """Change an overleg's name, place, covenant, organisations and people. Whoever leaves the
+    table no longer sees anything of the overleg, earlier verslagen included (need-to-know)."""
+    clash = session.exec(
+        select(MeetingSeries.id).where(
+            MeetingSeries.name == edit.name, MeetingSeries.id != series.id
+        )
+    ).first()
+    if clash:
+        raise DomainError("Er is al een overleg met deze naam.", field="name")
+    if session.get(Covenant, edit.covenant_id) is None:
+        raise DomainError("Kies het convenant waaronder dit overleg valt.", field="covenant_id")
+    _check_roles_at_table(edit, _check_table(session, edit))
+    calendar_changed = (edit.name, edit.default_location) != (series.name, series.default_location)
+    if edit.default_location != series.default_location:
+        _move_to_new_place(session, series, edit.default_location, now)
+    previous_covenant = series.covenant_id
+    series.sqlmodel_update(edit.model_dump(include=set(SeriesDetails.model_fields)))
+    session.add(series)
+    _set_organisations(session, series, set(edit.organisation_ids))
+    joined, left = _set_members(session, series, _roles(edit))
+    session.flush()
+    audit.record(
+        session,
+        action="overleg.gewijzigd",
+        actor=by,
+        object_type="overleg",
+        object_id=series.id,
+        detail={
+            "leden_erbij": joined,
+            "leden_eraf": left,
+            "organisaties": sorted(set(edit.organisation_ids)),
+            "convenant": {"was": previous_covenant, "nu": series.covenant_id},
+        },
+    )
+    session.commit()
+    return TableChange(joined=joined, left=left, calendar_changed=calendar_changed)
 
 
 def set_names_in_minutes(session: Session, *, series: MeetingSeries, on: bool, by: Actor) -> None:
