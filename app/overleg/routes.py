@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app import bounds
 from app.agenda import service as agenda_service
 from app.attendance import service as attendance_service
 from app.calendar import ics
@@ -15,7 +14,7 @@ from app.dates import WEEKDAYS, long_date
 from app.db import SessionDep, today, utcnow
 from app.flash import flash
 from app.minutes import readers as minutes_readers
-from app.overleg import flows, queries, service
+from app.overleg import flows, page, queries, service
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import MeetingDep, PlannerDep, SeriesDep
 from app.overleg.invitations import MailContext, describe
@@ -30,7 +29,6 @@ from app.overleg.models import (
     SeriesKind,
     SeriesPlan,
 )
-from app.overleg.queries import PlanChoices
 from app.overleg.schedule import local, next_working_day
 from app.overleg.service import TableChange
 from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
@@ -43,7 +41,6 @@ from app.web import (
     redirect,
     render,
     run_form,
-    wants_fragment,
     with_unchecked_boxes,
 )
 
@@ -71,67 +68,13 @@ def series_list(request: Request, session: SessionDep, user: CurrentUser) -> Res
     )
 
 
-TABLE_PEOPLE = ("member_ids", "chair_ids", "secretary_id")
 REFRESH = {"actie": {"type": "string", "enum": ["personen"]}}
-
-
-def _ids(values: dict[str, Any], name: str) -> list[int]:
-    """The valid ids among a form value (one or a list); anything else is no choice."""
-    raw = values.get(name)
-    chosen = [bounds.id_from(item) for item in (raw if isinstance(raw, list) else [raw])]
-    return [item for item in chosen if item is not None]
-
-
-def _choices(session: Session, values: dict[str, Any], *, keep_unseatable: bool) -> PlanChoices:
-    chosen = {item for name in TABLE_PEOPLE for item in _ids(values, name)}
-    return queries.plan_choices(
-        session,
-        organisation_ids=_ids(values, "organisation_ids"),
-        chosen=chosen if keep_unseatable else (),
-    )
-
-
-def _refreshed(values: dict[str, Any], choices: PlanChoices) -> dict[str, Any]:
-    """The form after 'Personen bijwerken': everything typed, minus the ticks of people who
-    cannot sit at the table of the organisations now chosen."""
-    seatable = choices.seatable_ids
-    secretary = _ids(values, "secretary_id")
-    return values | {
-        "member_ids": [item for item in _ids(values, "member_ids") if item in seatable],
-        "chair_ids": [item for item in _ids(values, "chair_ids") if item in seatable],
-        "secretary_id": secretary[0] if secretary and secretary[0] in seatable else "",
-    }
-
-
-def _refreshing(values: dict[str, Any]) -> bool:
-    """Whether 'Personen bijwerken' was pressed (or htmx asks for it): show, do not save."""
-    return values.get("actie") == "personen"
-
-
-def _table_form(
-    request: Request,
-    session: Session,
-    template: str,
-    values: dict[str, Any],
-    errors: FormErrors,
-    context: dict[str, Any],
-) -> Response:
-    """A form with the table of an overleg (planning or editing); 'Personen bijwerken' answers
-    with the form (or, for htmx, only its people) for the organisations now ticked."""
-    refresh = _refreshing(values)
-    choices = _choices(session, values, keep_unseatable=not refresh)
-    if refresh:
-        values = _refreshed(values, choices)
-    full_context = context | {"values": values, "errors": errors, "choices": choices}
-    if refresh and wants_fragment(request, "aan-tafel"):
-        template = "overleg/_people.html"
-    return render(request, template, full_context, status_code=422 if errors else 200)
 
 
 def _plan_form(
     request: Request, session: Session, values: dict[str, Any], errors: FormErrors
 ) -> Response:
-    return _table_form(
+    return page.table_form(
         request,
         session,
         "overleg/form.html",
@@ -163,7 +106,7 @@ def create_series(
     request: Request, session: SessionDep, _: SeriesPlanner, actor: CurrentActor, form: FormValues
 ) -> Response:
     form = with_unchecked_boxes(form, "allow_declarations", "names_in_minutes")
-    if _refreshing(form):
+    if page.refreshing(form):
         return _plan_form(request, session, form, {})
     series, errors = run_form(
         SeriesPlan,
@@ -185,7 +128,7 @@ def _edit_form(
     values: dict[str, Any],
     errors: FormErrors,
 ) -> Response:
-    return _table_form(
+    return page.table_form(
         request, session, "overleg/edit_form.html", values, errors, {"series": series}
     )
 
@@ -203,7 +146,7 @@ def edit_page(request: Request, session: SessionDep, access: PlannerDep) -> Resp
 def edit_series(
     request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
 ) -> Response:
-    if _refreshing(form):
+    if page.refreshing(form):
         return _edit_form(request, session, access.series, form, {})
     change, errors = run_form(
         SeriesEdit,

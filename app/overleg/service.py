@@ -13,8 +13,7 @@ from app.audit import Actor
 from app.covenants.models import Covenant
 from app.db import utcnow
 from app.errors import DomainError
-from app.organisations.models import Organisation
-from app.overleg import invitations, schedule
+from app.overleg import invitations, schedule, table
 from app.overleg.invitations import MailContext
 from app.overleg.models import (
     Meeting,
@@ -22,17 +21,13 @@ from app.overleg.models import (
     MeetingSeries,
     MeetingStatus,
     MeetingTimes,
-    MemberRole,
     RecurrenceFields,
     SeriesDetails,
     SeriesEdit,
     SeriesMember,
     SeriesOrganisation,
     SeriesPlan,
-    SeriesTable,
 )
-from app.security import permissions
-from app.users.models import User
 
 OPEN_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
 NO_MEETING = "Met deze herhaling valt er in de komende 12 maanden geen enkele bijeenkomst."
@@ -90,70 +85,6 @@ def _new_meeting(series: MeetingSeries, day: date | None, times: MeetingTimes) -
     return meeting
 
 
-def _check_organisations(session: Session, table: SeriesTable) -> None:
-    organisations = session.exec(
-        select(Organisation).where(col(Organisation.id).in_(table.organisation_ids))
-    ).all()
-    if len(organisations) != len(set(table.organisation_ids)) or not all(
-        o.active for o in organisations
-    ):
-        raise DomainError("Kies alleen bestaande, actieve organisaties.", field="organisation_ids")
-
-
-def _field_of(table: SeriesTable, user_id: int) -> str:
-    """The form field a chosen person came from (the first, when several)."""
-    if user_id in table.member_ids:
-        return "member_ids"
-    return "chair_ids" if user_id in table.chair_ids else "secretary_id"
-
-
-def _check_table(session: Session, table: SeriesTable) -> dict[int, User]:
-    """Everyone chosen can sit at this table (permissions.why_not_at_table); refused beside the
-    field they were chosen in. The people chosen, by id."""
-    _check_organisations(session, table)
-    users = {
-        user.id: user
-        for user in session.exec(select(User).where(col(User.id).in_(table.people))).all()
-        if user.id is not None
-    }
-    missing = sorted(table.people - users.keys())
-    if missing:
-        raise DomainError(
-            "Een gekozen persoon bestaat niet (meer).", field=_field_of(table, missing[0])
-        )
-    refused = [
-        (_field_of(table, user.id), f"{user.name} {reason}.")
-        for user in sorted(users.values(), key=lambda u: u.name)
-        if (reason := permissions.why_not_at_table(user, organisation_ids=table.organisation_ids))
-    ]
-    if refused:
-        field_name = refused[0][0]
-        sentences = [sentence for field, sentence in refused if field == field_name]
-        raise DomainError(" ".join(sentences), field=field_name)
-    return users
-
-
-def _check_roles_at_table(table: SeriesTable, users: dict[int, User]) -> None:
-    """On the edit form the members are everyone at the table: a chair or secretary among them."""
-    secretary = [table.secretary_id] if table.secretary_id else []
-    for field_name, ids in (("chair_ids", table.chair_ids), ("secretary_id", secretary)):
-        outside = sorted(users[i].name for i in set(ids) - set(table.member_ids))
-        if outside:
-            raise DomainError(
-                f"{', '.join(outside)} zit niet aan tafel: vink ook aan bij de leden, of kies "
-                "iemand anders.",
-                field=field_name,
-            )
-
-
-def _roles(table: SeriesTable) -> dict[int, MemberRole]:
-    roles = {user_id: MemberRole.MEMBER for user_id in table.member_ids}
-    if table.secretary_id:
-        roles[table.secretary_id] = MemberRole.SECRETARY
-    roles |= {user_id: MemberRole.CHAIR for user_id in table.chair_ids}
-    return roles
-
-
 def create_series(
     session: Session, *, plan: SeriesPlan, by: Actor, today: date, mail: MailContext
 ) -> MeetingSeries:
@@ -162,7 +93,7 @@ def create_series(
         raise DomainError("Er is al een overleg met deze naam.", field="name")
     if session.get(Covenant, plan.covenant_id) is None:
         raise DomainError("Kies het convenant waaronder dit overleg valt.", field="covenant_id")
-    _check_table(session, plan)
+    table.check_table(session, plan)
     dates = _rule_dates(plan, today)
     if not dates:
         raise DomainError(NO_MEETING, field="starts_on")
@@ -175,7 +106,7 @@ def create_series(
     )
     session.add_all(
         SeriesMember(series_id=series.id, user_id=user_id, role=role)
-        for user_id, role in _roles(plan).items()
+        for user_id, role in table.roles_of(plan).items()
     )
     meetings = missing_meetings(series, today=today, existing=set())
     session.add_all(meetings)
@@ -201,42 +132,6 @@ class TableChange:
     left: list[int]
     # Its name or place changed: the members' calendars need the new version.
     calendar_changed: bool
-
-
-def _set_organisations(session: Session, series: MeetingSeries, wanted: set[int]) -> None:
-    current = session.exec(
-        select(SeriesOrganisation).where(SeriesOrganisation.series_id == series.id)
-    ).all()
-    for row in current:
-        if row.organisation_id not in wanted:
-            session.delete(row)
-    kept = {row.organisation_id for row in current}
-    session.add_all(
-        SeriesOrganisation(series_id=series.id, organisation_id=organisation_id)
-        for organisation_id in sorted(wanted - kept)
-    )
-
-
-def _set_members(
-    session: Session, series: MeetingSeries, roles: dict[int, MemberRole]
-) -> tuple[list[int], list[int]]:
-    """Seat exactly these people in these roles: who joined, who left. Access to everything of
-    the overleg follows the SeriesMember row, so whoever left loses it with this commit."""
-    current = session.exec(select(SeriesMember).where(SeriesMember.series_id == series.id)).all()
-    left = []
-    for member in current:
-        if member.user_id not in roles:
-            left.append(member.user_id)
-            session.delete(member)
-        elif member.role != roles[member.user_id]:
-            member.role = roles[member.user_id]
-            session.add(member)
-    joined = sorted(roles.keys() - {member.user_id for member in current})
-    session.add_all(
-        SeriesMember(series_id=series.id, user_id=user_id, role=roles[user_id])
-        for user_id in joined
-    )
-    return joined, sorted(left)
 
 
 def _move_to_new_place(session: Session, series: MeetingSeries, place: str, now: datetime) -> None:
@@ -267,15 +162,15 @@ def edit_series(
         raise DomainError("Er is al een overleg met deze naam.", field="name")
     if session.get(Covenant, edit.covenant_id) is None:
         raise DomainError("Kies het convenant waaronder dit overleg valt.", field="covenant_id")
-    _check_roles_at_table(edit, _check_table(session, edit))
+    table.check_roles_at_table(edit, table.check_table(session, edit))
     calendar_changed = (edit.name, edit.default_location) != (series.name, series.default_location)
     if edit.default_location != series.default_location:
         _move_to_new_place(session, series, edit.default_location, now)
     previous_covenant = series.covenant_id
     series.sqlmodel_update(edit.model_dump(include=set(SeriesDetails.model_fields)))
     session.add(series)
-    _set_organisations(session, series, set(edit.organisation_ids))
-    joined, left = _set_members(session, series, _roles(edit))
+    table.set_organisations(session, series, set(edit.organisation_ids))
+    joined, left = table.set_members(session, series, table.roles_of(edit))
     session.flush()
     audit.record(
         session,
