@@ -41,7 +41,8 @@ DEMO_ORGANISATIONS = {
 
 # email, name, organisation, roles (is_admin, is_participant, is_privacy_officer)
 DEMO_USERS = [
-    ("beheer@dorpsveen.example", "Bea Beheer", "Gemeente Dorpsveen", (True, False, False)),
+    # The beleidsmedewerker plans the overleg and sits at its table for the municipality.
+    ("beheer@dorpsveen.example", "Bea Beheer", "Gemeente Dorpsveen", (True, True, False)),
     (
         "voorzitter@dorpsveen.example",
         "Victor Voorzitter",

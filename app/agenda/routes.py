@@ -8,6 +8,7 @@ from app.agenda.models import AgendaItem, AgendaItemCreate
 from app.cases import service as case_service
 from app.db import RowId, SessionDep
 from app.errors import DomainError, NotFound
+from app.flash import flash
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.invitations import MailContext
@@ -36,8 +37,12 @@ def _agenda_response(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status_code: int = 422,
+    confirmation: str | None = None,
 ) -> Response:
-    """The agenda fragment for htmx; otherwise the meeting page (with errors) or back to it."""
+    """The agenda fragment for htmx; otherwise the meeting page (with errors) or back to it. A
+    change that went through confirms itself with `confirmation`."""
+    if confirmation and not errors:
+        flash(request, confirmation)
     if not wants_fragment(request, "agenda") and errors:
         return render_meeting(
             request, session, access, meeting, values=values, errors=errors, status_code=status_code
@@ -80,7 +85,9 @@ def add_item(
         form,
         lambda data: service.add_item(session, meeting=meeting, data=data, by=actor),
     )
-    return _agenda_response(request, session, access, meeting, errors, form)
+    return _agenda_response(
+        request, session, access, meeting, errors, form, confirmation="Agendapunt toegevoegd."
+    )
 
 
 @router.post("/{item_id}/{direction}", openapi_extra=form_body())
@@ -106,7 +113,10 @@ def move_item(
         )
     except DomainError as exc:
         return _agenda_response(request, session, access, meeting, domain_errors(exc))
-    return _agenda_response(request, session, access, meeting)
+    moved = "omhoog" if offsets[direction] < 0 else "omlaag"
+    return _agenda_response(
+        request, session, access, meeting, confirmation=f"Agendapunt {moved} verplaatst."
+    )
 
 
 @router.post("/vervolg", openapi_extra=form_body())
@@ -118,12 +128,20 @@ def add_follow_ups(
     actor: CurrentActor,
 ) -> Response:
     try:
-        case_service.add_follow_ups(session, meeting=meeting, by=actor)
+        added = case_service.add_follow_ups(session, meeting=meeting, by=actor)
     except DomainError as exc:
         return _agenda_response(
             request, session, access, meeting, domain_errors(exc), status_code=refusal_status(exc)
         )
-    return _agenda_response(request, session, access, meeting)
+    return _agenda_response(request, session, access, meeting, confirmation=_follow_ups(added))
+
+
+def _follow_ups(added: int) -> str:
+    if added == 0:
+        return "Er waren geen open casussen meer om als vervolg te agenderen."
+    if added == 1:
+        return "1 open casus als vervolg op de agenda gezet."
+    return f"{added} open casussen als vervolg op de agenda gezet."
 
 
 @router.post("/vaststellen", openapi_extra=form_body())
@@ -144,4 +162,5 @@ def freeze(
         )
     except DomainError as exc:
         return _agenda_response(request, session, access, meeting, domain_errors(exc))
+    flash(request, "Agenda vastgesteld. De leden krijgen bericht.")
     return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}")

@@ -8,6 +8,7 @@ from app.attendance import service
 from app.attendance.models import Attendance
 from app.db import SessionDep
 from app.errors import DomainError, NotFound
+from app.flash import flash
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import MeetingDep, SeriesDep
 from app.overleg.models import Meeting
@@ -18,9 +19,16 @@ from app.web import TICKED, FormErrors, FormValues, choice_of, form_body, redire
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}")
 
 
-def _done(request: Request, access: SeriesAccess, meeting: Meeting) -> Response:
+def _done(request: Request, access: SeriesAccess, meeting: Meeting, confirmation: str) -> Response:
+    flash(request, confirmation)
     path = f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}#aanwezigheid"
     return redirect(request, path)
+
+
+ANSWERS = {
+    Attendance.YES: "Opgeslagen: u komt naar deze bijeenkomst.",
+    Attendance.NO: "Opgeslagen: u komt niet naar deze bijeenkomst.",
+}
 
 
 def _member(access: SeriesAccess) -> None:
@@ -44,7 +52,7 @@ def set_intention(
         errors = {"answer": exc.message}
     if errors:
         return render_meeting(request, session, access, meeting, values=form, errors=errors)
-    return _done(request, access, meeting)
+    return _done(request, access, meeting, ANSWERS[answer])
 
 
 @router.post("/verklaring", openapi_extra=form_body(fields={"accept": TICKED}))
@@ -69,4 +77,9 @@ def sign_declaration(
             errors = {"accept": exc.message}
     if errors:
         return render_meeting(request, session, access, meeting, values=form, errors=errors)
-    return _done(request, access, meeting)
+    return _done(
+        request,
+        access,
+        meeting,
+        "Geheimhoudingsverklaring getekend: u bent voor deze bijeenkomst gedekt.",
+    )

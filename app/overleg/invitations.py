@@ -3,7 +3,7 @@
 Never any case data: only the overleg, date, time, place and a link.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -31,14 +31,18 @@ class MailContext:
         return cls(base_url=settings.base_url, sender=settings.mail_from)
 
 
-def member_addresses(session: Session, *, series_id: int) -> list[str]:
-    """E-mail addresses of the active members of an overleg."""
+def member_addresses(
+    session: Session, *, series_id: int, user_ids: Collection[int] | None = None
+) -> list[str]:
+    """E-mail addresses of the active members of an overleg (only these, when given)."""
     statement = (
         select(User.email)
         .join(SeriesMember, col(SeriesMember.user_id) == User.id)
         .where(SeriesMember.series_id == series_id, col(User.active))
         .order_by(col(User.email))
     )
+    if user_ids is not None:
+        statement = statement.where(col(User.id).in_(user_ids))
     return list(session.exec(statement).all())
 
 
@@ -61,10 +65,11 @@ def _to_members(
     subject: str,
     body: str,
     attachment: Attachment | None = None,
+    user_ids: Collection[int] | None = None,
 ) -> int:
     return mail_service.enqueue_many(
         session,
-        recipients=member_addresses(session, series_id=series.id),
+        recipients=member_addresses(session, series_id=series.id, user_ids=user_ids),
         subject=subject,
         body=body + SIGNATURE,
         attachment=attachment,
@@ -72,9 +77,14 @@ def _to_members(
 
 
 def invite_to_series(
-    session: Session, *, series: MeetingSeries, meetings: Sequence[Meeting], mail: MailContext
+    session: Session,
+    *,
+    series: MeetingSeries,
+    meetings: Sequence[Meeting],
+    mail: MailContext,
+    user_ids: Collection[int] | None = None,
 ) -> int:
-    """Invite every member to the whole overleg (a recurring calendar item)."""
+    """Invite every member (or only these) to the whole overleg (a recurring calendar item)."""
     calendar = ics.series_calendar(series, meetings, base_url=mail.base_url)
     upcoming = "\n".join(f"- {describe(m)}" for m in meetings[:3])
     body = (
@@ -84,7 +94,9 @@ def invite_to_series(
         f"{_link(mail, series)}"
     )
     attachment = Attachment("overleg.ics", "text/calendar", calendar.decode())
-    return _to_members(session, series, f"Uitnodiging: {series.name}", body, attachment)
+    return _to_members(
+        session, series, f"Uitnodiging: {series.name}", body, attachment, user_ids=user_ids
+    )
 
 
 def announce_meeting_change(

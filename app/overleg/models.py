@@ -56,11 +56,18 @@ class RecurrenceFields(SQLModel):
         return value
 
 
-class MeetingSeriesBase(RecurrenceFields):
+class SeriesDetails(SQLModel):
+    """What an overleg is called, where it meets and under which covenant (changeable later)."""
+
     name: str = Field(min_length=3, max_length=200)
-    kind: SeriesKind = Field(sa_type=string_enum(SeriesKind))
     covenant_id: int
     default_location: str = Field(min_length=2, max_length=200)
+
+    _covenant = field_validator("covenant_id")(bounds.row_id)
+
+
+class MeetingSeriesBase(RecurrenceFields, SeriesDetails):
+    kind: SeriesKind = Field(sa_type=string_enum(SeriesKind))
     allow_declarations: bool = True
     names_in_minutes: bool = False
 
@@ -157,8 +164,8 @@ def _as_list(value: object) -> object:
     return value if isinstance(value, list) else [value]
 
 
-class SeriesPlan(MeetingSeriesCreate):
-    """The planning form: the overleg plus who sits at its table."""
+class SeriesTable(SQLModel):
+    """Who sits at the table of an overleg: its organisations, people, chairs and secretary."""
 
     organisation_ids: list[int] = Field(min_length=1)
     member_ids: list[int] = Field(default_factory=list)
@@ -166,9 +173,23 @@ class SeriesPlan(MeetingSeriesCreate):
     secretary_id: int | None = None
 
     _lists = field_validator("organisation_ids", "member_ids", "chair_ids", mode="before")(_as_list)
-    _ids = field_validator(
-        "organisation_ids", "member_ids", "chair_ids", "secretary_id", "covenant_id"
-    )(bounds.row_id)
+    _ids = field_validator("organisation_ids", "member_ids", "chair_ids", "secretary_id")(
+        bounds.row_id
+    )
+
+    @property
+    def people(self) -> set[int]:
+        """Everyone chosen: members, chairs and the secretary."""
+        secretary = {self.secretary_id} if self.secretary_id else set()
+        return {*self.member_ids, *self.chair_ids} | secretary
+
+
+class SeriesPlan(MeetingSeriesCreate, SeriesTable):
+    """The planning form: the overleg plus who sits at its table."""
+
+
+class SeriesEdit(SeriesDetails, SeriesTable):
+    """Changing an overleg: its name, place, covenant and table (not its rhythm)."""
 
 
 class MeetingTimes(SQLModel):

@@ -10,23 +10,27 @@ from app.agenda import service as agenda_service
 from app.attendance import service as attendance_service
 from app.calendar import ics
 from app.covenants import queries as covenant_queries
-from app.dates import WEEKDAYS
+from app.dates import WEEKDAYS, long_date
 from app.db import SessionDep, today, utcnow
+from app.flash import flash
 from app.minutes import readers as minutes_readers
-from app.overleg import queries, service
+from app.overleg import flows, page, queries, service
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import MeetingDep, PlannerDep, SeriesDep
-from app.overleg.invitations import MailContext
+from app.overleg.invitations import MailContext, describe
 from app.overleg.models import (
     Meeting,
     MeetingCancellation,
     MeetingSeries,
     MeetingTimes,
     RecurrenceFields,
+    SeriesDetails,
+    SeriesEdit,
     SeriesKind,
     SeriesPlan,
 )
 from app.overleg.schedule import local, next_working_day
+from app.overleg.service import TableChange
 from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
 from app.web import (
     YES_OR_NO,
@@ -64,20 +68,22 @@ def series_list(request: Request, session: SessionDep, user: CurrentUser) -> Res
     )
 
 
+REFRESH = {"actie": {"type": "string", "enum": ["personen"]}}
+
+
 def _plan_form(
     request: Request, session: Session, values: dict[str, Any], errors: FormErrors
 ) -> Response:
-    return render(
+    return page.table_form(
         request,
+        session,
         "overleg/form.html",
+        values,
+        errors,
         {
-            "values": values,
-            "errors": errors,
-            "choices": queries.plan_choices(session),
             "kinds": [(kind.value, kind.value.capitalize()) for kind in SeriesKind],
             "weekdays": list(enumerate(WEEKDAYS)),
         },
-        status_code=422 if errors else 200,
     )
 
 
@@ -95,11 +101,13 @@ def new_series(request: Request, session: SessionDep, _: SeriesPlanner) -> Respo
     return _plan_form(request, session, values, {})
 
 
-@router.post("/nieuw", openapi_extra=form_body(SeriesPlan))
+@router.post("/nieuw", openapi_extra=form_body(SeriesPlan, fields=REFRESH))
 def create_series(
     request: Request, session: SessionDep, _: SeriesPlanner, actor: CurrentActor, form: FormValues
 ) -> Response:
     form = with_unchecked_boxes(form, "allow_declarations", "names_in_minutes")
+    if page.refreshing(form):
+        return _plan_form(request, session, form, {})
     series, errors = run_form(
         SeriesPlan,
         form,
@@ -107,9 +115,60 @@ def create_series(
             session, plan=plan, by=actor, today=today(), mail=_mail(request)
         ),
     )
-    if series is not None:
-        return redirect(request, f"/overleggen/{series.id}")
-    return _plan_form(request, session, form, errors)
+    if series is None:
+        return _plan_form(request, session, form, errors)
+    flash(request, f"Overleg {series.name} gepland. De leden krijgen een uitnodiging.")
+    return redirect(request, f"/overleggen/{series.id}")
+
+
+def _edit_form(
+    request: Request,
+    session: Session,
+    series: MeetingSeries,
+    values: dict[str, Any],
+    errors: FormErrors,
+) -> Response:
+    return page.table_form(
+        request, session, "overleg/edit_form.html", values, errors, {"series": series}
+    )
+
+
+@router.get("/{series_id}/wijzigen")
+def edit_page(request: Request, session: SessionDep, access: PlannerDep) -> Response:
+    series = access.series
+    values = SeriesDetails.model_validate(series).model_dump() | queries.table_of(
+        session, series=series
+    ).model_dump(exclude_none=True)
+    return _edit_form(request, session, series, values, {})
+
+
+@router.post("/{series_id}/wijzigen", openapi_extra=form_body(SeriesEdit, fields=REFRESH))
+def edit_series(
+    request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
+) -> Response:
+    if page.refreshing(form):
+        return _edit_form(request, session, access.series, form, {})
+    change, errors = run_form(
+        SeriesEdit,
+        form,
+        lambda edit: flows.edit_series(
+            session, series=access.series, edit=edit, by=actor, mail=_mail(request)
+        ),
+    )
+    if change is None:
+        return _edit_form(request, session, access.series, form, errors)
+    flash(request, _edit_confirmation(access.series, change))
+    return redirect(request, f"/overleggen/{access.series.id}")
+
+
+def _edit_confirmation(series: MeetingSeries, change: TableChange) -> str:
+    done = f"Overleg {series.name} opgeslagen."
+    if change.calendar_changed:
+        return f"{done} Alle leden krijgen een bijgewerkte uitnodiging."
+    if change.joined:
+        joined = "Het nieuwe lid krijgt" if len(change.joined) == 1 else "De nieuwe leden krijgen"
+        return f"{done} {joined} een uitnodiging."
+    return done
 
 
 @router.get("/{series_id}")
@@ -119,7 +178,9 @@ def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Res
         "overleg/detail.html",
         {
             "access": access,
-            "overview": queries.series_overview(session, series=access.series, now=utcnow()),
+            "overview": queries.series_overview(
+                session, series=access.series, now=utcnow(), day=today()
+            ),
             "next_working_day": next_working_day,
             "local": local,
         },
@@ -133,9 +194,12 @@ def series_page(request: Request, session: SessionDep, access: SeriesDep) -> Res
 def names_in_minutes(
     request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
 ) -> Response:
-    service.set_names_in_minutes(
-        session, series=access.series, on=form.get("names_in_minutes") == "true", by=actor
-    )
+    on = form.get("names_in_minutes") == "true"
+    service.set_names_in_minutes(session, series=access.series, on=on, by=actor)
+    if on:
+        flash(request, "Namen in het verslag staan aan.")
+    else:
+        flash(request, "Namen in het verslag staan uit: alleen referentie en pseudoniem.")
     return redirect(request, f"/overleggen/{access.series.id}")
 
 
@@ -182,6 +246,7 @@ def change_recurrence(
     )
     if change is None:
         return _recurrence_form(request, access.series, form, errors)
+    flash(request, "Herhaling opgeslagen. De leden krijgen een bijgewerkte uitnodiging.")
     return render(
         request,
         "overleg/recurrence_result.html",
@@ -231,9 +296,10 @@ def add_meeting(
             session, series=access.series, times=times, by=actor, mail=_mail(request)
         ),
     )
-    if meeting is not None:
-        return redirect(request, f"/overleggen/{access.series.id}/bijeenkomsten/{meeting.id}")
-    return _times_form(request, access.series, None, form, errors)
+    if meeting is None:
+        return _times_form(request, access.series, None, form, errors)
+    flash(request, f"Extra bijeenkomst gepland op {describe(meeting)}. De leden krijgen bericht.")
+    return redirect(request, _meeting_path(access.series, meeting))
 
 
 def render_meeting(
@@ -328,9 +394,10 @@ def move_meeting(
             mail=_mail(request),
         ),
     )
-    if moved is not None:
-        return redirect(request, _meeting_path(access.series, meeting))
-    return _times_form(request, access.series, meeting, form, errors)
+    if moved is None:
+        return _times_form(request, access.series, meeting, form, errors)
+    flash(request, f"Bijeenkomst verplaatst naar {describe(moved)}. De leden krijgen bericht.")
+    return redirect(request, _meeting_path(access.series, meeting))
 
 
 def _cancel_form(
@@ -377,6 +444,8 @@ def cancel_meeting(
             session, series=access.series, meeting=meeting, data=data, by=actor, mail=_mail(request)
         ),
     )
-    if cancelled is not None:
-        return redirect(request, _meeting_path(access.series, meeting))
-    return _cancel_form(request, access.series, meeting, form, errors)
+    if cancelled is None:
+        return _cancel_form(request, access.series, meeting, form, errors)
+    day = long_date(cancelled.starts_at)
+    flash(request, f"Bijeenkomst van {day} geannuleerd. De leden krijgen een annulering.")
+    return redirect(request, _meeting_path(access.series, meeting))

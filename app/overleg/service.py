@@ -13,8 +13,7 @@ from app.audit import Actor
 from app.covenants.models import Covenant
 from app.db import utcnow
 from app.errors import DomainError
-from app.organisations.models import Organisation
-from app.overleg import invitations, schedule
+from app.overleg import invitations, schedule, table
 from app.overleg.invitations import MailContext
 from app.overleg.models import (
     Meeting,
@@ -22,13 +21,13 @@ from app.overleg.models import (
     MeetingSeries,
     MeetingStatus,
     MeetingTimes,
-    MemberRole,
     RecurrenceFields,
+    SeriesDetails,
+    SeriesEdit,
     SeriesMember,
     SeriesOrganisation,
     SeriesPlan,
 )
-from app.users.models import User
 
 OPEN_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
 NO_MEETING = "Met deze herhaling valt er in de komende 12 maanden geen enkele bijeenkomst."
@@ -86,40 +85,6 @@ def _new_meeting(series: MeetingSeries, day: date | None, times: MeetingTimes) -
     return meeting
 
 
-def _check_table(session: Session, plan: SeriesPlan) -> None:
-    organisations = session.exec(
-        select(Organisation).where(col(Organisation.id).in_(plan.organisation_ids))
-    ).all()
-    if len(organisations) != len(set(plan.organisation_ids)) or not all(
-        o.active for o in organisations
-    ):
-        raise DomainError("Kies alleen bestaande, actieve organisaties.", field="organisation_ids")
-    people = {
-        *plan.member_ids,
-        *plan.chair_ids,
-        *([plan.secretary_id] if plan.secretary_id else []),
-    }
-    users = session.exec(select(User).where(col(User.id).in_(people))).all()
-    if len(users) != len(people) or not all(u.active for u in users):
-        raise DomainError(
-            "Een gekozen deelnemer bestaat niet (meer) of is niet actief.", field="member_ids"
-        )
-    outsiders = [u.name for u in users if u.organisation_id not in plan.organisation_ids]
-    if outsiders:
-        raise DomainError(
-            f"{', '.join(sorted(outsiders))} hoort niet bij een van de gekozen organisaties.",
-            field="member_ids",
-        )
-
-
-def _roles(plan: SeriesPlan) -> dict[int, MemberRole]:
-    roles = {user_id: MemberRole.MEMBER for user_id in plan.member_ids}
-    if plan.secretary_id:
-        roles[plan.secretary_id] = MemberRole.SECRETARY
-    roles |= {user_id: MemberRole.CHAIR for user_id in plan.chair_ids}
-    return roles
-
-
 def create_series(
     session: Session, *, plan: SeriesPlan, by: Actor, today: date, mail: MailContext
 ) -> MeetingSeries:
@@ -128,7 +93,7 @@ def create_series(
         raise DomainError("Er is al een overleg met deze naam.", field="name")
     if session.get(Covenant, plan.covenant_id) is None:
         raise DomainError("Kies het convenant waaronder dit overleg valt.", field="covenant_id")
-    _check_table(session, plan)
+    table.check_table(session, plan)
     dates = _rule_dates(plan, today)
     if not dates:
         raise DomainError(NO_MEETING, field="starts_on")
@@ -141,7 +106,7 @@ def create_series(
     )
     session.add_all(
         SeriesMember(series_id=series.id, user_id=user_id, role=role)
-        for user_id, role in _roles(plan).items()
+        for user_id, role in table.roles_of(plan).items()
     )
     meetings = missing_meetings(series, today=today, existing=set())
     session.add_all(meetings)
@@ -157,6 +122,71 @@ def create_series(
     )
     session.commit()
     return series
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """What changing an overleg meant for the people at its table (user ids)."""
+
+    joined: list[int]
+    left: list[int]
+    # Its name or place changed: the members' calendars need the new version.
+    calendar_changed: bool
+
+
+def _move_to_new_place(session: Session, series: MeetingSeries, place: str, now: datetime) -> None:
+    """Coming meetings still at the old fixed place move along to the new one."""
+    session.execute(
+        update(Meeting)
+        .where(
+            col(Meeting.series_id) == series.id,
+            col(Meeting.starts_at) > now,
+            col(Meeting.status).in_(OPEN_STATUSES),
+            col(Meeting.location) == series.default_location,
+        )
+        .values(location=place)
+    )
+
+
+def edit_series(
+    session: Session, *, series: MeetingSeries, edit: SeriesEdit, by: Actor, now: datetime
+) -> TableChange:
+    """Change an overleg's name, place, covenant, organisations and people. Whoever leaves the
+    table no longer sees anything of the overleg, earlier verslagen included (need-to-know)."""
+    clash = session.exec(
+        select(MeetingSeries.id).where(
+            MeetingSeries.name == edit.name, MeetingSeries.id != series.id
+        )
+    ).first()
+    if clash:
+        raise DomainError("Er is al een overleg met deze naam.", field="name")
+    if session.get(Covenant, edit.covenant_id) is None:
+        raise DomainError("Kies het convenant waaronder dit overleg valt.", field="covenant_id")
+    table.check_roles_at_table(edit, table.check_table(session, edit))
+    calendar_changed = (edit.name, edit.default_location) != (series.name, series.default_location)
+    if edit.default_location != series.default_location:
+        _move_to_new_place(session, series, edit.default_location, now)
+    previous_covenant = series.covenant_id
+    series.sqlmodel_update(edit.model_dump(include=set(SeriesDetails.model_fields)))
+    session.add(series)
+    table.set_organisations(session, series, set(edit.organisation_ids))
+    joined, left = table.set_members(session, series, table.roles_of(edit))
+    session.flush()
+    audit.record(
+        session,
+        action="overleg.gewijzigd",
+        actor=by,
+        object_type="overleg",
+        object_id=series.id,
+        detail={
+            "leden_erbij": joined,
+            "leden_eraf": left,
+            "organisaties": sorted(set(edit.organisation_ids)),
+            "convenant": {"was": previous_covenant, "nu": series.covenant_id},
+        },
+    )
+    session.commit()
+    return TableChange(joined=joined, left=left, calendar_changed=calendar_changed)
 
 
 def set_names_in_minutes(session: Session, *, series: MeetingSeries, on: bool, by: Actor) -> None:

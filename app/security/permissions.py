@@ -1,6 +1,6 @@
 """Access rules: plain predicates over loaded objects, the one place they are written."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from app.overleg.models import MemberRole, SeriesMember
 from app.tasks.models import Task
@@ -49,8 +49,25 @@ def can_have_tasks(user: User) -> bool:
 
 
 def can_plan(user: User) -> bool:
-    """Only beheerders plan overleggen and their meetings."""
-    return user.is_admin
+    """Only beheerders plan overleggen and their meetings; a beheerder who is also the FG is
+    read-only as a whole, so is not offered the planning forms either."""
+    return user.is_admin and can_change_data(user)
+
+
+def why_not_at_table(user: User, *, organisation_ids: Collection[int]) -> str | None:
+    """Why this person cannot sit at the table of an overleg of these organisations, as the end
+    of a Dutch sentence after their name (None: they can). At the table sit active deelnemers of
+    its organisations: never the FG, who changes nothing, and a beheerder only when also a
+    deelnemer (planning needs no seat)."""
+    if not user.active or not user.organisation.active:
+        return "is niet actief"
+    if user.is_privacy_officer:
+        return "is functionaris gegevensbescherming en zit niet aan tafel"
+    if not user.is_participant:
+        return "is geen deelnemer"
+    if user.organisation_id not in organisation_ids:
+        return "hoort niet bij een van de gekozen organisaties"
+    return None
 
 
 def can_see_series(user: User, membership: SeriesMember | None) -> bool:
