@@ -71,7 +71,10 @@ def test_login_page_is_accessible_and_says_what_went_wrong(
     page.get_by_role("button", name="Inloggen").click()
 
     password = page.get_by_label("Wachtwoord")
-    expect(page.get_by_text("Vul uw wachtwoord in.")).to_be_visible()
+    expect(page.locator("#password-error")).to_have_text("Vul uw wachtwoord in.")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Vul uw wachtwoord in.")).to_be_visible()
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("E-mailadres")).to_have_value("wijkagent@politie.example")
     assert serious_accessibility_problems(page) == []
