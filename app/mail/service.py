@@ -34,6 +34,18 @@ def enqueue(
     return message
 
 
+def distinct_recipients(recipients: Iterable[str]) -> list[str]:
+    """The recipients without blanks and repeats (an address counts once, whatever its case)."""
+    seen: set[str] = set()
+    distinct = []
+    for recipient in recipients:
+        key = recipient.strip().casefold()
+        if key and key not in seen:
+            seen.add(key)
+            distinct.append(recipient)
+    return distinct
+
+
 def enqueue_many(
     session: Session,
     *,
@@ -43,14 +55,10 @@ def enqueue_many(
     attachment: Attachment | None = None,
 ) -> int:
     """Add one e-mail per distinct recipient to the outbox; how many were added."""
-    seen: set[str] = set()
-    for recipient in recipients:
-        key = recipient.strip().casefold()
-        if not key or key in seen:
-            continue
-        seen.add(key)
+    distinct = distinct_recipients(recipients)
+    for recipient in distinct:
         enqueue(session, to=recipient, subject=subject, body=body, attachment=attachment)
-    return len(seen)
+    return len(distinct)
 
 
 def failed_messages(session: Session) -> list[OutboxMessage]:

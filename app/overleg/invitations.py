@@ -3,17 +3,20 @@
 Never any case data: only the overleg, date, time, place and a link.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
 
 from sqlmodel import Session, col, select
 
 from app.calendar import ics
 from app.config import Settings
 from app.dates import long_date, time_of_day
+from app.db import utcnow
 from app.mail import service as mail_service
 from app.mail.service import Attachment
-from app.overleg.models import Meeting, MeetingSeries, SeriesMember
+from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesMember
 from app.users.models import User
 
 SIGNATURE = "\n\nMet vriendelijke groet,\nCasustafel\n\nDit bericht is automatisch verstuurd."
@@ -76,6 +79,40 @@ def _to_members(
     )
 
 
+def _invite_members(
+    session: Session,
+    series: MeetingSeries,
+    subject: str,
+    body: str,
+    invitation: Callable[[str], Attachment],
+    user_ids: Collection[int] | None = None,
+) -> int:
+    """One e-mail per member with an invitation of their own: it names them as its attendee."""
+    recipients = mail_service.distinct_recipients(
+        member_addresses(session, series_id=series.id, user_ids=user_ids)
+    )
+    for address in recipients:
+        mail_service.enqueue(
+            session,
+            to=address,
+            subject=subject,
+            body=body + SIGNATURE,
+            attachment=invitation(address),
+        )
+    return len(recipients)
+
+
+def _invitee(mail: MailContext, address: str, sent_at: datetime) -> ics.Invitee:
+    # The sender may carry a display name ("Casustafel <noreply@...>"); ORGANIZER is an address.
+    organizer = parseaddr(mail.sender)[1] or mail.sender
+    return ics.Invitee(organizer=organizer, attendee=address, sent_at=sent_at)
+
+
+def _ics(filename: str, method: str, calendar: bytes) -> Attachment:
+    # iMIP (RFC 6047) wants the METHOD inside repeated on the content type.
+    return Attachment(filename, f"text/calendar; method={method}", calendar.decode())
+
+
 def invite_to_series(
     session: Session,
     *,
@@ -84,19 +121,39 @@ def invite_to_series(
     mail: MailContext,
     user_ids: Collection[int] | None = None,
 ) -> int:
-    """Invite every member (or only these) to the whole overleg (a recurring calendar item)."""
-    calendar = ics.series_calendar(series, meetings, base_url=mail.base_url)
-    upcoming = "\n".join(f"- {describe(m)}" for m in meetings[:3])
+    """Invite every member (or only these) to the whole overleg: the recurring calendar item,
+    and each coming meeting outside its rule as an item of its own; how many e-mails."""
+    sent_at = utcnow()
+    taking_place = [m for m in meetings if m.status != MeetingStatus.CANCELLED]
+    upcoming = "\n".join(f"- {describe(m)}" for m in taking_place[:3])
     body = (
         f"U bent lid van het {series.kind} '{series.name}'.\n\n"
         f"De eerstvolgende bijeenkomsten:\n{upcoming}\n\n"
         f"In de bijlage staat de reeks voor uw agenda. Alle bijeenkomsten: "
         f"{_link(mail, series)}"
     )
-    attachment = Attachment("overleg.ics", "text/calendar", calendar.decode())
-    return _to_members(
-        session, series, f"Uitnodiging: {series.name}", body, attachment, user_ids=user_ids
-    )
+    sent = 0
+    if any(ics.follows_rule(series, m) for m in meetings):
+        sent += _invite_members(
+            session,
+            series,
+            f"Uitnodiging: {series.name}",
+            body,
+            lambda address: _ics(
+                "overleg.ics",
+                "REQUEST",
+                ics.series_invitation(
+                    series, meetings, base_url=mail.base_url, to=_invitee(mail, address, sent_at)
+                ),
+            ),
+            user_ids,
+        )
+    for meeting in taking_place:
+        if not ics.follows_rule(series, meeting):
+            sent += announce_meeting_change(
+                session, series=series, meeting=meeting, mail=mail, user_ids=user_ids
+            )
+    return sent
 
 
 def announce_meeting_change(
@@ -105,14 +162,12 @@ def announce_meeting_change(
     series: MeetingSeries,
     meeting: Meeting,
     mail: MailContext,
-    cancelled: bool,
+    user_ids: Collection[int] | None = None,
 ) -> int:
-    """Tell members a meeting was moved, added or cancelled, with the matching .ics."""
-    method = "CANCEL" if cancelled else "REQUEST"
-    calendar = ics.meeting_invitation(
-        series, meeting, method=method, base_url=mail.base_url, organizer=mail.sender
-    )
-    if cancelled:
+    """Tell members (or only these) a meeting was moved, added or cancelled, each with the
+    REQUEST or CANCEL that updates it in their calendar."""
+    method = ics.itip_method(meeting)
+    if method == "CANCEL":
         subject = f"Geannuleerd: {series.name} op {describe(meeting)}"
         body = (
             f"De bijeenkomst van {describe(meeting)} gaat niet door.\n"
@@ -122,8 +177,21 @@ def announce_meeting_change(
         subject = f"Bijeenkomst {series.name}: {describe(meeting)}"
         body = f"De bijeenkomst is gepland op {describe(meeting)}."
     body += f"\n\nMeer informatie: {_link(mail, series, meeting)}"
-    attachment = Attachment("bijeenkomst.ics", f"text/calendar; method={method}", calendar.decode())
-    return _to_members(session, series, subject, body, attachment)
+    sent_at = utcnow()
+    return _invite_members(
+        session,
+        series,
+        subject,
+        body,
+        lambda address: _ics(
+            "bijeenkomst.ics",
+            method,
+            ics.meeting_invitation(
+                series, meeting, base_url=mail.base_url, to=_invitee(mail, address, sent_at)
+            ),
+        ),
+        user_ids,
+    )
 
 
 def announce_agenda(

@@ -8,7 +8,7 @@ from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app import bounds
-from app.db import string_enum, utcnow
+from app.db import AMSTERDAM, string_enum, utcnow
 
 
 class SeriesKind(StrEnum):
@@ -144,6 +144,20 @@ class Meeting(SQLModel, table=True):
     def is_extra(self) -> bool:
         """Added by hand, not generated from the recurrence."""
         return self.occurrence_date is None
+
+    @property
+    def is_moved(self) -> bool:
+        """Moved after it was planned, and still taking place (a move raises the sequence, and so
+        does a cancellation, the only other change members are sent)."""
+        return self.sequence > 0 and self.status != MeetingStatus.CANCELLED
+
+    @property
+    def moved_from(self) -> date | None:
+        """The day a moved meeting was planned on, when it now takes place on another day."""
+        if not self.is_moved or self.occurrence_date is None:
+            return None
+        moved_to = self.starts_at.astimezone(AMSTERDAM).date()
+        return None if moved_to == self.occurrence_date else self.occurrence_date
 
 
 class CalendarFeedToken(SQLModel, table=True):

@@ -29,7 +29,7 @@ from app.overleg.models import (
     SeriesKind,
     SeriesPlan,
 )
-from app.overleg.schedule import local, next_working_day
+from app.overleg.schedule import local, next_working_day, proposed_day
 from app.overleg.service import TableChange
 from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
 from app.web import (
@@ -348,9 +348,7 @@ def meeting_page(
 @router.get("/{series_id}/bijeenkomsten/{meeting_id}/kalender.ics")
 def meeting_calendar(request: Request, access: SeriesDep, meeting: MeetingDep) -> Response:
     return _ics(
-        ics.meeting_invitation(
-            access.series, meeting, method="PUBLISH", base_url=_base_url(request)
-        ),
+        ics.meeting_calendar(access.series, meeting, base_url=_base_url(request)),
         "bijeenkomst.ics",
     )
 
@@ -363,7 +361,8 @@ def _meeting_path(series: MeetingSeries, meeting: Meeting) -> str:
 def move_page(request: Request, access: PlannerDep, meeting: MeetingDep) -> Response:
     start = local(meeting.starts_at)
     values = {
-        "day": start.date().isoformat(),
+        # On a holiday the form offers the day the meeting lists propose.
+        "day": proposed_day(start.date()).isoformat(),
         "start_time": start.time().isoformat(timespec="minutes"),
         "duration_minutes": int((meeting.ends_at - meeting.starts_at).total_seconds() // 60),
         "location": meeting.location,

@@ -36,6 +36,11 @@ def next_working_day(day: date) -> date:
     return candidate
 
 
+def proposed_day(day: date) -> date:
+    """The day itself, or the next working day when it is a holiday or a weekend day."""
+    return day if is_working_day(day) else next_working_day(day)
+
+
 def deadline_before(meeting_day: date, working_days: int) -> date:
     """The day that lies the given number of working days before the meeting day."""
     day = meeting_day

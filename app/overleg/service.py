@@ -366,10 +366,7 @@ def _publish(
     """Store a changed meeting, tell the members (with .ics) and log it, in one transaction."""
     session.add(meeting)
     session.flush()
-    cancelled = meeting.status == MeetingStatus.CANCELLED
-    invitations.announce_meeting_change(
-        session, series=series, meeting=meeting, mail=mail, cancelled=cancelled
-    )
+    invitations.announce_meeting_change(session, series=series, meeting=meeting, mail=mail)
     audit.record(session, action=action, actor=by, object_type="bijeenkomst", object_id=meeting.id)
     session.commit()
     return meeting

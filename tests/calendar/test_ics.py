@@ -1,5 +1,6 @@
 """The .ics files, read back and expanded as a calendar app does: every meeting, nothing more."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -7,7 +8,14 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar, Event
 
-from app.calendar.ics import feed_calendar, meeting_invitation, series_calendar
+from app.calendar.ics import (
+    Invitee,
+    feed_calendar,
+    meeting_calendar,
+    meeting_invitation,
+    series_calendar,
+    series_invitation,
+)
 from app.db import AMSTERDAM
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus, SeriesKind
 
@@ -30,6 +38,10 @@ TUESDAYS_2026 = [
 ]
 YEAR_START = datetime(2026, 1, 1, tzinfo=AMSTERDAM)
 YEAR_END = datetime(2027, 1, 1, tzinfo=AMSTERDAM)
+SENT = datetime(2026, 4, 1, 10, 0, tzinfo=AMSTERDAM)
+TO_WOUTER = Invitee(
+    organizer="casustafel@dorpsveen.example", attendee="wouter@wonen.example", sent_at=SENT
+)
 
 
 def series(series_id: int = 1, **overrides: Any) -> MeetingSeries:
@@ -97,11 +109,21 @@ def moved_from_28_april() -> Meeting:
     )
 
 
+def expanded(ics: bytes, start: datetime = YEAR_START, end: datetime = YEAR_END) -> list[Event]:
+    """The events a calendar app shows in the window, in order."""
+    calendar = Calendar.from_ical(ics)
+    return sorted(recurring_ical_events.of(calendar).between(start, end), key=lambda e: e.start)
+
+
 def expanded_starts(
     ics: bytes, start: datetime = YEAR_START, end: datetime = YEAR_END
 ) -> list[datetime]:
-    calendar = Calendar.from_ical(ics)
-    return sorted(event.start for event in recurring_ical_events.of(calendar).between(start, end))
+    """When the meetings that take place start (cancelled ones are not meetings)."""
+    return [e.start for e in expanded(ics, start, end) if e.get("STATUS") != "CANCELLED"]
+
+
+def cancelled(ics: bytes, start: datetime = YEAR_START, end: datetime = YEAR_END) -> list[Event]:
+    return [e for e in expanded(ics, start, end) if e.get("STATUS") == "CANCELLED"]
 
 
 def events(ics: bytes) -> list[Event]:
@@ -173,16 +195,25 @@ def test_a_series_ending_before_its_first_meeting_day_has_no_rule() -> None:
     assert expanded_starts(ics) == [local(date(2026, 1, 2), 13, 0)]
 
 
-def test_a_cancelled_meeting_is_left_out_through_exdate() -> None:
+def test_a_cancelled_meeting_shows_as_cancelled_not_as_a_meeting() -> None:
     meetings = generated()
     meetings[3].status = MeetingStatus.CANCELLED
+    meetings[3].sequence = 1
 
     ics = series_calendar(series(), meetings, base_url=BASE_URL)
 
     assert local(date(2026, 3, 31)) not in expanded_starts(ics)
     assert len(expanded_starts(ics)) == 12
-    assert master(ics).exdates == [local(date(2026, 3, 31))]
-    assert b"EXDATE;TZID=Europe/Amsterdam:20260331T093000" in ics
+    [shown] = cancelled(ics)
+    assert shown.start == local(date(2026, 3, 31))
+    assert shown["SUMMARY"] == "Geannuleerd: Integraal overleg Wijk 1"
+    assert shown["TRANSP"] == "TRANSPARENT"
+    assert shown.sequence == 1
+    assert "gaat niet door" in shown["DESCRIPTION"]
+    [override] = overrides(ics)
+    assert override["RECURRENCE-ID"].dt == local(date(2026, 3, 31))
+    # An EXDATE would take the date out of the recurrence set, override and all.
+    assert master(ics).exdates == []
 
 
 def test_a_moved_meeting_shows_at_its_new_time_not_its_old_one() -> None:
@@ -214,16 +245,34 @@ def test_a_move_is_an_override_with_recurrence_id_and_no_exdate() -> None:
     assert master(ics).exdates == []
 
 
-def test_a_moved_then_cancelled_meeting_is_only_an_exdate() -> None:
+def test_a_moved_then_cancelled_meeting_is_cancelled_where_it_last_stood() -> None:
     meetings = generated()
     meetings[4] = moved_from_28_april()
     meetings[4].status = MeetingStatus.CANCELLED
 
     ics = series_calendar(series(), meetings, base_url=BASE_URL)
 
-    assert overrides(ics) == []
-    assert master(ics).exdates == [local(date(2026, 4, 28))]
+    [override] = overrides(ics)
+    assert override["RECURRENCE-ID"].dt == local(date(2026, 4, 28))
+    assert override["STATUS"] == "CANCELLED"
+    assert [e.start for e in cancelled(ics)] == [local(date(2026, 4, 30), 14, 0)]
+    assert local(date(2026, 4, 28)) not in expanded_starts(ics)
     assert local(date(2026, 4, 30), 14, 0) not in expanded_starts(ics)
+
+
+def test_a_moved_meeting_says_so_and_from_which_day() -> None:
+    meetings = generated()
+    meetings[4] = moved_from_28_april()
+
+    ics = series_calendar(series(), meetings, base_url=BASE_URL)
+
+    [moved] = overrides(ics)
+    assert moved["DESCRIPTION"] == (
+        "Deze bijeenkomst is verplaatst van dinsdag 28 april 2026.\n\n"
+        "https://casustafel.example/overleggen/1"
+    )
+    assert moved["SUMMARY"] == "Integraal overleg Wijk 1"
+    assert moved["STATUS"] == "CONFIRMED"
 
 
 def test_a_change_of_place_alone_is_also_an_override() -> None:
@@ -268,7 +317,7 @@ def test_a_meeting_from_an_older_rule_stays_standalone() -> None:
     assert master(ics).exdates == []
 
 
-def test_cancelled_standalone_meetings_are_left_out() -> None:
+def test_cancelled_standalone_meetings_show_as_cancelled() -> None:
     cancelled_extra = meeting(100, date(2026, 2, 17), status=MeetingStatus.CANCELLED)
     cancelled_old = meeting(
         200, date(2026, 1, 20), occurrence_date=date(2026, 1, 20), status=MeetingStatus.CANCELLED
@@ -278,9 +327,12 @@ def test_cancelled_standalone_meetings_are_left_out() -> None:
         series(), [*generated(), cancelled_extra, cancelled_old], base_url=BASE_URL
     )
 
-    assert len(events(ics)) == 1
     assert master(ics).exdates == []
     assert expanded_starts(ics) == [local(day) for day in TUESDAYS_2026]
+    assert [(str(e["UID"]), e.start) for e in cancelled(ics)] == [
+        ("meeting-200@casustafel.example", local(date(2026, 1, 20))),
+        ("meeting-100@casustafel.example", local(date(2026, 2, 17))),
+    ]
 
 
 def test_the_calendar_shows_exactly_the_apps_meetings() -> None:
@@ -294,11 +346,16 @@ def test_the_calendar_shows_exactly_the_apps_meetings() -> None:
 
     ics = series_calendar(series(), meetings, base_url=BASE_URL)
 
-    app_starts = sorted(
-        m.starts_at.astimezone(AMSTERDAM) for m in meetings if m.status != MeetingStatus.CANCELLED
-    )
-    assert expanded_starts(ics) == app_starts
-    assert len(app_starts) == 14
+    def starts(*, of_cancelled: bool) -> list[datetime]:
+        return sorted(
+            m.starts_at.astimezone(AMSTERDAM)
+            for m in meetings
+            if (m.status == MeetingStatus.CANCELLED) == of_cancelled
+        )
+
+    assert expanded_starts(ics) == starts(of_cancelled=False)
+    assert len(expanded_starts(ics)) == 14
+    assert [e.start for e in cancelled(ics)] == starts(of_cancelled=True)
 
 
 def test_the_europe_amsterdam_timezone_is_included_and_used() -> None:
@@ -337,25 +394,58 @@ def test_an_event_tells_only_name_place_and_link() -> None:
     assert b"Jansen" not in ics
 
 
-def test_an_invitation_for_a_moved_meeting() -> None:
-    moved = moved_from_28_april()
+def assert_from_the_app_to_wouter(event: Event) -> None:
+    assert event["ORGANIZER"] == "mailto:casustafel@dorpsveen.example"
+    assert event["ORGANIZER"].params["CN"] == "Casustafel"
+    [attendee] = event.attendees
+    assert attendee == "mailto:wouter@wonen.example"
+    assert attendee.params["RSVP"] == "FALSE"
+    assert event["DTSTAMP"].dt == datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
 
-    ics = meeting_invitation(series(), moved, method="REQUEST", base_url=BASE_URL)
+
+def test_the_series_invitation_is_a_request_to_one_attendee_with_its_exceptions() -> None:
+    meetings = generated()
+    meetings[3].status = MeetingStatus.CANCELLED
+    meetings[3].sequence = 1
+    meetings[4] = moved_from_28_april()
+    extra = meeting(100, date(2026, 2, 17), at=(13, 0))
+
+    ics = series_invitation(series(), [*meetings, extra], base_url=BASE_URL, to=TO_WOUTER)
 
     calendar = Calendar.from_ical(ics)
-    event = only_event(ics)
     assert calendar["METHOD"] == "REQUEST"
-    assert str(event["UID"]) == "series-1@casustafel.example"
+    # One iTIP message, one UID: the extra meeting gets an invitation of its own.
+    assert {str(e["UID"]) for e in calendar.events} == {"series-1@casustafel.example"}
+    for event in calendar.events:
+        assert_from_the_app_to_wouter(event)
+    assert [tz.tz_name for tz in calendar.timezones] == ["Europe/Amsterdam"]
+    taking_place = [m for m in meetings if m.status != MeetingStatus.CANCELLED]
+    assert expanded_starts(ics) == [m.starts_at.astimezone(AMSTERDAM) for m in taking_place]
+    assert [e.start for e in cancelled(ics)] == [local(date(2026, 3, 31))]
+
+
+def test_a_moved_meeting_is_requested_again_as_its_instance_with_a_higher_sequence() -> None:
+    series_request = series_invitation(series(), generated(), base_url=BASE_URL, to=TO_WOUTER)
+
+    ics = meeting_invitation(series(), moved_from_28_april(), base_url=BASE_URL, to=TO_WOUTER)
+
+    calendar = Calendar.from_ical(ics)
+    [event] = calendar.events
+    assert calendar["METHOD"] == "REQUEST"
+    assert str(event["UID"]) == str(master(series_request)["UID"])
     assert event["RECURRENCE-ID"].dt == local(date(2026, 4, 28))
-    assert event["SEQUENCE"] == 2
+    assert event.sequence == 2 > master(series_request).sequence
     assert event.start == local(date(2026, 4, 30), 14, 0)
     assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
+    assert event["LOCATION"] == "Politiebureau"
     assert event["STATUS"] == "CONFIRMED"
+    assert "verplaatst van dinsdag 28 april 2026" in event["DESCRIPTION"]
+    assert_from_the_app_to_wouter(event)
     assert [tz.tz_name for tz in calendar.timezones] == ["Europe/Amsterdam"]
 
 
-def test_a_cancellation_carries_cancel_and_status_cancelled() -> None:
-    cancelled = meeting(
+def test_a_cancelled_meeting_is_sent_as_cancel_of_its_instance() -> None:
+    cancelled_meeting = meeting(
         4,
         date(2026, 3, 31),
         occurrence_date=date(2026, 3, 31),
@@ -364,54 +454,84 @@ def test_a_cancellation_carries_cancel_and_status_cancelled() -> None:
         cancellation_reason="Casus Jansen",
     )
 
-    ics = meeting_invitation(series(), cancelled, method="CANCEL", base_url=BASE_URL)
+    ics = meeting_invitation(series(), cancelled_meeting, base_url=BASE_URL, to=TO_WOUTER)
 
-    event = only_event(ics)
-    assert Calendar.from_ical(ics)["METHOD"] == "CANCEL"
+    calendar = Calendar.from_ical(ics)
+    [event] = calendar.events
+    assert calendar["METHOD"] == "CANCEL"
     assert event["STATUS"] == "CANCELLED"
     assert str(event["UID"]) == "series-1@casustafel.example"
     assert event["RECURRENCE-ID"].dt == local(date(2026, 3, 31))
-    assert event["SEQUENCE"] == 1
+    assert event.sequence == 1
+    assert_from_the_app_to_wouter(event)
     assert b"Jansen" not in ics
 
 
-def test_an_invitation_for_an_extra_meeting_has_its_own_uid() -> None:
+def test_an_extra_meeting_is_requested_and_cancelled_under_its_own_uid() -> None:
     extra = meeting(100, date(2026, 2, 17), at=(13, 0), sequence=3)
 
-    ics = meeting_invitation(series(), extra, method="REQUEST", base_url=BASE_URL)
+    request = meeting_invitation(series(), extra, base_url=BASE_URL, to=TO_WOUTER)
+    extra.status = MeetingStatus.CANCELLED
+    extra.sequence = 4
+    cancel = meeting_invitation(series(), extra, base_url=BASE_URL, to=TO_WOUTER)
 
-    event = only_event(ics)
-    assert str(event["UID"]) == "meeting-100@casustafel.example"
-    assert "RECURRENCE-ID" not in event
-    assert event["SEQUENCE"] == 3
-    assert event.start == local(date(2026, 2, 17), 13, 0)
+    for ics, method, sequence in ((request, "REQUEST", 3), (cancel, "CANCEL", 4)):
+        calendar = Calendar.from_ical(ics)
+        [event] = calendar.events
+        assert calendar["METHOD"] == method
+        assert str(event["UID"]) == "meeting-100@casustafel.example"
+        assert "RECURRENCE-ID" not in event
+        assert event.sequence == sequence
+        assert event.start == local(date(2026, 2, 17), 13, 0)
+        assert_from_the_app_to_wouter(event)
 
 
-def test_an_invitation_takes_the_given_timestamp() -> None:
-    sent = datetime(2026, 4, 1, 10, 0, tzinfo=AMSTERDAM)
-
-    ics = meeting_invitation(
-        series(), generated()[0], method="REQUEST", base_url=BASE_URL, stamp=sent
+def cancelled_occurrence() -> Meeting:
+    return meeting(
+        4,
+        date(2026, 3, 31),
+        occurrence_date=date(2026, 3, 31),
+        status=MeetingStatus.CANCELLED,
+        sequence=1,
     )
 
-    assert only_event(ics)["DTSTAMP"].dt == datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
+
+@pytest.mark.parametrize(
+    ("make", "status"),
+    [
+        (lambda: generated()[1], "CONFIRMED"),
+        (moved_from_28_april, "CONFIRMED"),
+        (lambda: meeting(100, date(2026, 2, 17), at=(13, 0)), "CONFIRMED"),
+        (cancelled_occurrence, "CANCELLED"),
+    ],
+    ids=["occurrence", "moved", "extra", "cancelled"],
+)
+def test_a_download_is_that_one_meeting_for_any_calendar(
+    make: Callable[[], Meeting], status: str
+) -> None:
+    one = make()
+
+    ics = meeting_calendar(series(), one, base_url=BASE_URL)
+
+    calendar = Calendar.from_ical(ics)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert [tz.tz_name for tz in calendar.timezones] == ["Europe/Amsterdam"]
+    [event] = expanded(ics)
+    assert event.start == one.starts_at.astimezone(AMSTERDAM)
+    assert event.end == one.ends_at.astimezone(AMSTERDAM)
+    assert event["LOCATION"] == one.location
+    assert event["STATUS"] == status
+    assert event.sequence == one.sequence
+    # Its own UID: importing it next to the series never replaces the series.
+    assert str(event["UID"]) == f"meeting-{one.id}@casustafel.example"
+    assert "RECURRENCE-ID" not in only_event(ics) and "RRULE" not in only_event(ics)
 
 
-def test_a_download_is_publish_and_shows_a_cancellation_as_cancelled() -> None:
-    cancelled = generated()[3]
-    cancelled.status = MeetingStatus.CANCELLED
+def test_a_downloaded_cancelled_meeting_reads_as_cancelled() -> None:
+    event = only_event(meeting_calendar(series(), cancelled_occurrence(), base_url=BASE_URL))
 
-    ics = meeting_invitation(series(), cancelled, method="PUBLISH", base_url=BASE_URL)
-
-    event = only_event(ics)
-    assert Calendar.from_ical(ics)["METHOD"] == "PUBLISH"
-    assert event["STATUS"] == "CANCELLED"
-    assert event["RECURRENCE-ID"].dt == local(date(2026, 3, 31))
-
-
-def test_an_unknown_method_is_refused() -> None:
-    with pytest.raises(ValueError, match="REPLY"):
-        meeting_invitation(series(), generated()[0], method="REPLY", base_url=BASE_URL)
+    assert event["SUMMARY"] == "Geannuleerd: Integraal overleg Wijk 1"
+    assert event["TRANSP"] == "TRANSPARENT"
 
 
 def test_the_personal_feed_holds_both_overleggen_and_one_timezone() -> None:
@@ -436,8 +556,9 @@ def test_the_personal_feed_holds_both_overleggen_and_one_timezone() -> None:
         "series-1@casustafel.example",
         "series-2@casustafel.example",
     }
-    january = expanded_starts(ics, end=datetime(2026, 2, 1, tzinfo=AMSTERDAM))
-    assert january == [local(date(2026, 1, 6)), local(date(2026, 1, 8))]
+    january = datetime(2026, 2, 1, tzinfo=AMSTERDAM)
+    assert expanded_starts(ics, end=january) == [local(date(2026, 1, 6)), local(date(2026, 1, 8))]
+    assert [e.start for e in cancelled(ics, end=january)] == [local(date(2026, 1, 22))]
 
 
 def test_rule_dates_without_a_meeting_are_left_out_of_the_calendar() -> None:
