@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session, col, select
 
-from app.dates import short_date
+from app.dates import long_date, short_date
 from app.db import today
 from app.overleg import service
 from app.overleg.models import Meeting, MeetingCancellation, MeetingSeries, MeetingTimes
@@ -110,6 +110,8 @@ def test_every_list_says_which_meetings_were_moved_or_cancelled(
     assert "verplaatst" not in rows[third.id] and "geannuleerd" not in rows[third.id]
     for page in (start_page, overleg_list):
         assert ">verplaatst</span>" in page and f"van {short_date(planned_on)}" in page
+    meeting_page = client.get(f"/overleggen/{series.id}/bijeenkomsten/{first.id}").text
+    assert f"gepland, verplaatst van {long_date(planned_on)}" in meeting_page
 
 
 def test_a_downloaded_meeting_is_that_one_meeting_also_when_moved_or_cancelled(
