@@ -1,4 +1,5 @@
-"""iCalendar files for overleggen: a series calendar, e-mail invitations and a personal feed.
+"""iCalendar files for overleggen: a series calendar, a meeting download, e-mail invitations and a
+personal feed.
 
 Pure functions over loaded models. Events carry only the overleg's name, place and a link to
 the app, never case data: calendar files travel to mail servers and phones outside our control.
