@@ -131,7 +131,7 @@ def test_after_the_freeze_a_withdrawal_is_refused_in_dutch(
     assert "De agenda van de bijeenkomst is al vastgesteld" in refused.text
     assert (the_case(session).status, persons(session)) == (CaseStatus.SUBMITTED, 1)
     page = client.get(path).text
-    assert "kan deze casus niet meer corrigeren of intrekken" in page
+    assert "Corrigeren of intrekken kan niet meer" in page
     assert f"{path}/intrekken" not in page
 
 
