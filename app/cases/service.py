@@ -282,6 +282,11 @@ def _check_not_ended(case: Case) -> None:
         raise DomainError(f"Deze casus is {case.status}.")
 
 
+def _check_not_withdrawn(case: Case) -> None:
+    if case.status == CaseStatus.WITHDRAWN:
+        raise DomainError("Deze casus is ingetrokken.")
+
+
 def correct(
     session: Session,
     *,
@@ -332,7 +337,7 @@ def withdraw(session: Session, *, case: Case, by: Actor) -> Case:
 
 def accept_late(session: Session, *, case: Case, by: Actor) -> Case:
     """The chair takes a late casus onto the agenda after all (marked as late)."""
-    _check_not_ended(case)
+    _check_not_withdrawn(case)
     if case.accepted:
         raise DomainError("Deze casus staat al op de agenda.")
     case.accepted = True
@@ -344,7 +349,7 @@ def accept_late(session: Session, *, case: Case, by: Actor) -> Case:
 
 def move_to_next_meeting(session: Session, *, case: Case, by: Actor) -> Case:
     """The chair moves a late casus to the next meeting, where it is on time."""
-    _check_not_ended(case)
+    _check_not_withdrawn(case)
     current = session.get(Meeting, case.meeting_id)
     assert current is not None
     following = session.exec(
@@ -405,7 +410,7 @@ def identify(
     by: Actor,
 ) -> Case:
     """Make an anonymised casus identified, with the legal basis for it and a reason."""
-    _check_not_ended(case)
+    _check_not_withdrawn(case)
     if case.identified:
         raise DomainError("Deze casus is al geïdentificeerd.")
     if not people:
@@ -455,7 +460,7 @@ def set_owner(
             "opnieuw op.",
             field="owner_organisation_id",
         )
-    _check_not_ended(case)
+    _check_not_withdrawn(case)
     new_organisation = organisation_id != case.owner_organisation_id
     if seen is not None and new_organisation and user_id == case.owner_user_id:
         user_id = None  # the person still chosen was the former owner's
@@ -515,7 +520,7 @@ def apply_closing(session: Session, *, case: Case, on: date, reason: str, by: Ac
     """The closing as a step of a larger use case, which commits (or rolls back) it."""
     if case.status == CaseStatus.CLOSED:
         raise DomainError("Deze casus is al afgesloten.")
-    _check_not_ended(case)
+    _check_not_withdrawn(case)
     case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, on, reason
     _log(session, case, f"Afgesloten: {reason}", "casus.afgesloten", by)
 
