@@ -1,5 +1,5 @@
 """The demo's casussen: five identified (fictional people, BSNs from the test range), two
-anonymised; one escalated, one closed last year and a new one about the same person."""
+anonymised; one escalated, one closed last year and a new one about the same person, one spoed."""
 
 from datetime import date, timedelta
 
@@ -19,6 +19,7 @@ from app.cases.models import (
     IdentifiedFields,
     LegalBasis,
     PersonData,
+    Urgency,
 )
 from app.db import today, utcnow
 from app.overleg.models import Meeting, MeetingSeries, MeetingStatus
@@ -72,6 +73,7 @@ def _submission(
     *,
     identified: bool,
     children: bool = False,
+    urgency: Urgency = Urgency.REGULAR,
 ) -> CaseSubmission:
     return CaseSubmission(
         meeting_id=meeting.id,
@@ -79,6 +81,7 @@ def _submission(
         categories=categories,
         identified=identified,
         children_involved=children,
+        urgency=urgency,
         reason=reason,
         question=question,
     )
@@ -210,6 +213,7 @@ def seed_cases(
             "Hoe zorgen we samen voor veiligheid van moeder en kind?",
             identified=True,
             children=True,
+            urgency=Urgency.CRISIS,
         ),
     )
     debts = identified(

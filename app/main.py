@@ -18,6 +18,7 @@ from app.attendance.routes import router as attendance_router
 from app.auditlog.routes import router as auditlog_router
 from app.auth.routes import router as auth_router
 from app.calendar.routes import router as calendar_router
+from app.cases.change_routes import router as case_changes_router
 from app.cases.decision_routes import router as case_decisions_router
 from app.cases.routes import router as cases_router
 from app.config import PROJECT_ROOT, Settings, get_settings
@@ -210,6 +211,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         calendar_router,
         cases_router,
         case_decisions_router,
+        case_changes_router,
         meetings_router,
         presence_router,
         minutes_router,

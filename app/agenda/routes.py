@@ -56,6 +56,7 @@ def _agenda_response(
                 "series": access.series,
                 "meeting": meeting,
                 "items": service.agenda_of(session, meeting_id=meeting.id),
+                "spoed_cases": service.spoed_cases(session, meeting_id=meeting.id),
                 "errors": errors or {},
                 "values": values or {},
             },

@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.agenda.models import AgendaItem, AgendaItemCreate, AgendaItemKind
 from app.audit import Actor
+from app.cases.models import Case, Urgency
 from app.errors import DomainError
 from app.overleg import invitations
 from app.overleg.invitations import MailContext
@@ -21,6 +22,17 @@ def agenda_of(session: Session, *, meeting_id: int) -> list[AgendaItem]:
             select(AgendaItem)
             .where(AgendaItem.meeting_id == meeting_id)
             .order_by(col(AgendaItem.position), col(AgendaItem.id))
+        ).all()
+    )
+
+
+def spoed_cases(session: Session, *, meeting_id: int) -> set[int]:
+    """The casussen on a meeting's agenda with urgency spoed (marked on the agenda)."""
+    return set(
+        session.exec(
+            select(Case.id)
+            .join(AgendaItem, col(AgendaItem.case_id) == Case.id)
+            .where(AgendaItem.meeting_id == meeting_id, Case.urgency == Urgency.CRISIS)
         ).all()
     )
 

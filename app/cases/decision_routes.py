@@ -1,5 +1,5 @@
-"""The decisions on a casus: the chair accepts or moves a late casus, sets the owner, escalates
-or closes; the submitting organisation identifies or anonymises it."""
+"""The decisions of the chair on a casus: accept or move a late casus, set the owner, escalate or
+close it (changes of what a casus holds are in change_routes.py)."""
 
 from typing import Any
 
@@ -11,19 +11,15 @@ from sqlmodel import Session
 from app.cases import service
 from app.cases.deps import CaseDep, CaseMemberDep
 from app.cases.models import (
-    AnonymisedFields,
     Case,
     CaseClosing,
     CaseEscalation,
     CaseOwnerChange,
-    IdentificationChange,
-    IdentifiedFields,
 )
-from app.cases.page import PERSON_SLOT_FIELDS, crypto_of, decide, people_from, render_case
+from app.cases.page import decide, render_case
 from app.db import SessionDep
 from app.errors import Forbidden
 from app.overleg.access import SeriesAccess
-from app.security import permissions
 from app.security.deps import CurrentActor
 from app.web import FormValues, form_body, parse_form
 
@@ -48,6 +44,7 @@ def accept_late(
         actor,
         {},
         lambda: service.accept_late(session, case=case, by=actor),
+        f"Casus {case.reference} staat op de agenda.",
     )
 
 
@@ -64,6 +61,7 @@ def move_to_next(
         actor,
         {},
         lambda: service.move_to_next_meeting(session, case=case, by=actor),
+        f"Casus {case.reference} is doorgeschoven naar de volgende bijeenkomst.",
     )
 
 
@@ -76,12 +74,13 @@ def _form_decision(
     form: dict[str, Any],
     model: type[BaseModel],
     use: Any,
+    message: str,
 ) -> Response:
     _chair(access)
     data, errors = parse_form(model, form)
     if data is None:
         return render_case(request, session, access, case, actor, values=form, errors=errors)
-    return decide(request, session, access, case, actor, form, lambda: use(data))
+    return decide(request, session, access, case, actor, form, lambda: use(data), message)
 
 
 @router.post("/{case_id}/eigenaar", openapi_extra=form_body(CaseOwnerChange))
@@ -108,6 +107,7 @@ def set_owner(
             organisation_id=d.owner_organisation_id,
             user_id=d.owner_user_id,
         ),
+        f"Casus-eigenaar van {case.reference} vastgelegd.",
     )
 
 
@@ -136,6 +136,7 @@ def escalate(
             reason=d.escalation_reason,
             by=actor,
         ),
+        f"Casus {case.reference} opgeschaald.",
     )
 
 
@@ -159,79 +160,5 @@ def close(
         lambda d: service.close(
             session, case=case, on=d.closed_on, reason=d.closed_reason, by=actor
         ),
+        f"Casus {case.reference} afgesloten.",
     )
-
-
-@router.post(
-    "/{case_id}/identificeren",
-    openapi_extra=form_body(IdentifiedFields, IdentificationChange, fields=PERSON_SLOT_FIELDS),
-)
-def identify(
-    request: Request,
-    session: SessionDep,
-    access: CaseMemberDep,
-    case: CaseDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    _may_change_identification(access, case)
-    people, errors = people_from(form)
-    details, detail_errors = parse_form(IdentifiedFields, form)
-    reason, reason_errors = parse_form(IdentificationChange, form)
-    errors = {**errors, **detail_errors, **reason_errors}
-    if errors or details is None or reason is None:
-        return render_case(request, session, access, case, actor, values=form, errors=errors)
-    return decide(
-        request,
-        session,
-        access,
-        case,
-        actor,
-        form,
-        lambda: service.identify(
-            session,
-            case=case,
-            people=people,
-            details=details,
-            reason=reason.change_reason,
-            crypto=crypto_of(request),
-            by=actor,
-        ),
-    )
-
-
-@router.post(
-    "/{case_id}/anonimiseren", openapi_extra=form_body(AnonymisedFields, IdentificationChange)
-)
-def anonymise(
-    request: Request,
-    session: SessionDep,
-    access: CaseMemberDep,
-    case: CaseDep,
-    actor: CurrentActor,
-    form: FormValues,
-) -> Response:
-    _may_change_identification(access, case)
-    details, errors = parse_form(AnonymisedFields, form)
-    reason, reason_errors = parse_form(IdentificationChange, form)
-    errors = {**errors, **reason_errors}
-    if errors or details is None or reason is None:
-        return render_case(request, session, access, case, actor, values=form, errors=errors)
-    return decide(
-        request,
-        session,
-        access,
-        case,
-        actor,
-        form,
-        lambda: service.anonymise(
-            session, case=case, details=details, reason=reason.change_reason, by=actor
-        ),
-    )
-
-
-def _may_change_identification(access: SeriesAccess, case: Case) -> None:
-    if not permissions.can_change_identification(
-        access.user, access.membership, submitting_organisation_id=case.submitting_organisation_id
-    ):
-        raise Forbidden

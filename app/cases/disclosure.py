@@ -15,8 +15,9 @@ Audit rule: one event per casus per view, with the ground as its context. A runn
 one view per user per casus: the live page, shown again in the same meeting, adds none.
 
 The grounds, each one entry point: the casus page (`for_case_page`, including the "eerder
-besproken" hint), the live meeting (`for_live_meeting`), the verslag (`names_for_minutes`) and
-key rotation (`rotate_keys`, which re-encrypts without showing anything to anyone).
+besproken" hint), its correction by the organisation that brought it (`for_correction`), the
+live meeting (`for_live_meeting`), the verslag (`names_for_minutes`) and key rotation
+(`rotate_keys`, which re-encrypts without showing anything to anyone).
 
 A person whose stored data does not open (tampered with, copied from another row or field, or
 under a key no longer configured) is shown as damaged (`DamagedPerson`) instead of failing the
@@ -66,6 +67,7 @@ class Ground(StrEnum):
     """Why identified data is read; stored as the audit event's context."""
 
     CASE_PAGE = "casuspagina"
+    CORRECTION = "casus corrigeren"
     LIVE_MEETING = "live bijeenkomst"
     MINUTES = "verslag"
     KEY_ROTATION = "sleutelrotatie"
@@ -163,6 +165,22 @@ def for_case_page(
     shown = [case] + ([earlier.case] if earlier else [])
     people = _reveal(session, shown, crypto, actor, Ground.CASE_PAGE, {"pagina_van": case.id})
     return CaseDisclosure(people=people[case.id], hidden=False, earlier=earlier)
+
+
+def for_correction(
+    session: Session,
+    *,
+    access: SeriesAccess,
+    case: Case,
+    crypto: CaseCrypto,
+    actor: Actor,
+    day: date,
+) -> list[Shown]:
+    """The persons of the casus, to fill in its correction form (none for a viewer who may not
+    see them); the read is logged and committed before they are returned."""
+    if not case.identified or not may_see(viewer(session, access=access, day=day), case):
+        return []
+    return _reveal(session, [case], crypto, actor, Ground.CORRECTION, {})[case.id]
 
 
 def _earlier(session: Session, who: Viewer, case: Case, day: date) -> EarlierCase | None:

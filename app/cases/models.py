@@ -58,6 +58,11 @@ class CaseStatus(StrEnum):
     IN_PROGRESS = "in behandeling"
     ESCALATED = "opgeschaald"
     CLOSED = "afgesloten"
+    WITHDRAWN = "ingetrokken"
+
+
+# Nothing more happens to a casus in these: closed by the chair, or withdrawn by its submitter.
+ENDED = (CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
 
 
 class EscalationBody(StrEnum):
@@ -159,9 +164,8 @@ def _as_list(value: object) -> object:
 
 
 class CaseBase(SQLModel):
-    """What the submission form always asks."""
+    """What the submission form always asks, and a correction may change."""
 
-    meeting_id: int
     pseudonym: str = Field(min_length=2, max_length=100)
     categories: list[CaseCategory] = Field(min_length=1)
     children_involved: bool = False
@@ -172,7 +176,6 @@ class CaseBase(SQLModel):
     involved_organisations: str = Field(default="", max_length=500)
 
     _lists = field_validator("categories", mode="before")(_as_list)
-    _meeting = field_validator("meeting_id")(bounds.row_id)
 
 
 class PersonData(SQLModel):
@@ -223,7 +226,10 @@ class AnonymisedFields(SQLModel):
 
 
 class CaseSubmission(CaseBase):
+    meeting_id: int
     identified: bool
+
+    _meeting = field_validator("meeting_id")(bounds.row_id)
 
     @field_validator("identified", mode="before")
     @classmethod

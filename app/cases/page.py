@@ -1,6 +1,8 @@
-"""The casus pages' shared parts: the choices on their forms, the persons typed in a form, and
-the casus page itself, to which every decision on it comes back with its errors."""
+"""The casus pages' shared parts: the choices on their forms, the persons typed in a form, the
+casus form (submitting and correcting), the confirmation pages of a change, and the casus page
+itself, to which every decision on it comes back with its errors."""
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -8,7 +10,9 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from app.cases import disclosure, queries
+from app.cases.form import PERSON_SLOTS, STEPS
 from app.cases.models import (
+    ENDED,
     AgeBand,
     Case,
     CaseCategory,
@@ -16,12 +20,12 @@ from app.cases.models import (
     Consent,
     EscalationBody,
     LegalBasis,
-    PersonData,
     Urgency,
 )
 from app.dates import local_datetime, short_date
 from app.db import today, utcnow
 from app.errors import DomainError
+from app.flash import flash
 from app.minutes import readers as minutes_readers
 from app.organisations.models import Organisation
 from app.overleg.access import SeriesAccess
@@ -33,18 +37,9 @@ from app.web import (
     FormErrors,
     domain_errors,
     enum_options,
-    parse_form,
     redirect,
     render,
 )
-
-PERSON_SLOTS = 3
-PERSON_FIELDS = ("name", "birth_date", "bsn", "address")
-PERSON_SLOT_FIELDS = {
-    f"person-{slot}-{name}": {"type": "string"}
-    for slot in range(1, PERSON_SLOTS + 1)
-    for name in PERSON_FIELDS
-}
 
 
 def crypto_of(request: Request) -> CaseCrypto:
@@ -80,27 +75,13 @@ def choices(session: Session, access: SeriesAccess) -> dict[str, Any]:
         "age_bands": enum_options(AgeBand),
         "bodies": enum_options(EscalationBody),
         "statuses": enum_options(CaseStatus),
-        "person_slots": range(1, PERSON_SLOTS + 1),
+        "person_slot_limit": PERSON_SLOTS,
     }
 
 
 def _meeting_label(meeting: Meeting) -> str:
     deadline = short_date(meeting.agenda_deadline)
     return f"{local_datetime(meeting.starts_at)} (inbrengen tot en met {deadline})"
-
-
-def people_from(form: dict[str, Any]) -> tuple[list[PersonData], FormErrors]:
-    """The persons typed in the numbered slots; an empty slot is skipped."""
-    people, errors = [], {}
-    for slot in range(1, PERSON_SLOTS + 1):
-        values = {f: form.get(f"person-{slot}-{f}", "") for f in PERSON_FIELDS}
-        if not any(str(v).strip() for v in values.values()):
-            continue
-        person, slot_errors = parse_form(PersonData, values)
-        errors |= {f"person-{slot}-{f}": message for f, message in slot_errors.items()}
-        if person is not None:
-            people.append(person)
-    return people, errors
 
 
 def render_case(
@@ -147,12 +128,101 @@ def render_case(
             "errors": errors or {},
             "person_options": [(u.id, f"{u.name} ({u.organisation.name})") for u in members],
             "excerpts": excerpts,
+            "ended": case.status in ENDED,
             "may_change_identification": permissions.can_change_identification(
                 access.user,
                 access.membership,
                 submitting_organisation_id=case.submitting_organisation_id,
             ),
+            "may_change_submission": permissions.can_change_submission(
+                access.user,
+                access.membership,
+                submitting_organisation_id=case.submitting_organisation_id,
+            ),
+            "agenda_open": view.meeting.status == MeetingStatus.PLANNED,
             **form_choices,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+def case_path(access: SeriesAccess, case: Case) -> str:
+    """The casus page's path."""
+    return f"/overleggen/{access.series.id}/casussen/{case.id}"
+
+
+def render_form(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    values: dict[str, Any],
+    errors: FormErrors,
+    *,
+    slots: range,
+    case: Case | None = None,
+    damaged_slots: frozenset[int] = frozenset(),
+) -> Response:
+    """The casus form: to submit a casus, or (given the casus) to correct it."""
+    meeting = session.get(Meeting, case.meeting_id) if case else None
+    action = f"{case_path(access, case)}/corrigeren" if case else None
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "series": access.series,
+            "case": case,
+            "meeting_label": _meeting_label(meeting) if meeting else None,
+            "form_action": action or f"/overleggen/{access.series.id}/casussen/nieuw",
+            "values": values,
+            "errors": errors,
+            "person_slots": slots,
+            "damaged_slots": damaged_slots,
+            "damaged_text": disclosure.DAMAGED_TEXT,
+            **choices(session, access),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+# Each change of a casus that asks for confirmation first: its path below the casus page, and
+# the page that says what will happen.
+CHANGES = {
+    "corrigeren": "cases/correction_check.html",
+    "intrekken": "cases/withdraw.html",
+    "anonimiseren": "cases/anonymise.html",
+    "identificeren": "cases/identify.html",
+}
+
+
+def render_change(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    case: Case,
+    change: str,
+    values: dict[str, Any],
+    errors: FormErrors,
+    *,
+    slots: range = range(1, 2),
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    """The confirmation page of a change of the casus (one of CHANGES), with what was typed and
+    its errors (and what else its page shows, `extra`): nothing has changed yet."""
+    return render(
+        request,
+        CHANGES[change],
+        {
+            "series": access.series,
+            "case": case,
+            "meeting": session.get(Meeting, case.meeting_id),
+            "case_path": case_path(access, case),
+            "form_action": f"{case_path(access, case)}/{change}",
+            "values": values,
+            "carried": {name: value for name, value in values.items() if name not in STEPS},
+            "errors": errors,
+            "person_slots": slots,
+            **choices(session, access),
+            **(extra or {}),
         },
         status_code=422 if errors else 200,
     )
@@ -165,13 +235,35 @@ def decide(
     case: Case,
     actor: Any,
     form: dict[str, Any],
-    action: Any,
+    action: Callable[[], object],
+    message: str,
 ) -> Response:
     """Run a decision on the casus; its errors come back beside the fields on the casus page."""
+    return done_or_refused(
+        request,
+        access,
+        case,
+        action,
+        message,
+        lambda errors: render_case(
+            request, session, access, case, actor, values=form, errors=errors
+        ),
+    )
+
+
+def done_or_refused(
+    request: Request,
+    access: SeriesAccess,
+    case: Case,
+    action: Callable[[], object],
+    message: str,
+    refused: Callable[[FormErrors], Response],
+) -> Response:
+    """Run a change of the casus: confirmed with `message` on the casus page, or refused with
+    its errors on the page `refused` renders."""
     try:
         action()
     except DomainError as exc:
-        return render_case(
-            request, session, access, case, actor, values=form, errors=domain_errors(exc)
-        )
-    return redirect(request, f"/overleggen/{access.series.id}/casussen/{case.id}")
+        return refused(domain_errors(exc))
+    flash(request, message)
+    return redirect(request, case_path(access, case))

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
-from app.cases.models import Case, CaseEvent, CaseStatus
+from app.cases.models import ENDED, Case, CaseEvent
 from app.cases.service import REPEAT_WINDOW
 from app.db import today
 from app.organisations.models import Organisation
@@ -110,7 +110,7 @@ def due_for_review(session: Session, *, series_id: int, day: date) -> list[Case]
             select(Case)
             .where(
                 Case.series_id == series_id,
-                Case.status != CaseStatus.CLOSED,
+                col(Case.status).not_in(ENDED),
                 col(Case.last_discussed_on).is_not(None),
                 Case.last_discussed_on <= day - REPEAT_WINDOW,
             )

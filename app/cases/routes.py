@@ -1,44 +1,23 @@
 """Casussen of an overleg: the list with its filters and search, the review list, submitting a
 casus, and the casus page; the decisions on a casus are in decision_routes.py."""
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from app import bounds
-from app.cases import queries, service
+from app.cases import flows, queries
 from app.cases.deps import CaseDep, CaseMemberDep
+from app.cases.form import ADD_PERSON, PERSON_SLOT_FIELDS, person_slots, step, typed_case
 from app.cases.models import AnonymisedFields, CaseSubmission, IdentifiedFields, Urgency
-from app.cases.page import PERSON_SLOT_FIELDS, choices, crypto_of, people_from, render_case
+from app.cases.page import case_path, choices, crypto_of, render_case, render_form
 from app.db import SessionDep, today
 from app.errors import DomainError
-from app.overleg.access import SeriesAccess
+from app.flash import flash
+from app.overleg.invitations import MailContext
 from app.security.deps import CurrentActor
-from app.web import FormErrors, FormValues, domain_errors, form_body, parse_form, redirect, render
+from app.web import FormValues, domain_errors, form_body, redirect, render
 
 router = APIRouter(prefix="/overleggen/{series_id}/casussen")
-
-
-def _submission_form(
-    request: Request,
-    session: Session,
-    access: SeriesAccess,
-    values: dict[str, Any],
-    errors: FormErrors,
-) -> Response:
-    return render(
-        request,
-        "cases/form.html",
-        {
-            "series": access.series,
-            "values": values,
-            "errors": errors,
-            **choices(session, access),
-        },
-        status_code=422 if errors else 200,
-    )
 
 
 @router.get("")
@@ -92,10 +71,11 @@ def new_case(
 ) -> Response:
     values = {
         "identified": "geanonimiseerd",
+        "children_involved": "false",
         "urgency": Urgency.REGULAR.value,
         "meeting_id": bijeenkomst,
     }
-    return _submission_form(request, session, access, values, {})
+    return render_form(request, session, access, values, {}, slots=person_slots(values))
 
 
 @router.post(
@@ -111,16 +91,15 @@ def submit_case(
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
-    form = {"children_involved": False} | form
-    data, errors = parse_form(CaseSubmission, form)
+    adding = step(form, ADD_PERSON)
+    slots = person_slots(form, add=adding)
+    if adding:
+        return render_form(request, session, access, form, {}, slots=slots)
     identified = form.get("identified") == "geïdentificeerd"
-    people, person_errors = people_from(form) if identified else ([], {})
-    details_model = IdentifiedFields if identified else AnonymisedFields
-    details, detail_errors = parse_form(details_model, form)
-    errors = {**errors, **person_errors, **detail_errors}
+    data, people, details, errors = typed_case(form, CaseSubmission, identified=identified)
     if data is not None and not errors:
         try:
-            case = service.submit_case(
+            case = flows.submit(
                 session,
                 series=access.series,
                 data=data,
@@ -129,12 +108,14 @@ def submit_case(
                 crypto=crypto_of(request),
                 by=actor,
                 today=today(),
+                mail=MailContext.of(request.app.state.settings),
             )
         except DomainError as exc:
             errors = domain_errors(exc)
         else:
-            return redirect(request, f"/overleggen/{access.series.id}/casussen/{case.id}")
-    return _submission_form(request, session, access, form, errors)
+            flash(request, f"Casus {case.reference} ingediend.")
+            return redirect(request, case_path(access, case))
+    return render_form(request, session, access, form, errors, slots=slots)
 
 
 @router.get("/{case_id}")

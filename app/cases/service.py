@@ -1,4 +1,5 @@
-"""Use cases for casussen: submit, accept late, identify or anonymise, owner, escalate, close."""
+"""Use cases for casussen: submit, correct or withdraw, accept late, identify or anonymise, owner,
+escalate, close."""
 
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -10,8 +11,10 @@ from app import audit
 from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import Actor
 from app.cases.models import (
+    ENDED,
     AnonymisedFields,
     Case,
+    CaseBase,
     CaseEvent,
     CasePerson,
     CaseStatus,
@@ -113,6 +116,30 @@ def _earlier_case(
     ).first()
 
 
+def _store_people(
+    session: Session, case: Case, people: Sequence[PersonData], crypto: CaseCrypto
+) -> None:
+    """Store the persons of the casus encrypted, and link it to an earlier casus about one of
+    them (found by blind index)."""
+    rows = [_encrypted(crypto, case.id, n, p) for n, p in enumerate(people, start=1)]
+    session.add_all(rows)
+    earlier = _earlier_case(session, case.series_id, rows, case.id) if rows else None
+    case.repeat_of_case_id = earlier.id if earlier else None
+
+
+def _delete_people(session: Session, case: Case) -> None:
+    session.execute(delete(CasePerson).where(col(CasePerson.case_id) == case.id))
+
+
+def _erase_people(session: Session, case: Case) -> None:
+    """Delete the persons of the casus for good, with what was recorded about sharing them and
+    the link to an earlier casus about them."""
+    _delete_people(session, case)
+    case.sqlmodel_update(
+        {"identified": False, "consent": None, "legal_basis": None, "repeat_of_case_id": None}
+    )
+
+
 def _check_meeting(session: Session, series: MeetingSeries, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.series_id != series.id:
@@ -127,19 +154,19 @@ def _check_meeting(session: Session, series: MeetingSeries, meeting_id: int) -> 
 
 
 def _check_kind(
-    data: CaseSubmission,
+    identified: bool,
     people: Sequence[PersonData],
     details: IdentifiedFields | AnonymisedFields | None,
 ) -> None:
-    if data.identified and not people:
+    if identified and not people:
         raise DomainError(
             "Vul voor een geïdentificeerde casus minstens één persoon in.", field="person-1-name"
         )
-    if data.identified and not isinstance(details, IdentifiedFields):
+    if identified and not isinstance(details, IdentifiedFields):
         raise DomainError(
             "Kies de toestemming en de grondslag voor het delen.", field="legal_basis"
         )
-    if not data.identified and not isinstance(details, AnonymisedFields):
+    if not identified and not isinstance(details, AnonymisedFields):
         raise DomainError(
             "Kies een leeftijdscategorie en beschrijf de situatie.", field="situation"
         )
@@ -176,7 +203,7 @@ def submit_case(
     """Bring a casus to a coming meeting; after the agenda deadline it waits for the chair."""
     assert by.user is not None
     meeting = _check_meeting(session, series, data.meeting_id)
-    _check_kind(data, people, details)
+    _check_kind(data.identified, people, details)
     number, reference = _reference(session, series, today.year)
     late = today > meeting.agenda_deadline
     case = Case.model_validate(
@@ -195,10 +222,7 @@ def submit_case(
     )
     session.add(case)
     session.flush()
-    people_rows = [_encrypted(crypto, case.id, n, p) for n, p in enumerate(people, start=1)]
-    session.add_all(people_rows)
-    earlier = _earlier_case(session, series.id, people_rows, case.id) if people_rows else None
-    case.repeat_of_case_id = earlier.id if earlier else None
+    _store_people(session, case, people, crypto)
     if not late:
         put_on_agenda(session, case, late=False)
     note(
@@ -220,8 +244,100 @@ def submit_case(
     return case
 
 
+CORRECTABLE_FIELDS = {
+    "pseudonym": "pseudoniem",
+    "categories": "categorieën",
+    "children_involved": "kinderen betrokken",
+    "urgency": "urgentie",
+    "reason": "aanleiding",
+    "question": "hulpvraag",
+    "done_so_far": "al gedaan",
+    "involved_organisations": "betrokken organisaties",
+    "consent": "toestemming",
+    "legal_basis": "grondslag",
+    "age_band": "leeftijdscategorie",
+    "situation": "situatie",
+}
+
+
+def check_open_to_change(session: Session, *, case: Case, change: str) -> None:
+    """What its submitter may still change (`change`: 'gecorrigeerd', 'ingetrokken'): a casus
+    that has not ended, and is not on an agenda that is frozen (or further along)."""
+    _check_not_ended(case)
+    on_agenda = select(AgendaItem.meeting_id).where(AgendaItem.case_id == case.id)
+    statuses = session.exec(
+        select(Meeting.status).where(
+            (Meeting.id == case.meeting_id) | col(Meeting.id).in_(on_agenda)
+        )
+    ).all()
+    if any(status != MeetingStatus.PLANNED for status in statuses):
+        raise DomainError(
+            f"De agenda van de bijeenkomst is al vastgesteld: de casus kan niet meer worden "
+            f"{change}. Neem contact op met de voorzitter."
+        )
+
+
+def _check_not_ended(case: Case) -> None:
+    if case.status in ENDED:
+        raise DomainError(f"Deze casus is {case.status}.")
+
+
+def _check_not_withdrawn(case: Case) -> None:
+    if case.status == CaseStatus.WITHDRAWN:
+        raise DomainError("Deze casus is ingetrokken.")
+
+
+def correct(
+    session: Session,
+    *,
+    case: Case,
+    data: CaseBase,
+    people: Sequence[PersonData],
+    details: IdentifiedFields | AnonymisedFields,
+    crypto: CaseCrypto,
+    by: Actor,
+) -> Case:
+    """The submitting organisation corrects its casus until the agenda is frozen: what it
+    typed is replaced (the persons too); kind, meeting and reference stay."""
+    check_open_to_change(session, case=case, change="gecorrigeerd")
+    _check_kind(case.identified, people, details)
+    values = data.model_dump() | details.model_dump() | {"categories": "|".join(data.categories)}
+    changed = [name for name, value in values.items() if getattr(case, name) != value]
+    case.sqlmodel_update(values)
+    if case.identified:
+        _delete_people(session, case)
+        _store_people(session, case, people, crypto)
+    for item in session.exec(select(AgendaItem).where(AgendaItem.case_id == case.id)).all():
+        item.title = f"{case.reference} {case.pseudonym}"
+        session.add(item)
+    labels = ", ".join(CORRECTABLE_FIELDS[name] for name in changed)
+    description = "Gecorrigeerd" + (f": {labels}" if labels else "")
+    detail = {"velden": changed, "personen": len(people)}
+    _log(session, case, description, "casus.gecorrigeerd", by, detail=detail)
+    return _done(session, case)
+
+
+def withdraw(session: Session, *, case: Case, by: Actor) -> Case:
+    """The submitting organisation withdraws its casus until the agenda is frozen: it goes off
+    the agenda and its persons are erased for good; the casus and its timeline stay."""
+    check_open_to_change(session, case=case, change="ingetrokken")
+    session.execute(delete(AgendaItem).where(col(AgendaItem.case_id) == case.id))
+    _erase_people(session, case)
+    case.status = CaseStatus.WITHDRAWN
+    _log(
+        session,
+        case,
+        "Ingetrokken; de persoonsgegevens zijn gewist",
+        "casus.ingetrokken",
+        by,
+        meeting_id=case.meeting_id,
+    )
+    return _done(session, case)
+
+
 def accept_late(session: Session, *, case: Case, by: Actor) -> Case:
     """The chair takes a late casus onto the agenda after all (marked as late)."""
+    _check_not_withdrawn(case)
     if case.accepted:
         raise DomainError("Deze casus staat al op de agenda.")
     case.accepted = True
@@ -233,6 +349,7 @@ def accept_late(session: Session, *, case: Case, by: Actor) -> Case:
 
 def move_to_next_meeting(session: Session, *, case: Case, by: Actor) -> Case:
     """The chair moves a late casus to the next meeting, where it is on time."""
+    _check_not_withdrawn(case)
     current = session.get(Meeting, case.meeting_id)
     assert current is not None
     following = session.exec(
@@ -293,14 +410,12 @@ def identify(
     by: Actor,
 ) -> Case:
     """Make an anonymised casus identified, with the legal basis for it and a reason."""
+    _check_not_withdrawn(case)
     if case.identified:
         raise DomainError("Deze casus is al geïdentificeerd.")
     if not people:
         raise DomainError("Vul minstens één persoon in.", field="person-1-name")
-    rows = [_encrypted(crypto, case.id, n, p) for n, p in enumerate(people, start=1)]
-    session.add_all(rows)
-    earlier = _earlier_case(session, case.series_id, rows, case.id)
-    case.repeat_of_case_id = earlier.id if earlier else None
+    _store_people(session, case, people, crypto)
     case.sqlmodel_update(
         details.model_dump() | {"identified": True, "age_band": None, "situation": ""}
     )
@@ -321,11 +436,8 @@ def anonymise(
     """Remove every identifying field of a casus for good, keeping age band and situation."""
     if not case.identified:
         raise DomainError("Deze casus is al geanonimiseerd.")
-    session.execute(delete(CasePerson).where(col(CasePerson.case_id) == case.id))
-    case.sqlmodel_update(
-        details.model_dump()
-        | {"identified": False, "consent": None, "legal_basis": None, "repeat_of_case_id": None}
-    )
+    _erase_people(session, case)
+    case.sqlmodel_update(details.model_dump())
     _log(session, case, f"Geanonimiseerd: {reason}", "casus.geanonimiseerd", by)
     return _done(session, case)
 
@@ -348,6 +460,7 @@ def set_owner(
             "opnieuw op.",
             field="owner_organisation_id",
         )
+    _check_not_withdrawn(case)
     new_organisation = organisation_id != case.owner_organisation_id
     if seen is not None and new_organisation and user_id == case.owner_user_id:
         user_id = None  # the person still chosen was the former owner's
@@ -390,8 +503,8 @@ def apply_escalation(
     session: Session, *, case: Case, body: EscalationBody, on: date, reason: str, by: Actor
 ) -> None:
     """The escalation as a step of a larger use case, which commits (or rolls back) it."""
-    if case.status == CaseStatus.CLOSED:
-        raise DomainError("Een afgesloten casus kan niet worden opgeschaald.")
+    if case.status in ENDED:
+        raise DomainError(f"Een {case.status} casus kan niet worden opgeschaald.")
     case.status, case.escalated_to, case.escalated_on = CaseStatus.ESCALATED, body, on
     case.escalation_reason = reason
     _log(session, case, f"Opgeschaald naar {body}: {reason}", "casus.opgeschaald", by)
@@ -407,6 +520,7 @@ def apply_closing(session: Session, *, case: Case, on: date, reason: str, by: Ac
     """The closing as a step of a larger use case, which commits (or rolls back) it."""
     if case.status == CaseStatus.CLOSED:
         raise DomainError("Deze casus is al afgesloten.")
+    _check_not_withdrawn(case)
     case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, on, reason
     _log(session, case, f"Afgesloten: {reason}", "casus.afgesloten", by)
 

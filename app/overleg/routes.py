@@ -323,6 +323,7 @@ def render_meeting(
             "meeting": meeting,
             "local": local,
             "items": agenda_service.agenda_of(session, meeting_id=meeting.id),
+            "spoed_cases": agenda_service.spoed_cases(session, meeting_id=meeting.id),
             "attendance": attendance_service.expected_attendance(
                 session, series=series, meeting=meeting, viewer=access.user
             ),

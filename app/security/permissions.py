@@ -98,6 +98,14 @@ def can_see_identified(
     return can_see_case(user, membership) and (covered or own_case)
 
 
+def can_change_submission(
+    user: User, membership: SeriesMember | None, *, submitting_organisation_id: int
+) -> bool:
+    """Correcting or withdrawing a casus: the people at the table of the organisation that
+    brought it (a chair's role gives no say over what another organisation submitted)."""
+    return can_see_case(user, membership) and user.organisation_id == submitting_organisation_id
+
+
 def can_change_identification(
     user: User, membership: SeriesMember | None, *, submitting_organisation_id: int
 ) -> bool:

@@ -139,6 +139,7 @@ def test_identifying_an_own_anonymised_casus_is_no_oracle_either(
             "consent": "niet gevraagd",
             "legal_basis": "convenant",
             "change_reason": "Bewoner gaf toestemming.",
+            "bevestigd": "ja",
         }
         answer = post(client, f"{path}/identificeren", identify | person_fields(person))
         assert answer.status_code == 303
@@ -176,16 +177,18 @@ def test_anonymising_a_casus_clears_its_link_to_the_earlier_one(
     case = newest_case(session)
     assert case.repeat_of_case_id == kees.id
 
-    post(
+    anonymised = post(
         client,
         f"{answer.headers['location']}/anonimiseren",
         {
             "age_band": "46-66 jaar",
             "situation": "Zorgen over een oudere man.",
             "change_reason": "Geen grondslag meer.",
+            "bevestigd": "ja",
         },
     )
 
+    assert anonymised.status_code == 303
     session.refresh(case)
     assert (case.identified, case.repeat_of_case_id) == (False, None)
 

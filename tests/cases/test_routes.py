@@ -3,50 +3,19 @@
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from httpx import Response
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
-from app.cases.models import Case
+from app.cases.models import Case, CasePerson
 from app.dates import short_date
 from app.db import today
 from app.overleg import service as planning_service
-from app.overleg.models import Meeting, MeetingSeries
-from tests.conftest import csrf_from, log_in
+from app.overleg.models import MeetingSeries
+from tests.cases.forms import form, open_meeting, post
+from tests.conftest import log_in
 from tests.factories import PASSWORD
 from tests.planning import MAIL, Table
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def open_meeting(session: Session, series: MeetingSeries) -> Meeting:
-    return session.exec(
-        select(Meeting)
-        .where(Meeting.series_id == series.id, Meeting.agenda_deadline >= today())
-        .order_by(col(Meeting.starts_at))
-    ).first()
-
-
-def post(client: TestClient, path: str, data: dict[str, object]) -> Response:
-    return client.post(path, data=data | {"csrf_token": csrf_from(client, "/")})
-
-
-def form(meeting: Meeting, **overrides: object) -> dict[str, object]:
-    values = {
-        "meeting_id": str(meeting.id),
-        "pseudonym": "Man met overlast",
-        "categories": "overlast",
-        "urgency": "regulier",
-        "reason": "Drie meldingen in vier weken.",
-        "question": "Wie legt contact?",
-        "identified": "geïdentificeerd",
-        "consent": "niet gevraagd",
-        "legal_basis": "convenant",
-        "person-1-name": "Kees Wildeboer",
-        "person-1-birth_date": "1961-03-12",
-        "person-1-bsn": "999990111",
-        "person-1-address": "Dorpsstraat 14",
-    }
-    return values | overrides
 
 
 def test_a_member_submits_an_identified_casus_and_sees_it(
@@ -182,3 +151,56 @@ def test_the_form_offers_the_coming_meetings(
     meeting = open_meeting(session, series)
     assert f'<option value="{meeting.id}">' in page
     assert f"inbrengen tot en met {short_date(meeting.agenda_deadline)}" in page
+
+
+def test_the_form_starts_with_one_person_and_adding_one_keeps_everything_typed(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    log_in(client, table.member.email, PASSWORD)
+    path = f"/overleggen/{series.id}/casussen/nieuw"
+    first = client.get(path).text
+    typed = form(open_meeting(session, series), reason="Wat ik al had opgeschreven")
+
+    second = post(client, path, typed | {"persoon_toevoegen": "ja"})
+    third = post(client, path, typed | {"personen": "2", "persoon_toevoegen": "ja"})
+
+    assert 'id="persoon-1"' in first and 'id="persoon-2"' not in first
+    assert second.status_code == 200 and 'id="persoon-2"' in second.text
+    assert 'value="Kees Wildeboer"' in second.text
+    assert "Wat ik al had opgeschreven</textarea>" in second.text
+    assert 'id="persoon-3"' in third.text and "Persoon toevoegen" not in third.text
+    assert session.exec(select(func.count()).select_from(Case)).one() == 0
+
+
+def test_children_are_a_question_of_their_own_and_a_submission_is_confirmed(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    log_in(client, table.member.email, PASSWORD)
+    path = f"/overleggen/{series.id}/casussen/nieuw"
+    page = client.get(path).text
+
+    response = post(client, path, form(open_meeting(session, series), children_involved="true"))
+
+    assert "Zijn er kinderen betrokken?</legend>" in page
+    assert 'name="children_involved" value="false" checked' in page
+    case = session.exec(select(Case)).one()
+    assert case.children_involved is True
+    assert f"Casus {case.reference} ingediend." in client.get(response.headers["location"]).text
+
+
+def test_only_the_chosen_kind_is_asked_and_the_other_kind_is_not_stored(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    log_in(client, table.member.email, PASSWORD)
+    typed_then_switched = form(
+        open_meeting(session, series),
+        identified="geanonimiseerd",
+        age_band="46-66 jaar",
+        situation="Zorgen over een oudere man.",
+    )
+
+    post(client, f"/overleggen/{series.id}/casussen/nieuw", typed_then_switched)
+
+    case = session.exec(select(Case)).one()
+    assert not case.identified and case.legal_basis is None
+    assert session.exec(select(func.count()).select_from(CasePerson)).one() == 0
