@@ -20,11 +20,13 @@ PAGES_PER_ROLE = {
 
 
 def serious_accessibility_problems(page: Page) -> list[str]:
+    """axe's serious and critical violations, each with where it is on the page."""
     results = Axe().run(page)
     return [
-        f"{violation['id']}: {violation['help']}"
+        f"{violation['id']}: {violation['help']} ({where})"
         for violation in results.response["violations"]
         if violation["impact"] in SERIOUS
+        for where in [", ".join(str(node["target"]) for node in violation["nodes"][:5])]
     ]
 
 
@@ -71,7 +73,7 @@ def test_login_page_is_accessible_and_says_what_went_wrong(
     page.get_by_role("button", name="Inloggen").click()
 
     password = page.get_by_label("Wachtwoord")
-    expect(page.get_by_text("Vul uw wachtwoord in.")).to_be_visible()
+    expect(page.locator("#password-error")).to_have_text("Vul uw wachtwoord in.")
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("E-mailadres")).to_have_value("wijkagent@politie.example")
     assert serious_accessibility_problems(page) == []
