@@ -1,6 +1,6 @@
-"""Every page the browser tests above saw (named to run after them): valid HTML by the Nu HTML
-Checker, in one run, and no serious accessibility problem by axe, as a user saw the page, on a
-laptop (1280 px) and on a phone (390 px), where nothing is wider than the screen."""
+"""Every page the browser tests above saw (this file is named to run after them): valid HTML by
+the Nu HTML Checker, all in one run, and no serious or critical problem by axe, shown as the user
+saw it on a phone (390 px) and on a laptop (1280 px), with nothing wider than the screen."""
 
 import json
 import re
@@ -65,7 +65,7 @@ def nu_html_checker_errors(pages: list[VisitedPage], folder: Path) -> list[str]:
     )
     return [
         f"{where(files[message['url'].rsplit('/', 1)[-1]])} regel {message.get('lastLine', '?')}: "
-        f"{message['message']} [{message.get('extract', '').strip()}]"
+        f"{message['message']} [{' '.join(message.get('extract', '').split())}]"
         for message in json.loads(checked.stderr)["messages"]
     ]
 
@@ -136,9 +136,16 @@ def test_every_visited_page_passes_the_nu_html_checker(
 
 
 def same_layout(page: VisitedPage) -> tuple[str, int, str]:
-    """Pages at one address whose markup differs only in its words (a date, a status, a name):
-    axe finds the same in each, so one of them is replayed."""
+    """Pages at one address whose markup differs only in its words (a date, a status, a name) are
+    one layout: one of them is replayed."""
     return (urlsplit(page.url).path, page.status, re.sub(r">[^<]+<", ">…<", page.body))
+
+
+def problems_at(replay: Replay, width: int) -> list[str]:
+    """axe's serious problems on the page as shown now, and what sticks out past the screen."""
+    return [
+        f"op {width} px: {problem}" for problem in serious_accessibility_problems(replay.page)
+    ] + [f"op {width} px breder dan het scherm: {what}" for what in replay.wider_than_the_screen()]
 
 
 def test_every_visited_page_is_accessible_on_a_phone_and_on_a_laptop(
@@ -151,15 +158,9 @@ def test_every_visited_page_is_accessible_on_a_phone_and_on_a_laptop(
     problems: list[str] = []
     for visited in layouts.values():
         replay.show(visited, PHONE)
-        found = [
-            f"op een telefoon ({PHONE} px): {p}"
-            for p in serious_accessibility_problems(replay.page)
-        ]
-        found += [f"breder dan een telefoon: {e}" for e in replay.wider_than_the_screen()]
+        found = problems_at(replay, PHONE)
         replay.resize(LAPTOP)
-        found += [
-            f"op een laptop ({LAPTOP} px): {p}" for p in serious_accessibility_problems(replay.page)
-        ]
+        found += problems_at(replay, LAPTOP)
         problems += [f"{where(visited)} {problem}" for problem in found]
     context.close()
     assert problems == [], "\n".join(problems)
