@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 HTMX_VERSION := 4.0.1
 UTRECHT_CSS_VERSION := 9.0.4
@@ -20,26 +21,34 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# The Nu HTML Checker (vnu.jar) for the browser tests, pinned in package-lock.json. Without its
+# install script, which would download a Java of its own: the tests run it on the machine's Java.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
+
 run: install
 	$(BIN)/casustafel db upgrade
 	$(BIN)/casustafel seed-demo --if-empty
 	$(BIN)/casustafel serve
 
 # What the tests need from the machine: Chromium for the browser tests, PostgreSQL's server
-# programs and pg_dump, qpdf to check downloaded PDFs, and a `postgres` system user to run the
-# throwaway server as.
+# programs and pg_dump, qpdf to check downloaded PDFs, npm and Java for the Nu HTML Checker, and a
+# `postgres` system user to run the throwaway server as.
 system-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends postgresql; }
 	@command -v pg_dump >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends postgresql-client; }
 	@command -v qpdf >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends qpdf; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	@command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends default-jre-headless; }
 	@if [ "$$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --no-create-home postgres; fi
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install system-deps lint
+test: install system-deps lint $(NODE_STAMP)
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/pytest
 
 # Speed figures of the live meeting and the verslag on SQLite and PostgreSQL (not a test: it reports).

@@ -1,5 +1,6 @@
-// Every page: a confirmation after a change is announced, and a refused form puts focus on its
-// error summary, whose links move to the field in question (htmx 4: also after a swap).
+// Every page: a confirmation after a change is announced, a refused form puts focus on its
+// error summary, whose links move to the field in question (htmx 4: also after a swap), and a
+// table too wide for the screen can be scrolled by keyboard.
 (() => {
   "use strict";
 
@@ -34,11 +35,44 @@
     (field ?? target).focus();
   }
 
+  // A table wider than the screen scrolls sideways in its container (on a phone): the container
+  // then takes keyboard focus, so the arrow keys scroll it, as a region named after the table's
+  // caption (or the section it stands in). A table that fits adds no stop for Tab. Measured
+  // whenever a container changes size: the window, an item shown, a details opened, a swap.
+  function markIfScrolling(box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      const caption = box.querySelector("caption");
+      if (caption) {
+        caption.id ||= `tabel-${[...document.querySelectorAll("caption")].indexOf(caption) + 1}`;
+        box.setAttribute("aria-labelledby", caption.id);
+      } else {
+        const section = box.parentElement?.closest("[aria-labelledby]");
+        box.setAttribute("aria-labelledby", section?.getAttribute("aria-labelledby") ?? "");
+      }
+    } else {
+      for (const name of ["tabindex", "role", "aria-labelledby"]) box.removeAttribute(name);
+    }
+  }
+
+  const tableBoxes = new ResizeObserver((entries) => {
+    for (const entry of entries) markIfScrolling(entry.target);
+  });
+
+  function watchTables() {
+    for (const box of document.querySelectorAll(".utrecht-table-container")) {
+      tableBoxes.observe(box);
+    }
+  }
+
   document.addEventListener("click", followErrorLink);
   document.addEventListener("htmx:after:swap", (event) => {
     const target = event.detail?.ctx?.target ?? event.target;
     if (target instanceof Element) focusSummary(target);
+    watchTables();
   });
   announce();
   focusSummary(document);
+  watchTables();
 })();

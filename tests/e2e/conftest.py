@@ -1,6 +1,7 @@
 """Browser tests: the real server (uvicorn, demo data on SQLite) and Debian's headless Chromium."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Playwright,
+    Response,
+    sync_playwright,
+)
 
 from tests.conftest import run_cli
 from tests.pg import free_port
@@ -31,6 +40,55 @@ document.addEventListener('securitypolicyviolation', (event) => {
   window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
 });
 """
+
+
+# Each page carries its session's CSRF token: pages that differ only in it are the same page.
+CSRF_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class VisitedPage:
+    """An HTML document the browser received, as it arrived (checked once all tests have run)."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+class VisitedPages:
+    """Every distinct HTML document the browser tests received, in the order of the first visit."""
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple[str, int, str], VisitedPage] = {}
+
+    def __iter__(self) -> Iterator[VisitedPage]:
+        return iter(self._pages.values())
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def add(self, page: VisitedPage) -> None:
+        token = CSRF_TOKEN.search(page.body)
+        same_page = page.body.replace(token.group(1), "") if token and token.group(1) else page.body
+        self._pages.setdefault((page.url, page.status, same_page), page)
+
+    def record(self, context: BrowserContext) -> None:
+        """Keep every HTML document (a page or a refusal, not a redirect) this context receives."""
+
+        def on_response(response: Response) -> None:
+            content_type = response.headers.get("content-type", "")
+            if response.request.resource_type != "document" or "text/html" not in content_type:
+                return
+            if 300 <= response.status < 400:
+                return
+            try:
+                body = response.text()
+            except Error:  # the test navigated on before the body arrived
+                return
+            self.add(VisitedPage(response.url, response.status, response.headers, body))
+
+        context.on("response", on_response)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -96,9 +154,17 @@ def playwright() -> Iterator[Playwright]:
         yield instance
 
 
+@pytest.fixture(scope="session")
+def visited_pages() -> VisitedPages:
+    """What the browser tests saw, for the checks over every page (test_zz_every_page.py)."""
+    return VisitedPages()
+
+
 @pytest.fixture
-def browser_context(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
-    """A fresh Chromium with its own empty profile."""
+def browser_context(
+    playwright: Playwright, tmp_path: Path, visited_pages: VisitedPages
+) -> Iterator[BrowserContext]:
+    """A fresh Chromium with its own empty profile; the pages it receives are recorded."""
     context = playwright.chromium.launch_persistent_context(
         str(tmp_path / "profiel"),
         executable_path=CHROMIUM,
@@ -107,6 +173,7 @@ def browser_context(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserC
         locale="nl-NL",
     )
     context.add_init_script(CSP_LISTENER)
+    visited_pages.record(context)
     yield context
     context.close()
 

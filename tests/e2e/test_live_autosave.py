@@ -24,7 +24,7 @@ from playwright.sync_api import (
 )
 
 from tests.conftest import run_cli
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, CSP_LISTENER, BrowserPage
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, CSP_LISTENER, BrowserPage, VisitedPages
 from tests.e2e.conftest import _wait_until_serving as wait_until_serving
 from tests.e2e.test_live_meeting import confirm_the_day_if_asked
 from tests.e2e.test_login import log_in
@@ -131,12 +131,13 @@ def chromium(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def open_page(chromium: Browser) -> Callable[[], BrowserPage]:
+def open_page(chromium: Browser, visited_pages: VisitedPages) -> Callable[[], BrowserPage]:
     """A page in a browser context of its own (own cookies: a separate login)."""
 
     def open_one() -> BrowserPage:
         context = chromium.new_context(locale="nl-NL")
         context.add_init_script(CSP_LISTENER)
+        visited_pages.record(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
         watched = BrowserPage(page=page)

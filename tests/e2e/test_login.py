@@ -20,11 +20,13 @@ PAGES_PER_ROLE = {
 
 
 def serious_accessibility_problems(page: Page) -> list[str]:
+    """axe's serious and critical violations, each with where it is on the page."""
     results = Axe().run(page)
     return [
-        f"{violation['id']}: {violation['help']}"
+        f"{violation['id']}: {violation['help']} ({where})"
         for violation in results.response["violations"]
         if violation["impact"] in SERIOUS
+        for where in [", ".join(str(node["target"]) for node in violation["nodes"][:5])]
     ]
 
 

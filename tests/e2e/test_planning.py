@@ -5,7 +5,7 @@ from pathlib import Path
 from playwright.sync_api import Page, Playwright, expect
 
 from app.demo import DEMO_SERIES
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, BrowserPage
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, BrowserPage, VisitedPages
 from tests.e2e.test_login import log_in, serious_accessibility_problems
 
 
@@ -64,7 +64,7 @@ def test_the_chair_reorders_and_freezes_the_agenda_without_reloading(
 
 
 def test_reordering_also_works_without_javascript(
-    playwright: Playwright, live_server: str, tmp_path: Path
+    playwright: Playwright, live_server: str, tmp_path: Path, visited_pages: VisitedPages
 ) -> None:
     context = playwright.chromium.launch_persistent_context(
         str(tmp_path / "zonder-js"),
@@ -73,6 +73,7 @@ def test_reordering_also_works_without_javascript(
         args=CHROMIUM_FLAGS,
         java_script_enabled=False,
     )
+    visited_pages.record(context)
     page = context.pages[0]
     log_in(page, live_server, "voorzitter@dorpsveen.example")
     open_meeting(page, live_server, 4)
