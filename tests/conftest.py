@@ -134,11 +134,16 @@ def count_statements(app: FastAPI, client: TestClient, path: str) -> int:
 
 def statements_of(app: FastAPI, send: Callable[[], Response], status: int = 200) -> int:
     """How many SQL statements one request costs (it must answer `status`)."""
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
+    return len(statements_sent(app, send, status))
+
+
+def statements_sent(app: FastAPI, send: Callable[[], Response], status: int = 200) -> list[str]:
+    """The SQL statements one request sends (it must answer `status`)."""
+    statements: list[str] = []
+    listener = lambda _c, _cur, statement, *args: statements.append(statement)  # noqa: E731
     event.listen(app.state.engine, "before_cursor_execute", listener)
     try:
         assert send().status_code == status
     finally:
         event.remove(app.state.engine, "before_cursor_execute", listener)
-    return len(statements)
+    return statements

@@ -47,6 +47,19 @@ CASE: Part = ("case", {})
 NOTICE: Part = ("notice", {})
 # Parts that show who is in the room: the casus' persons or whether it is discussed anonymously.
 ROOM_PARTS = {"nav", "attendance", "case", "item"}
+# Parts that show nothing of the item in view beyond the navigator, and parts that show the
+# item without its contributions and tasks: what they need is all that is read.
+OVERVIEW_PARTS = {"nav", "attendance", "notice"}
+ITEM_PARTS = {"owner", "outcome", "nav_state", "task_form", "task_added", "task", "review_task"}
+
+
+def scope_of(parts: Sequence[Part]) -> queries.Scope:
+    names = {name for name, _ in parts}
+    if names <= OVERVIEW_PARTS:
+        return queries.Scope.OVERVIEW
+    if names <= OVERVIEW_PARTS | ITEM_PARTS:
+        return queries.Scope.ITEM
+    return queries.Scope.ALL
 
 
 def revealed(
@@ -58,6 +71,7 @@ def revealed(
     actor: Actor,
     item_id: int | None,
     room: bool = True,
+    scope: queries.Scope = queries.Scope.ALL,
 ) -> tuple[queries.LiveMeeting, queries.LiveItem | None]:
     """The live meeting and the item in view, with the persons the chair may see of that item's
     casus only when nobody uncovered is in the room (through the disclosure door: logged once
@@ -65,7 +79,13 @@ def revealed(
     the parts of one item that show no persons: nothing about the room is looked up, nothing
     revealed."""
     live = queries.load(
-        session, access=access, meeting=meeting, room=room, only_in_view=True, item_id=item_id
+        session,
+        access=access,
+        meeting=meeting,
+        room=room,
+        only_in_view=True,
+        item_id=item_id,
+        scope=scope,
     )
     current = live.item(item_id)
     # Without the room nobody's coverage is known: nothing may be revealed.
@@ -186,7 +206,7 @@ class Live:
         """What an htmx action changed: the first part replaces the form that was sent, the
         others swap themselves in by id; a refusal shows beside its field."""
         room = any(name in ROOM_PARTS for name, _ in parts)
-        context = self._context(item_id, values, errors, room=room)
+        context = self._context(item_id, values, errors, room=room, scope=scope_of(parts))
         rendered = [
             (f"meetings/_{name}.html", extra | {"oob": index > 0})
             for index, (name, extra) in enumerate(parts)
@@ -256,6 +276,7 @@ class Live:
         errors: FormErrors | None,
         *,
         room: bool,
+        scope: queries.Scope = queries.Scope.ALL,
     ) -> dict[str, Any]:
         live, current = revealed(
             self.session,
@@ -265,6 +286,7 @@ class Live:
             actor=self.actor,
             item_id=item_id,
             room=room,
+            scope=scope,
         )
         return _context(self.access, self.meeting, live, current, values, errors) | {
             "base": self.path

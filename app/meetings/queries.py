@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from functools import cached_property
 
 from sqlmodel import Session, col, or_, select
@@ -45,6 +46,14 @@ class Attendee:
             return coverage.member_key(self.user_id)
         assert self.attendance is not None and self.attendance.id is not None
         return coverage.guest_key(self.attendance.id)
+
+
+class Scope(StrEnum):
+    """How much of the item in view a part of the live page shows (see `load`)."""
+
+    ALL = "alles"  # the item with its contributions and tasks
+    ITEM = "punt"  # the item, its record and casus, and who can be chosen
+    OVERVIEW = "overzicht"  # only the navigator and who is in the room
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,8 @@ class LiveMeeting:
     member_ids: set[int]
     # Every item of the agenda, also when only the one in view is loaded in `items`.
     entries: list[NavEntry]
+    # The item in view (see `item`), also when it is not loaded.
+    in_view: int | None = None
 
     @property
     def choosable_people(self) -> list[User]:
@@ -312,13 +323,14 @@ def load(
     room: bool = True,
     only_in_view: bool = False,
     item_id: int | None = None,
+    scope: Scope = Scope.ALL,
 ) -> LiveMeeting:
     """The meeting with its attendees, coverage and every item, and which items are discussed
     anonymously; nothing decrypted (the persons come from the disclosure door). Without `room`
     who is in the room is not looked up (no attendees, no item anonymous). With `only_in_view`
-    only the item in view (`item_id`, else the first casus still open) is loaded in full and
-    the others as the navigator shows them: what the live page shows costs the same for 5
-    items or 50."""
+    only the item in view (`item_id`, else the first casus still open) is loaded, as far as
+    `scope` asks, and the others as the navigator shows them: what the live page shows costs
+    the same for 5 items or 50."""
     day = local(meeting.starts_at).date()
     organisations = series_organisations(session, access)
     attendees = _attendees(session, access, meeting, organisations, day) if room else []
@@ -331,19 +343,62 @@ def load(
         and not a.cover.covered
     }
     left_room = _left_room(session, meeting) if room else {}
-    entries = (
-        _entries(session, meeting, uncovered=uncovered, left_room=left_room)
-        if only_in_view
-        else None
-    )
-    in_view = (
-        [col(AgendaItem.id).in_([_in_view(entries, item_id)] if entries else [])]
-        if entries is not None
+    if not only_in_view:
+        live_items, general = _items(session, access, meeting, None, uncovered, left_room, room)
+        entries = [live.entry for live in live_items]
+    else:
+        entries = _entries(session, meeting, uncovered=uncovered, left_room=left_room)
+        in_view = _in_view(entries, item_id)
+        live_items, general = (
+            _items(session, access, meeting, in_view, uncovered, left_room, room, scope, entries)
+            if scope != Scope.OVERVIEW
+            else ([], [])
+        )
+    people = (
+        session.exec(
+            select(User, SeriesMember.id)
+            .outerjoin(
+                SeriesMember,
+                (col(SeriesMember.user_id) == User.id)
+                & (col(SeriesMember.series_id) == access.series.id),
+            )
+            .where(col(User.organisation_id).in_(list(organisations)), col(User.active))
+            .order_by(col(User.name))
+        ).all()
+        if scope != Scope.OVERVIEW
         else []
     )
+    return LiveMeeting(
+        meeting,
+        day,
+        attendees,
+        live_items,
+        list(organisations.values()),
+        [person for person, _ in people],
+        general,
+        member_ids={person.id for person, member in people if member is not None},
+        entries=entries,
+        in_view=_in_view(entries, item_id),
+    )
+
+
+def _items(
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    in_view: int | None,
+    uncovered: set[int],
+    left_room: dict[int, set[int]],
+    room: bool,
+    scope: Scope = Scope.ALL,
+    entries: Sequence[NavEntry] = (),
+) -> tuple[list[LiveItem], list[Task]]:
+    """The items in full (only the one in view when there are `entries`), and the open tasks
+    without casus of earlier meetings (for the page, which shows the room)."""
+    only = [col(AgendaItem.id).in_([in_view] if in_view else [])] if entries else []
     items = session.exec(
         select(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting.id, *in_view)
+        .where(AgendaItem.meeting_id == meeting.id, *only)
         .order_by(col(AgendaItem.position), col(AgendaItem.id))
     ).all()
     item_ids = [i.id for i in items]
@@ -353,30 +408,13 @@ def load(
             select(ItemRecord).where(col(ItemRecord.agenda_item_id).in_(item_ids))
         ).all()
     }
-    contributions = session.exec(
-        select(ItemContribution).where(col(ItemContribution.agenda_item_id).in_(item_ids))
-    ).all()
     case_ids = [i.case_id for i in items if i.case_id]
     cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(case_ids))).all()}
-    agreed = Task.meeting_id == meeting.id
-    earlier_open = (
-        col(Task.case_id).in_(case_ids)
-        & (Task.meeting_id != meeting.id)
-        & or_(Task.status == TaskStatus.OPEN, Task.reviewed_at_meeting_id == meeting.id)
+    contributions, tasks = (
+        _contributions_and_tasks(session, access, meeting, item_ids, case_ids, bool(entries), room)
+        if scope == Scope.ALL
+        else ([], [])
     )
-    general_open = (
-        col(Task.case_id).is_(None)
-        & (Task.series_id == access.series.id)
-        & (Task.meeting_id != meeting.id)
-        & (Task.status == TaskStatus.OPEN)
-    )
-    wanted = (
-        [agreed, earlier_open, general_open]
-        if entries is None
-        else [agreed & col(Task.agenda_item_id).in_(item_ids), earlier_open]
-        + ([general_open] if room else [])
-    )
-    tasks = session.exec(select(Task).where(or_(*wanted)).order_by(col(Task.id))).all()
     agreed_here: dict[int | None, list[Task]] = {}
     earlier: dict[int | None, list[Task]] = {}
     for task in tasks:
@@ -393,7 +431,7 @@ def load(
         uncovered_present=uncovered,
         left_room=left_room,
     )
-    numbers = {entry.item_id: entry.number for entry in entries or []}
+    numbers = {entry.item_id: entry.number for entry in entries}
     live_items = []
     for number, item in enumerate(items, start=1):
         case = cases.get(item.case_id) if item.case_id else None
@@ -414,27 +452,43 @@ def load(
             )
         )
     general = [t for t in tasks if t.case_id is None and t.meeting_id != meeting.id]
-    people = session.exec(
-        select(User, SeriesMember.id)
-        .outerjoin(
-            SeriesMember,
-            (col(SeriesMember.user_id) == User.id)
-            & (col(SeriesMember.series_id) == access.series.id),
-        )
-        .where(col(User.organisation_id).in_(list(organisations)), col(User.active))
-        .order_by(col(User.name))
+    return live_items, general
+
+
+def _contributions_and_tasks(
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    item_ids: list[int | None],
+    case_ids: list[int],
+    only_these: bool,
+    room: bool,
+) -> tuple[Sequence[ItemContribution], Sequence[Task]]:
+    """The contributions to the items, the tasks agreed on them, the earlier open tasks of
+    their casussen and (for the whole meeting, or with the room) the open tasks without casus."""
+    contributions = session.exec(
+        select(ItemContribution).where(col(ItemContribution.agenda_item_id).in_(item_ids))
     ).all()
-    return LiveMeeting(
-        meeting,
-        day,
-        attendees,
-        live_items,
-        list(organisations.values()),
-        [person for person, _ in people],
-        general,
-        member_ids={person.id for person, member in people if member is not None},
-        entries=entries if entries is not None else [live.entry for live in live_items],
+    agreed = Task.meeting_id == meeting.id
+    earlier_open = (
+        col(Task.case_id).in_(case_ids)
+        & (Task.meeting_id != meeting.id)
+        & or_(Task.status == TaskStatus.OPEN, Task.reviewed_at_meeting_id == meeting.id)
     )
+    general_open = (
+        col(Task.case_id).is_(None)
+        & (Task.series_id == access.series.id)
+        & (Task.meeting_id != meeting.id)
+        & (Task.status == TaskStatus.OPEN)
+    )
+    wanted = (
+        [agreed & col(Task.agenda_item_id).in_(item_ids), earlier_open]
+        + ([general_open] if room else [])
+        if only_these
+        else [agreed, earlier_open, general_open]
+    )
+    tasks = session.exec(select(Task).where(or_(*wanted)).order_by(col(Task.id))).all()
+    return contributions, tasks
 
 
 def _left_room(session: Session, meeting: Meeting) -> dict[int, set[int]]:

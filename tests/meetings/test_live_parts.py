@@ -15,7 +15,7 @@ from app.meetings.models import MeetingAttendance, Presence
 from app.overleg.models import Meeting, MeetingSeries
 from app.tasks import service as task_service
 from app.tasks.models import Task, TaskCreate
-from tests.conftest import csrf_from, log_in, statements_of
+from tests.conftest import csrf_from, log_in, statements_of, statements_sent
 from tests.factories import PASSWORD
 from tests.meetings.test_live import (
     case_on,
@@ -436,3 +436,37 @@ def test_the_navigator_shows_every_item_while_only_the_item_in_view_is_on_the_pa
     assert f"1. {first.title}" in page and f"2. {second.title}" in page
     assert "0 van 2 casussen compleet" in page
     assert "Kees Wildeboer" not in page
+
+
+def test_an_action_reads_only_what_its_parts_show(
+    app: FastAPI, client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting, _, item = running_with_case(session, table, series, identified=False)
+    log_in(client, table.chair.email, PASSWORD)
+    base = live_path(series, meeting)
+    token = csrf_from(client, base)
+
+    def reads(statements: list[str], table_name: str) -> bool:
+        return any(f"FROM {table_name}" in s for s in statements if s.lstrip().startswith("SELECT"))
+
+    attendance = statements_sent(
+        app,
+        lambda: client.post(
+            f"{base}/aanwezigheid",
+            data={f"presence-{table.chair.id}": "aanwezig", "csrf_token": token},
+            headers=HTMX,
+        ),
+    )
+    owner = statements_sent(
+        app,
+        lambda: client.post(
+            f"{base}/punten/{item.id}/eigenaar",
+            data={f"owner_organisation_id-{item.id}": str(table.police_id), "csrf_token": token},
+            headers=HTMX,
+        ),
+    )
+
+    # Attendance answers with who is there and the navigator: no item, casus or task is read.
+    assert not any(reads(attendance, name) for name in ("case_file", "task", "item_record"))
+    # The owner answers with the owner form: no contributions and no tasks are read.
+    assert not reads(owner, "item_contribution") and not reads(owner, "task")
