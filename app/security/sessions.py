@@ -154,6 +154,15 @@ def end_session(session: Session, *, token: str) -> None:
     session.execute(delete(UserSession).where(col(UserSession.id) == token_digest(token)))
 
 
+def end_other_sessions(session: Session, *, user_id: int, keep_token: str) -> None:
+    """Remove every session of the user but the one behind the token (the caller commits)."""
+    session.execute(
+        delete(UserSession).where(
+            col(UserSession.user_id) == user_id, col(UserSession.id) != token_digest(keep_token)
+        )
+    )
+
+
 def end_sessions(session: Session, *, user_ids: Iterable[int] | Select[tuple[int]]) -> None:
     """Remove every session of these users, e.g. on deactivation (the caller commits)."""
     session.execute(delete(UserSession).where(col(UserSession.user_id).in_(user_ids)))
