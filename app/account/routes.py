@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.account import queries, service
 from app.db import SessionDep
@@ -26,7 +27,7 @@ def account_page(request: Request, user: CurrentUser) -> Response:
 
 def _sessions_page(
     request: Request,
-    session: SessionDep,
+    session: Session,
     user: User,
     errors: FormErrors | None = None,
     status_code: int = 200,
@@ -37,7 +38,11 @@ def _sessions_page(
         current_token=_current_token(request),
         settings=request.app.state.settings,
     )
-    context: dict[str, Any] = {"sessions": sessions, "errors": errors or {}}
+    context: dict[str, Any] = {
+        "sessions": sessions,
+        "errors": errors or {},
+        "has_password": user.password_hash is not None,
+    }
     return render(request, "account/sessions.html", context, status_code=status_code)
 
 
