@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.account.routes import router as account_router
 from app.agenda.routes import router as agenda_router
 from app.attendance.routes import router as attendance_router
 from app.auditlog.routes import router as auditlog_router
@@ -61,9 +62,9 @@ ERROR_PAGES = {
     ),
 }
 # The routers about one's own account (logging in and out, keeping the session alive, own
-# password, own calendar link): the only ones whose state-changing routes stay open to a
-# read-only user (the FG).
-OWN_ACCOUNT_ROUTERS = (auth_router, calendar_router)
+# password, own sessions, own calendar link): the only ones whose state-changing routes stay
+# open to a read-only user (the FG).
+OWN_ACCOUNT_ROUTERS = (auth_router, account_router, calendar_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         home_router,
         auth_router,
+        account_router,
         organisations_router,
         users_router,
         auditlog_router,
