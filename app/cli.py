@@ -85,12 +85,11 @@ def create_user(
                 email=email,
                 name=name,
                 organisation_id=found.id,
-                password=password,
                 is_admin=beheerder,
                 is_participant=deelnemer,
                 is_privacy_officer=fg,
             )
-            user_service.create_user(session, data=data, by=CLI_ACTOR)
+            user_service.create_user(session, data=data, password=password, by=CLI_ACTOR)
         except ValidationError as exc:
             problems = " ".join(validation_errors(exc).values())
             typer.echo(f"Niet aangemaakt: {problems}", err=True)

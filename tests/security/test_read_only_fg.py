@@ -19,6 +19,9 @@ OWN_ACCOUNT = {
     ("POST", "/uitloggen"): "uitloggen",
     ("POST", "/sessie/actief"): "de eigen sessie in leven houden",
     ("POST", "/wachtwoord"): "eigen wachtwoord wijzigen",
+    ("POST", "/wachtwoord-vergeten"): "een link voor een nieuw wachtwoord aanvragen",
+    ("POST", "/wachtwoord-herstellen/{token}"): "een nieuw wachtwoord kiezen met een link",
+    ("POST", "/uitnodiging/{token}"): "een eerste wachtwoord kiezen met een uitnodiging",
     ("POST", "/agenda-abonnement"): "eigen agenda-abonnementslink maken",
 }
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
