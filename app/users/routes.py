@@ -101,7 +101,7 @@ def create_user(
         ),
     )
     if created is not None:
-        flash(request, f"Account voor {created.name} aangemaakt; de uitnodiging is verstuurd.")
+        flash(request, f"Account voor {created.name} aangemaakt. De uitnodiging is verstuurd.")
         return redirect(request, "/gebruikers")
     return _form(request, session, form, errors)
 

@@ -17,7 +17,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.mail.sender import deliver_due
 from app.users.models import User
-from tests.conftest import csrf_from, log_in
+from tests.conftest import count_statements, csrf_from, log_in
 from tests.factories import PASSWORD, make_organisation, make_user
 from tests.invitations.links import invite, link_path, newest_link, outbox_to
 from tests.smtp import SmtpServer, mail_settings, smtp_server
@@ -103,6 +103,18 @@ def test_the_account_list_says_invited_until_the_password_is_set(
     assert "Uitgenodigd" in invited
     assert "Uitnodiging verlopen" in expired
     assert "Actief" in active and "Uitgenodigd" not in active
+
+
+def test_the_account_list_costs_the_same_statements_however_many_are_invited(
+    admin_client: TestClient, session: Session, app: FastAPI
+) -> None:
+    invite(session, email="een@wijkteam.example")
+    few = count_statements(app, admin_client, "/gebruikers")
+    for number in range(5):
+        invite(session, email=f"uitgenodigd{number}@wijkteam.example")
+    make_user(session)
+
+    assert count_statements(app, admin_client, "/gebruikers") == few
 
 
 def test_an_expired_invitation_is_a_clear_page_without_account_details(

@@ -54,7 +54,7 @@ def test_beheerder_creates_a_user_who_is_invited_by_mail(
     assert response.status_code == 303
     listing = admin_client.get("/gebruikers").text
     assert "Lotte Leerplicht" in listing and "lotte@leerplicht.example" in listing
-    assert "de uitnodiging is verstuurd" in listing
+    assert "De uitnodiging is verstuurd." in listing
     created = session.exec(select(User).where(User.email == "lotte@leerplicht.example")).one()
     assert created.password_hash is None
     with TestClient(app, follow_redirects=False) as newcomer:
