@@ -69,7 +69,8 @@ def create_user(
     deelnemer: Annotated[bool, typer.Option(help="Rol deelnemer.")] = False,
     fg: Annotated[bool, typer.Option(help="Rol functionaris gegevensbescherming.")] = False,
 ) -> None:
-    """Maak een account aan; het wachtwoord wordt gevraagd (of van standaardinvoer gelezen)."""
+    """Maak een account met wachtwoord aan, zoals de eerste beheerder; het wachtwoord wordt
+    gevraagd (of van standaardinvoer gelezen). Anderen nodigt een beheerder uit in Casustafel."""
     password = getpass.getpass(
         f"Wachtwoord (minstens {MIN_PASSWORD_LENGTH} tekens, geen veelgebruikt wachtwoord, "
         "niet de naam of het e-mailadres): "

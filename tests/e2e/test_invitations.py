@@ -6,7 +6,7 @@ from sqlmodel import Session, create_engine
 
 from tests.e2e.conftest import BrowserPage
 from tests.e2e.test_login import log_in, serious_accessibility_problems
-from tests.invitations.links import LINK, outbox_to
+from tests.invitations.links import newest_link_url
 
 NEWCOMER = "Noor Nieuwkomer"
 NEWCOMER_EMAIL = "noor@dorpsveen.example"
@@ -18,12 +18,9 @@ def mailed_link(database_url: str, email: str) -> str:
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            body = outbox_to(session, email)[-1].body_text
+            return newest_link_url(session, email)
     finally:
         engine.dispose()
-    match = LINK.search(body)
-    assert match, "geen eenmalige link in de e-mail"
-    return match.group(0)
 
 
 def accept_invitation(page: Page, database_url: str, email: str, password: str) -> str:
@@ -79,5 +76,5 @@ def test_forgotten_password_gives_the_same_answer_from_the_login_page(
     page.get_by_label("E-mailadres").fill("niemand@nergens.example")
     page.get_by_role("button", name="Stuur mij een link").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Als er een account met dit adres is")
+    expect(page.locator("main")).to_contain_text("Als er een account met dit adres is")
     assert browser_page.csp_violations() == []

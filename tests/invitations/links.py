@@ -36,9 +36,18 @@ def outbox_to(session: Session, address: str) -> list[OutboxMessage]:
     )
 
 
+def newest_link_url(session: Session, address: str) -> str:
+    """The newest one-time link mailed to this address (still in the outbox), as mailed."""
+    for message in reversed(outbox_to(session, address)):
+        match = LINK.search(message.body_text)
+        if match:
+            return match.group(0)
+    raise AssertionError("geen eenmalige link in de e-mail")
+
+
 def newest_link(session: Session, address: str) -> str:
-    """The path of the newest one-time link mailed to this address (still in the outbox)."""
-    return link_path(outbox_to(session, address)[-1].body_text)
+    """The path of the newest one-time link mailed to this address."""
+    return link_path(newest_link_url(session, address))
 
 
 def invite(session: Session, **fields: Any) -> User:
