@@ -69,7 +69,8 @@ def create_user(
     deelnemer: Annotated[bool, typer.Option(help="Rol deelnemer.")] = False,
     fg: Annotated[bool, typer.Option(help="Rol functionaris gegevensbescherming.")] = False,
 ) -> None:
-    """Maak een account aan; het wachtwoord wordt gevraagd (of van standaardinvoer gelezen)."""
+    """Maak een account met wachtwoord aan, zoals de eerste beheerder; het wachtwoord wordt
+    gevraagd (of van standaardinvoer gelezen). Anderen nodigt een beheerder uit in Casustafel."""
     password = getpass.getpass(
         f"Wachtwoord (minstens {MIN_PASSWORD_LENGTH} tekens, geen veelgebruikt wachtwoord, "
         "niet de naam of het e-mailadres): "
@@ -85,12 +86,11 @@ def create_user(
                 email=email,
                 name=name,
                 organisation_id=found.id,
-                password=password,
                 is_admin=beheerder,
                 is_participant=deelnemer,
                 is_privacy_officer=fg,
             )
-            user_service.create_user(session, data=data, by=CLI_ACTOR)
+            user_service.create_user(session, data=data, password=password, by=CLI_ACTOR)
         except ValidationError as exc:
             problems = " ".join(validation_errors(exc).values())
             typer.echo(f"Niet aangemaakt: {problems}", err=True)

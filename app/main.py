@@ -28,6 +28,7 @@ from app.covenants.routes import router as covenants_router
 from app.db import make_engine
 from app.errors import Forbidden, LoginRequired, NotFound
 from app.home.routes import router as home_router
+from app.invitations.routes import router as invitations_router
 from app.jobs import background_jobs
 from app.meetings.presence_routes import router as presence_router
 from app.meetings.routes import router as meetings_router
@@ -62,9 +63,9 @@ ERROR_PAGES = {
     ),
 }
 # The routers about one's own account (logging in and out, keeping the session alive, own
-# password, own sessions, own calendar link): the only ones whose state-changing routes stay
-# open to a read-only user (the FG).
-OWN_ACCOUNT_ROUTERS = (auth_router, account_router, calendar_router)
+# password, setting it through a one-time link, own sessions, own calendar link): the only ones
+# whose state-changing routes stay open to a read-only user (the FG).
+OWN_ACCOUNT_ROUTERS = (auth_router, account_router, invitations_router, calendar_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home_router,
         auth_router,
         account_router,
+        invitations_router,
         organisations_router,
         users_router,
         auditlog_router,

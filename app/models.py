@@ -13,6 +13,7 @@ from app.covenants.models import (
 )
 from app.factors.models import RecoveryCode, SecondFactor
 from app.flash import FlashMessage
+from app.invitations.models import AccountLink
 from app.mail.models import OutboxMessage
 from app.meetings.models import ItemAbsence, ItemContribution, ItemRecord, MeetingAttendance
 from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
@@ -30,6 +31,7 @@ from app.tasks.models import Task
 from app.users.models import User
 
 __all__ = [
+    "AccountLink",
     "AgendaItem",
     "AttendanceIntention",
     "AuditEvent",

@@ -27,6 +27,8 @@ class OutboxMessage(SQLModel, table=True):
     attachment_filename: str | None = Field(default=None, max_length=200)
     attachment_content_type: str | None = Field(default=None, max_length=100)
     attachment: str | None = Field(default=None, sa_type=Text)
+    # The body holds a one-time link: it is blanked once the message is sent or given up on.
+    secret: bool = False
     status: OutboxStatus = Field(
         default=OutboxStatus.PENDING,
         sa_type=string_enum(OutboxStatus, length=20),

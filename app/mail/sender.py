@@ -30,6 +30,7 @@ SMTP_TIMEOUT = 30.0
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF = timedelta(hours=1)
+SECRET_REMOVED = "[Verwijderd: dit bericht bevatte een eenmalige link.]"
 
 
 def deliver_due(
@@ -94,8 +95,20 @@ def _deliver_one(engine: Engine, settings: Settings, *, message_id: int, now: da
     except Exception as error:
         _record_failure(engine, message=message, token=token, now=now, error=error)
         return False
-    _finish(engine, message_id=message_id, token=token, status=OutboxStatus.SENT, sent_at=now)
+    _finish(
+        engine,
+        message_id=message_id,
+        token=token,
+        status=OutboxStatus.SENT,
+        sent_at=now,
+        **_without_secret(message),
+    )
     return True
+
+
+def _without_secret(message: OutboxMessage) -> dict[str, str]:
+    """The values that blank a one-time link once the message is done with (sent or given up)."""
+    return {"body_text": SECRET_REMOVED} if message.secret else {}
 
 
 def _claim(engine: Engine, *, message_id: int, now: datetime) -> tuple[str, OutboxMessage] | None:
@@ -145,6 +158,7 @@ def _record_failure(
         attempts=attempts,
         last_error=reason,
         next_attempt_at=now + backoff(attempts),
+        **(_without_secret(message) if gave_up else {}),
     )
 
 

@@ -18,9 +18,16 @@ class Attachment:
 
 
 def enqueue(
-    session: Session, *, to: str, subject: str, body: str, attachment: Attachment | None = None
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    attachment: Attachment | None = None,
+    secret: bool = False,
 ) -> OutboxMessage:
-    """Add one e-mail to the outbox in the caller's session; the caller commits."""
+    """Add one e-mail to the outbox in the caller's session; the caller commits. A secret body
+    (a one-time link) is blanked in the outbox once sent or given up on."""
     message = OutboxMessage(
         to_address=to.strip(),
         # A line break in a header would make the message unsendable on every attempt.
@@ -29,6 +36,7 @@ def enqueue(
         attachment_filename=attachment.filename if attachment else None,
         attachment_content_type=attachment.content_type if attachment else None,
         attachment=attachment.content if attachment else None,
+        secret=secret,
     )
     session.add(message)
     return message

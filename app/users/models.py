@@ -66,7 +66,7 @@ class User(UserBase, table=True):
 
 
 class UserCreate(UserBase):
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
+    """A new account: it has no password until its owner follows the invitation."""
 
 
 class UserUpdate(UserBase):

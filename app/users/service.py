@@ -52,6 +52,13 @@ def check_new_password(password: str, *, email: str, name: str, field: str) -> N
         raise DomainError(problem, field=field)
 
 
+def set_password(session: Session, *, user: User, password: str) -> None:
+    """Store the hash of a checked new password (the caller ends the sessions and commits)."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    session.add(user)
+
+
 def _role_changes(user: User) -> dict[str, bool]:
     return {
         "beheerder": user.is_admin,
@@ -60,12 +67,11 @@ def _role_changes(user: User) -> dict[str, bool]:
     }
 
 
-def create_user(session: Session, *, data: UserCreate, by: Actor) -> User:
-    """Create an account with its first password."""
+def add_user(session: Session, *, data: UserCreate, by: Actor) -> User:
+    """Add an account without a password, audited; the caller adds how it gets one and commits."""
     _check_unique_email(session, data.email)
     _check_organisation(session, data.organisation_id)
-    check_new_password(data.password, email=data.email, name=data.name, field="password")
-    user = User.model_validate(data, update={"password_hash": hash_password(data.password)})
+    user = User.model_validate(data)
     session.add(user)
     session.flush()
     audit.record(
@@ -76,17 +82,21 @@ def create_user(session: Session, *, data: UserCreate, by: Actor) -> User:
         object_id=user.id,
         detail={"rollen": _role_changes(user)},
     )
+    return user
+
+
+def create_user(session: Session, *, data: UserCreate, password: str, by: Actor) -> User:
+    """Create an account with its first password: only the command line's first beheerder."""
+    check_new_password(password, email=data.email, name=data.name, field="password")
+    user = add_user(session, data=data, by=by)
+    set_password(session, user=user, password=password)
     session.commit()
     return user
 
 
-def update_user(
-    session: Session, *, user: User, data: UserUpdate, new_password: str | None, by: Actor
-) -> User:
+def update_user(session: Session, *, user: User, data: UserUpdate, by: Actor) -> User:
     """Edit an account (which admits one awaiting admission); deactivating it ends its sessions
-    and its calendar link, a new password its sessions."""
-    if new_password is not None:
-        check_new_password(new_password, email=data.email, name=data.name, field="new_password")
+    and its calendar link."""
     if by.user is not None and by.user.id == user.id and not (data.active and data.is_admin):
         raise DomainError(
             "U kunt uw eigen account niet deactiveren of uw eigen beheerdersrol afnemen; "
@@ -99,13 +109,8 @@ def update_user(
     if user.awaiting_admission:
         user.awaiting_admission = False
         changed.append("toegelaten")
-    if new_password:
-        user.password_hash = hash_password(new_password)
-        user.password_changed_at = utcnow()
-        changed.append("wachtwoord")
-    if not user.active or new_password:
-        end_sessions(session, user_ids=[user.id])
     if not user.active:
+        end_sessions(session, user_ids=[user.id])
         calendar_service.revoke_feeds(session, user_ids=[user.id])
     session.add(user)
     audit.record(
@@ -131,9 +136,7 @@ def change_own_password(session: Session, *, user: User, data: PasswordChange, b
     if data.new_password == data.current_password:
         raise DomainError("Kies een ander wachtwoord dan uw huidige.", field="new_password")
     check_new_password(data.new_password, email=user.email, name=user.name, field="new_password")
-    user.password_hash = hash_password(data.new_password)
-    user.password_changed_at = utcnow()
-    session.add(user)
+    set_password(session, user=user, password=data.new_password)
     end_sessions(session, user_ids=[user.id])
     token = start_session(session, user_id=user.id, client_address=by.client_address)
     audit.record(

@@ -98,17 +98,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`casustafel db upgrade`, `seed-demo` and uvicorn on a free port, as `make run` does."""
+def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server's database, migrated and seeded by `casustafel db upgrade` and
+    `seed-demo`; tests read what the server cannot show, such as the outbox."""
     database = tmp_path_factory.mktemp("e2e") / "casustafel.db"
     database_url = f"sqlite:///{database}"
     for step in (["db", "upgrade"], ["seed-demo"]):
         assert run_cli(database_url, *step).returncode == 0
-    env = os.environ | {
-        "CASUSTAFEL_DATABASE_URL": database_url,
-        "CASUSTAFEL_BACKGROUND_JOBS": "false",
-    }
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url: str) -> Iterator[str]:
+    """uvicorn on a free port over the demo database, as `make run` does."""
     port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = os.environ | {
+        "CASUSTAFEL_DATABASE_URL": live_database_url,
+        "CASUSTAFEL_BACKGROUND_JOBS": "false",
+        "CASUSTAFEL_BASE_URL": base_url,
+    }
+    database = Path(live_database_url.removeprefix("sqlite:///"))
     log = (database.parent / "server.log").open("w")
     server = subprocess.Popen(
         [
@@ -127,7 +137,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base_url = f"http://127.0.0.1:{port}"
     _wait_until_serving(base_url, server)
     yield base_url
     server.terminate()

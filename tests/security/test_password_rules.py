@@ -11,6 +11,7 @@ from app.security.passwords import COMMON, PERSONAL, PREDICTABLE, TOO_SHORT, pas
 from app.users.models import INVALID_EMAIL, User
 from tests.conftest import csrf_from, log_in, run_cli
 from tests.factories import PASSWORD, make_organisation, make_user
+from tests.invitations.links import invite, newest_link
 
 GRETA = {"email": "greta.jansen@veenland.example", "name": "Greta de Vries"}
 # One of each kind of refusal, with the message beside the field.
@@ -62,33 +63,19 @@ def user_count(session: Session) -> int:
     [("aaaaaaaaaaaa", PREDICTABLE), ("greta.jansen-2026", PERSONAL), ("password1234", COMMON)],
     ids=["herhaald teken", "lokaal deel e-mailadres", "veelgebruikt"],
 )
-def test_beheerder_creating_a_user_gets_the_refusal_beside_the_password(
-    admin_client: TestClient, session: Session, password: str, message: str
+def test_following_an_invitation_gets_the_refusal_beside_the_password(
+    client: TestClient, session: Session, password: str, message: str
 ) -> None:
-    organisation = make_organisation(session)
-    before = user_count(session)
+    greta = invite(session, **GRETA)
+    path = newest_link(session, greta.email)
 
-    response = post_form(
-        admin_client,
-        "/gebruikers/nieuw",
-        {
-            "name": GRETA["name"],
-            "email": GRETA["email"],
-            "organisation_id": str(organisation.id),
-            "is_participant": "true",
-            "password": password,
-        },
-    )
+    response = post_form(client, path, {"password": password, "password_repeat": password})
 
     assert response.status_code == 422
     page = response.text
     assert f'id="password-error">{message}' in page
-    assert f'value="{GRETA["name"]}"' in page
-    assert f'value="{GRETA["email"]}"' in page
-    assert f'<option value="{organisation.id}" selected>' in page
-    assert 'id="is_participant" name="is_participant" value="true" checked' in page
     assert password not in page
-    assert user_count(session) == before
+    assert session.get_one(User, greta.id).password_hash is None
 
 
 def test_an_address_with_two_at_signs_is_refused_on_create_and_edit(
@@ -105,7 +92,6 @@ def test_an_address_with_two_at_signs_is_refused_on_create_and_edit(
             "name": "Greta Veen",
             "email": "greta@@veenland.example",
             "organisation_id": str(organisation.id),
-            "password": "een-goed-wachtwoord",
         },
     )
     edited = post_form(
@@ -128,25 +114,17 @@ def test_an_address_with_two_at_signs_is_refused_on_create_and_edit(
     assert session.exec(select(User.email).where(User.id == colleague.id)).one() == colleague.email
 
 
-def test_beheerder_resetting_a_password_gets_the_same_rules(
-    admin_client: TestClient, session: Session
-) -> None:
+def test_a_reset_link_gets_the_same_rules(client: TestClient, session: Session) -> None:
     colleague = make_user(session, name="Pim Partner")
-    fields = {
-        "name": "Pim Partner",
-        "email": colleague.email,
-        "organisation_id": str(colleague.organisation_id),
-        "is_participant": "true",
-        "active": "true",
-    }
+    post_form(client, "/wachtwoord-vergeten", {"email": colleague.email})
+    path = newest_link(session, colleague.email)
 
     response = post_form(
-        admin_client, f"/gebruikers/{colleague.id}", fields | {"new_password": "pim-partner-2026"}
+        client, path, {"password": "pim-partner-2026", "password_repeat": "pim-partner-2026"}
     )
 
     assert response.status_code == 422
-    assert f'id="new_password-error">{PERSONAL}' in response.text
-    assert 'value="Pim Partner"' in response.text
+    assert f'id="password-error">{PERSONAL}' in response.text
     after = session.exec(select(User.password_hash).where(User.id == colleague.id)).one()
     assert after == colleague.password_hash
 

@@ -21,6 +21,9 @@ OWN_ACCOUNT = {
     ("POST", "/wachtwoord"): "eigen wachtwoord wijzigen",
     ("POST", "/account/sessies/elders-uitloggen"): "eigen sessies elders beëindigen",
     ("POST", "/account/sessies/uitloggen"): "een eigen sessie elders beëindigen",
+    ("POST", "/wachtwoord-vergeten"): "een link voor een nieuw wachtwoord aanvragen",
+    ("POST", "/wachtwoord-herstellen/{token}"): "een nieuw wachtwoord kiezen met een link",
+    ("POST", "/uitnodiging/{token}"): "een eerste wachtwoord kiezen met een uitnodiging",
     ("POST", "/agenda-abonnement"): "eigen agenda-abonnementslink maken",
 }
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")

@@ -12,6 +12,7 @@ from app.security.sessions import UserSession
 from app.users.models import User
 from tests.conftest import csrf_from, log_in
 from tests.factories import PASSWORD, make_organisation, make_user
+from tests.invitations.links import newest_link, outbox_to
 
 
 @pytest.fixture
@@ -33,10 +34,11 @@ def user_count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(User)).one()
 
 
-def test_beheerder_creates_a_user_who_can_then_log_in(
+def test_beheerder_creates_a_user_who_is_invited_by_mail(
     admin_client: TestClient, session: Session, app: FastAPI
 ) -> None:
     organisation = make_organisation(session, name="Leerplicht Dorpsveen")
+    form = admin_client.get("/gebruikers/nieuw").text
 
     response = post_form(
         admin_client,
@@ -46,16 +48,21 @@ def test_beheerder_creates_a_user_who_can_then_log_in(
             "email": "Lotte@Leerplicht.example",
             "organisation_id": str(organisation.id),
             "is_participant": "true",
-            "password": "een-goed-wachtwoord",
         },
     )
 
+    assert 'type="password"' not in form and "72 uur geldig" in form
     assert response.status_code == 303
     listing = admin_client.get("/gebruikers").text
     assert "Lotte Leerplicht" in listing and "lotte@leerplicht.example" in listing
+    assert "De uitnodiging is verstuurd." in listing
+    created = session.exec(select(User).where(User.email == "lotte@leerplicht.example")).one()
+    assert created.password_hash is None
     with TestClient(app, follow_redirects=False) as newcomer:
-        log_in(newcomer, "lotte@leerplicht.example", "een-goed-wachtwoord")
-    assert session.exec(select(AuditEvent.action)).all().count("gebruiker.aangemaakt") == 1
+        path = newest_link(session, "lotte@leerplicht.example")
+        assert newcomer.get(path).status_code == 200
+    actions = session.exec(select(AuditEvent.action)).all()
+    assert actions.count("gebruiker.aangemaakt") == actions.count("uitnodiging.verstuurd") == 1
 
 
 def test_invalid_user_comes_back_with_dutch_messages_and_typed_values(
@@ -71,19 +78,17 @@ def test_invalid_user_comes_back_with_dutch_messages_and_typed_values(
             "name": "Kees <b>Kort</b>",
             "email": "geen-adres",
             "organisation_id": str(organisation.id),
-            "password": "kort",
         },
     )
 
     assert response.status_code == 422
     page = response.text
     assert "Vul een geldig e-mailadres in" in page
-    assert "Gebruik minstens 12 tekens." in page
     assert 'value="Kees &lt;b&gt;Kort&lt;/b&gt;"' in page
     assert 'value="geen-adres"' in page
     assert f'<option value="{organisation.id}" selected>' in page
-    assert 'value="kort"' not in page
     assert user_count(session) == before
+    assert outbox_to(session, "geen-adres") == []
 
 
 def test_duplicate_email_is_refused_beside_the_field(
@@ -98,7 +103,6 @@ def test_duplicate_email_is_refused_beside_the_field(
             "name": "Dubbel",
             "email": existing.email.upper(),
             "organisation_id": str(existing.organisation_id),
-            "password": "een-goed-wachtwoord",
         },
     )
 
@@ -203,29 +207,3 @@ def test_changing_own_password(client: TestClient, session: Session, app: FastAP
         assert other_device.get("/").status_code == 303
     events = session.exec(select(AuditEvent.action).order_by(col(AuditEvent.id))).all()
     assert "wachtwoord.gewijzigd" in events
-
-
-def test_beheerder_resets_a_password_that_then_works(
-    admin_client: TestClient, session: Session, app: FastAPI
-) -> None:
-    colleague = make_user(session)
-    fields = {
-        "name": colleague.name,
-        "email": colleague.email,
-        "organisation_id": str(colleague.organisation_id),
-        "is_participant": "true",
-        "active": "true",
-    }
-
-    too_short = post_form(
-        admin_client, f"/gebruikers/{colleague.id}", fields | {"new_password": "kort"}
-    )
-    reset = post_form(
-        admin_client, f"/gebruikers/{colleague.id}", fields | {"new_password": "opnieuw-ingesteld"}
-    )
-
-    assert too_short.status_code == 422
-    assert 'id="new_password-error">Gebruik minstens 12 tekens.' in too_short.text
-    assert reset.status_code == 303
-    with TestClient(app, follow_redirects=False) as colleague_client:
-        log_in(colleague_client, colleague.email, "opnieuw-ingesteld")
