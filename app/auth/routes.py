@@ -154,7 +154,13 @@ def change_password(
     token, errors = run_form(
         PasswordChange,
         form,
-        lambda data: user_service.change_own_password(session, user=user, data=data, by=actor),
+        lambda data: user_service.change_own_password(
+            session,
+            user=user,
+            data=data,
+            by=actor,
+            user_agent=request.headers.get("user-agent"),
+        ),
     )
     if token is not None:
         for_new_session(request, token)

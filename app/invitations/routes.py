@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from app.auth.routes import signed_in_response
 from app.db import SessionDep
 from app.errors import DomainError
+from app.flash import flash, for_new_session
 from app.invitations import service
 from app.invitations.mails import PATHS
 from app.invitations.models import LinkPurpose, NewPassword
@@ -17,7 +18,10 @@ from app.web import TEXT, FormErrors, FormValues, domain_errors, form_body, rend
 
 router = APIRouter()
 
-AFTER_PASSWORD_SET = "/?wachtwoord=gewijzigd"
+PASSWORD_SET = {
+    LinkPurpose.INVITATION: "Uw wachtwoord is ingesteld. Welkom bij Casustafel.",
+    LinkPurpose.PASSWORD_RESET: "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd.",
+}
 MAX_EMAIL_LENGTH = 254
 
 
@@ -72,7 +76,9 @@ def _use_link(
     except service.LinkNotValid:
         return _link_not_valid(request, purpose)
     if logged_in is not None:
-        return signed_in_response(request, logged_in, AFTER_PASSWORD_SET)
+        flash(request, PASSWORD_SET[purpose])
+        for_new_session(request, logged_in.token)
+        return signed_in_response(request, logged_in, "/")
     return _password_form(request, purpose=purpose, token=token, name=user.name, errors=errors)
 
 

@@ -125,7 +125,9 @@ def update_user(session: Session, *, user: User, data: UserUpdate, by: Actor) ->
     return user
 
 
-def change_own_password(session: Session, *, user: User, data: PasswordChange, by: Actor) -> str:
+def change_own_password(
+    session: Session, *, user: User, data: PasswordChange, by: Actor, user_agent: str | None
+) -> str:
     """Change one's own password; every session ends and a new one starts (its token returned)."""
     if not verify_password(data.current_password, user.password_hash):
         raise DomainError("Uw huidige wachtwoord klopt niet.", field="current_password")
@@ -138,7 +140,9 @@ def change_own_password(session: Session, *, user: User, data: PasswordChange, b
     check_new_password(data.new_password, email=user.email, name=user.name, field="new_password")
     set_password(session, user=user, password=data.new_password)
     end_sessions(session, user_ids=[user.id])
-    token = start_session(session, user_id=user.id, client_address=by.client_address)
+    token = start_session(
+        session, user_id=user.id, client_address=by.client_address, user_agent=user_agent
+    )
     audit.record(
         session, action="wachtwoord.gewijzigd", actor=by, object_type="gebruiker", object_id=user.id
     )
