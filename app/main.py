@@ -38,6 +38,7 @@ from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_c
 from app.security.deps import refuse_read_only
 from app.security.headers import SecurityHeadersMiddleware
 from app.security.limits import BodyLimitMiddleware
+from app.sso.routes import router as sso_router
 from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
 from app.web import login_redirect, render
@@ -60,10 +61,10 @@ ERROR_PAGES = {
         "Probeer het opnieuw; blijft het misgaan, neem dan contact op met uw beheerder.",
     ),
 }
-# The routers about one's own account (logging in and out, keeping the session alive, own
-# password, own calendar link): the only ones whose state-changing routes stay open to a
-# read-only user (the FG).
-OWN_ACCOUNT_ROUTERS = (auth_router, calendar_router)
+# The routers about one's own account (logging in and out, also with an organisation account;
+# keeping the session alive, own password, own calendar link): the only ones whose
+# state-changing routes stay open to a read-only user (the FG).
+OWN_ACCOUNT_ROUTERS = (auth_router, sso_router, calendar_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         home_router,
         auth_router,
+        sso_router,
         organisations_router,
         users_router,
         auditlog_router,
