@@ -72,14 +72,13 @@ def _client(provider: OidcProvider, **kwargs: Any) -> OAuth2Client:
         scope=provider.scopes,
         code_challenge_method="S256",
         timeout=TIMEOUT_SECONDS,
-        follow_redirects=False,
         **kwargs,
     )
 
 
-def _fetch_json(provider: OidcProvider, url: str) -> dict[str, Any]:
+def _fetch_json(url: str) -> dict[str, Any]:
     try:
-        with _client(provider) as client:
+        with httpx2.Client(timeout=TIMEOUT_SECONDS) as client:
             response = client.get(url)
             response.raise_for_status()
             document = response.json()
@@ -100,7 +99,7 @@ def discovery(provider: OidcProvider) -> Discovery:
     cached = _cache.get(url)
     if cached is not None:
         return cached
-    document = _fetch_json(provider, url)
+    document = _fetch_json(url)
     if str(document.get("issuer", "")).rstrip("/") != provider.issuer_url:
         raise ProviderFailure("issuer klopt niet")
     endpoints = [document.get(key) for key in ("authorization_endpoint", "token_endpoint")]
@@ -118,12 +117,12 @@ def discovery(provider: OidcProvider) -> Discovery:
     return found
 
 
-def _keys(provider: OidcProvider, jwks_uri: str, *, refresh: bool = False) -> KeySet:
+def _keys(jwks_uri: str, *, refresh: bool = False) -> KeySet:
     cached = None if refresh else _cache.get(jwks_uri)
     if cached is not None:
         return cached
     try:
-        keys = KeySet.import_key_set(_fetch_json(provider, jwks_uri))  # type: ignore[arg-type]
+        keys = KeySet.import_key_set(_fetch_json(jwks_uri))  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError) as exc:
         raise ProviderFailure("sleutels aanbieder onleesbaar") from exc
     _cache.put(jwks_uri, keys)
@@ -166,10 +165,10 @@ def id_token_claims(
 def _decode(provider: OidcProvider, endpoints: Discovery, id_token: str) -> dict[str, Any]:
     try:
         try:
-            decoded = jwt.decode(id_token, _keys(provider, endpoints.jwks_uri), SIGNING_ALGORITHMS)
+            decoded = jwt.decode(id_token, _keys(endpoints.jwks_uri), SIGNING_ALGORITHMS)
         except InvalidKeyIdError:
             # The provider may have rolled its keys since we cached them: fetch them once more.
-            keys = _keys(provider, endpoints.jwks_uri, refresh=True)
+            keys = _keys(endpoints.jwks_uri, refresh=True)
             decoded = jwt.decode(id_token, keys, SIGNING_ALGORITHMS)
     except (JoseError, ValueError) as exc:
         raise ProviderFailure("handtekening id-token ongeldig") from exc

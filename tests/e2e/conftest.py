@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class VisitedPages:
 
     def __init__(self) -> None:
         self._pages: dict[tuple[str, int, str], VisitedPage] = {}
+        self._others: set[str] = set()
 
     def __iter__(self) -> Iterator[VisitedPage]:
         return iter(self._pages.values())
@@ -68,7 +70,13 @@ class VisitedPages:
     def __len__(self) -> int:
         return len(self._pages)
 
+    def leave_out(self, origin: str) -> None:
+        """Pages of another site the tests visit (a test identity provider) are not ours."""
+        self._others.add(origin)
+
     def add(self, page: VisitedPage) -> None:
+        if any(page.url.startswith(f"{origin}/") for origin in self._others):
+            return
         token = CSRF_TOKEN.search(page.body)
         same_page = page.body.replace(token.group(1), "") if token and token.group(1) else page.body
         self._pages.setdefault((page.url, page.status, same_page), page)
@@ -100,16 +108,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`casustafel db upgrade`, `seed-demo` and uvicorn on a free port, as `make run` does."""
-    database = tmp_path_factory.mktemp("e2e") / "casustafel.db"
+    with demo_server(tmp_path_factory.mktemp("e2e"), free_port()) as base_url:
+        yield base_url
+
+
+@contextmanager
+def demo_server(directory: Path, port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The demo on a fresh SQLite database in the directory, served on the port with these
+    extra settings; stopped afterwards."""
+    database = directory / "casustafel.db"
     database_url = f"sqlite:///{database}"
     for step in (["db", "upgrade"], ["seed-demo"]):
         assert run_cli(database_url, *step).returncode == 0
-    env = os.environ | {
+    server_env = os.environ | {
         "CASUSTAFEL_DATABASE_URL": database_url,
         "CASUSTAFEL_BACKGROUND_JOBS": "false",
+        **(env or {}),
     }
-    port = free_port()
-    log = (database.parent / "server.log").open("w")
+    log = (directory / "server.log").open("w")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -123,16 +139,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--port",
             str(port),
         ],
-        env=env,
+        env=server_env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
-    _wait_until_serving(base_url, server)
-    yield base_url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    try:
+        _wait_until_serving(base_url, server)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
 
 
 def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:

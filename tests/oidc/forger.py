@@ -6,6 +6,7 @@ verifier against the challenge the test saw in the authorization URL."""
 import base64
 import hashlib
 import json
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +28,8 @@ class Forger:
 
     def __init__(self, issuer: str) -> None:
         self.issuer = issuer
-        self.signing_key = RSAKey.generate_key(2048, parameters={"kid": "sleutel-1"})
+        # A key id of its own: a test's forger is never mistaken for an earlier one on its port.
+        self.signing_key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8)})
         self.published_key = self.signing_key
         self.challenge = ""
         self.token_claims: dict[str, Any] = {}
@@ -47,6 +49,10 @@ class Forger:
             "name": "Nina Nep",
         }
         return claims | overrides
+
+    def publish_another_key(self) -> None:
+        """Publish a different key under the signing key's id: its signatures no longer match."""
+        self.published_key = RSAKey.generate_key(2048, parameters={"kid": self.signing_key.kid})
 
     def discovery(self) -> dict[str, str]:
         return {

@@ -60,6 +60,8 @@ def running_provider(
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
 
 
 def provider_settings(issuer: str, **overrides: object) -> dict[str, object]:
