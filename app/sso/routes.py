@@ -13,11 +13,10 @@ from app.security.sessions import SESSION_COOKIE
 from app.sso import client as sso_client
 from app.sso import service
 from app.sso.client import ProviderFailure
+from app.sso.logout import LOGGED_OUT_PATH, end_session_url
 from app.web import redirect, render
 
 router = APIRouter()
-
-LOGGED_OUT_PATH = "/inloggen?uitgelogd=1"
 
 
 def _provider(request: Request, name: str) -> OidcProvider:
@@ -27,13 +26,10 @@ def _provider(request: Request, name: str) -> OidcProvider:
     return provider
 
 
-def _base_url(request: Request) -> str:
-    return str(request.app.state.settings.base_url).rstrip("/")
-
-
 def redirect_uri(request: Request, provider: OidcProvider) -> str:
     """Where the provider sends the browser back to (registered there as the redirect URI)."""
-    return f"{_base_url(request)}/inloggen/sso/{provider.name}/terug"
+    base_url = request.app.state.settings.base_url.rstrip("/")
+    return f"{base_url}/inloggen/sso/{provider.name}/terug"
 
 
 def _refused(request: Request, message: str, status_code: int = 422) -> Response:
@@ -159,8 +155,5 @@ def from_provider(
 @router.get("/uitloggen/sso/{name}")
 def log_out_at_provider(request: Request, name: str) -> Response:
     """After logging out here: on to the provider's own logout (RP-initiated logout)."""
-    provider = _provider(request, name)
-    url = sso_client.end_session_url(
-        provider, post_logout_redirect_uri=f"{_base_url(request)}{LOGGED_OUT_PATH}"
-    )
+    url = end_session_url(_provider(request, name), settings=request.app.state.settings)
     return RedirectResponse(url or LOGGED_OUT_PATH, status_code=303)
