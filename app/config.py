@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(default=20, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
 
+    # Unset: a second factor is required in production and optional elsewhere (the demo).
+    mfa_required: bool | None = None
+    # Managing accounts, organisations, covenants and members asks for a confirmation this recent.
+    step_up_minutes: int = Field(default=15, ge=1)
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str = ""
@@ -192,6 +197,18 @@ class Settings(BaseSettings):
     def oidc_provider(self, name: str) -> OidcProvider | None:
         """The configured provider of that name, if any."""
         return next((p for p in self.oidc_providers if p.name == name), None)
+
+    @property
+    def second_factor_required(self) -> bool:
+        """Whether every local account must have a second factor."""
+        if self.mfa_required is None:
+            return self.environment == Environment.PRODUCTION
+        return self.mfa_required
+
+    @property
+    def step_up_window(self) -> timedelta:
+        """How recent a confirmation must be for the dangerous actions."""
+        return timedelta(minutes=self.step_up_minutes)
 
     @property
     def secure_cookies(self) -> bool:

@@ -11,6 +11,7 @@ from app.covenants.models import (
     CovenantVersion,
     DeclarationText,
 )
+from app.factors.models import RecoveryCode, SecondFactor
 from app.flash import FlashMessage
 from app.mail.models import OutboxMessage
 from app.meetings.models import ItemAbsence, ItemContribution, ItemRecord, MeetingAttendance
@@ -57,6 +58,8 @@ __all__ = [
     "MinutesVersion",
     "Organisation",
     "OutboxMessage",
+    "RecoveryCode",
+    "SecondFactor",
     "SeriesMember",
     "SeriesOrganisation",
     "SsoAttempt",

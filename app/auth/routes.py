@@ -1,5 +1,7 @@
 """Login, logout and changing one's own password."""
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -8,7 +10,7 @@ from app.db import SessionDep
 from app.errors import DomainError, Forbidden
 from app.security.csrf import PRE_SESSION_COOKIE, comes_from_elsewhere, csrf_token
 from app.security.deps import CurrentActor, CurrentUser, OptionalUser, client_address
-from app.security.sessions import SESSION_COOKIE
+from app.security.sessions import SESSION_COOKIE, SessionStage
 from app.users import service as user_service
 from app.users.models import PasswordChange
 from app.web import (
@@ -42,6 +44,23 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
         secure=request.app.state.settings.secure_cookies,
     )
     response.delete_cookie(PRE_SESSION_COOKIE, path="/")
+
+
+SECOND_FACTOR_PAGES = {
+    SessionStage.SECOND_FACTOR: "/inloggen/tweede-factor",
+    SessionStage.ENROL: "/inloggen/tweede-factor/instellen",
+}
+
+
+def signed_in_response(request: Request, logged_in: service.LoggedIn, next_path: str) -> Response:
+    """Where a login goes on: the page asked for, or first the second factor's page (which
+    returns to that page once the factor is in)."""
+    target = _safe_next(next_path)
+    if logged_in.stage in SECOND_FACTOR_PAGES:
+        target = f"{SECOND_FACTOR_PAGES[logged_in.stage]}?{urlencode({'volgende': target})}"
+    response = redirect(request, target)
+    _set_session_cookie(request, response, logged_in.token)
+    return response
 
 
 @router.get("/inloggen")
@@ -83,15 +102,14 @@ def login(request: Request, session: SessionDep, form: FormValues) -> Response:
                 email=email,
                 password=password,
                 client_address=client_address(request),
+                user_agent=request.headers.get("user-agent"),
                 previous_token=request.cookies.get(SESSION_COOKIE),
                 settings=request.app.state.settings,
             )
         except DomainError as exc:
             errors = domain_errors(exc)
         else:
-            response = redirect(request, values["volgende"])
-            _set_session_cookie(request, response, logged_in.token)
-            return response
+            return signed_in_response(request, logged_in, values["volgende"])
     return render(request, "auth/login.html", {"values": values, "errors": errors}, status_code=422)
 
 

@@ -1,6 +1,7 @@
 """Request dependencies: who is asking, and may they."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,7 +13,7 @@ from app.flash import take_waiting
 from app.security import permissions
 from app.security.csrf import SAFE_METHODS
 from app.security.proxies import client_address_behind
-from app.security.sessions import SESSION_COOKIE, session_user
+from app.security.sessions import SESSION_COOKIE, SessionStage, live_session, session_user
 from app.users import service as user_service
 from app.users.models import User
 
@@ -38,6 +39,32 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    """A login whose first factor is in and whose second is still to come."""
+
+    user: User
+    stage: SessionStage
+    token: str
+
+
+def pending_login(request: Request, session: SessionDep) -> PendingLogin:
+    """The session that waits for a second factor; anyone else is sent to the login page."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token is None:
+        raise LoginRequired
+    live = live_session(session, token=token, settings=request.app.state.settings)
+    if live is None or live[0].stage == SessionStage.FULL:
+        raise LoginRequired
+    user_session, user = live
+    if not user_service.is_active(user):
+        raise LoginRequired
+    return PendingLogin(user=user, stage=user_session.stage, token=token)
+
+
+PendingLoginDep = Annotated[PendingLogin, Depends(pending_login)]
 
 
 # Pure checks on what is already loaded run on the event loop: no thread hop per request.

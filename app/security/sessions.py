@@ -4,17 +4,28 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import Select
-from sqlmodel import Field, Session, SQLModel, col, delete, select
+from sqlmodel import Field, Session, SQLModel, col, delete, select, update
 
 from app.config import Settings
-from app.db import utcnow
+from app.db import string_enum, utcnow
 from app.users.models import User
 
 SESSION_COOKIE = "casustafel_sessie"
 MAX_TOUCH_INTERVAL = timedelta(minutes=1)
 TOUCH_SHARE = 10
+USER_AGENT_LENGTH = 300
+
+
+class SessionStage(StrEnum):
+    """How far the login has come: only a full session opens the app; the others open only the
+    pages that finish the login (entering or setting up a second factor)."""
+
+    FULL = "volledig"
+    SECOND_FACTOR = "tweede_factor"
+    ENROL = "inrichten"
 
 
 class UserSession(SQLModel, table=True):
@@ -25,6 +36,11 @@ class UserSession(SQLModel, table=True):
     created_at: datetime
     last_seen_at: datetime
     client_address: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=USER_AGENT_LENGTH)
+    stage: SessionStage = Field(default=SessionStage.FULL, sa_type=string_enum(SessionStage))
+    # When the user last proved who they are (second factor, fresh SSO login): step-up checks it.
+    confirmed_at: datetime | None = None
+    sso_provider: str | None = Field(default=None, max_length=100)
 
 
 def token_digest(token: str) -> str:
@@ -32,7 +48,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(session: Session, *, user_id: int, client_address: str | None) -> str:
+def start_session(
+    session: Session,
+    *,
+    user_id: int,
+    client_address: str | None,
+    user_agent: str | None = None,
+    stage: SessionStage = SessionStage.FULL,
+    confirmed: bool = False,
+    sso_provider: str | None = None,
+) -> str:
     """Create a session for the user and return the new token for the cookie."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -43,6 +68,10 @@ def start_session(session: Session, *, user_id: int, client_address: str | None)
             created_at=now,
             last_seen_at=now,
             client_address=client_address,
+            user_agent=user_agent[:USER_AGENT_LENGTH] if user_agent else None,
+            stage=stage,
+            confirmed_at=now if confirmed else None,
+            sso_provider=sso_provider,
         )
     )
     return token
@@ -63,8 +92,20 @@ def _expired(user_session: UserSession, settings: Settings, now: datetime) -> bo
 
 
 def session_user(session: Session, *, token: str, settings: Settings) -> User | None:
-    """The user of the live session for the token, touched now; an expired session is removed
-    and gives None. The user (with its organisation) comes in the session's own statement."""
+    """The user of the live, full session for the token, touched now; an expired session is
+    removed and gives None. The user (with its organisation) comes in the session's own
+    statement."""
+    live = live_session(session, token=token, settings=settings)
+    if live is None or live[0].stage != SessionStage.FULL:
+        return None
+    return live[1]
+
+
+def live_session(
+    session: Session, *, token: str, settings: Settings
+) -> tuple[UserSession, User] | None:
+    """The live session for the token (at any stage) with its user, touched now; an expired
+    session is removed and gives None."""
     row = session.exec(
         select(UserSession, User)
         .join(User, col(User.id) == UserSession.user_id)
@@ -82,12 +123,44 @@ def session_user(session: Session, *, token: str, settings: Settings) -> User | 
         user_session.last_seen_at = now
         session.add(user_session)
         session.commit()
-    return user
+    return user_session, user
+
+
+def complete_login(session: Session, *, token: str) -> None:
+    """The second factor is in: the session opens the app, confirmed now (the caller commits)."""
+    session.execute(
+        update(UserSession)
+        .where(col(UserSession.id) == token_digest(token))
+        .values(stage=SessionStage.FULL, confirmed_at=utcnow())
+    )
+
+
+def confirm(session: Session, *, token: str) -> None:
+    """The user proved who they are again (step-up); the caller commits."""
+    session.execute(
+        update(UserSession)
+        .where(col(UserSession.id) == token_digest(token))
+        .values(confirmed_at=utcnow())
+    )
+
+
+def is_confirmed_since(user_session: UserSession, since: datetime) -> bool:
+    """Whether the session's last confirmation is at or after the moment."""
+    return user_session.confirmed_at is not None and user_session.confirmed_at >= since
 
 
 def end_session(session: Session, *, token: str) -> None:
     """Remove the session behind the token (the caller commits)."""
     session.execute(delete(UserSession).where(col(UserSession.id) == token_digest(token)))
+
+
+def end_other_sessions(session: Session, *, user_id: int, keep_token: str) -> None:
+    """Remove every session of the user but the one behind the token (the caller commits)."""
+    session.execute(
+        delete(UserSession).where(
+            col(UserSession.user_id) == user_id, col(UserSession.id) != token_digest(keep_token)
+        )
+    )
 
 
 def end_sessions(session: Session, *, user_ids: Iterable[int] | Select[tuple[int]]) -> None:

@@ -49,8 +49,11 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    password_hash: str = Field(max_length=255)
+    # None: the account has no password (yet): invited, or signing in through SSO only.
+    password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    # Created by a first SSO login: no access until a beheerder admits it.
+    awaiting_admission: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     password_changed_at: datetime = Field(default_factory=utcnow)
 

@@ -36,6 +36,7 @@ def _form(
     errors: FormErrors,
     *,
     user_id: int | None,
+    awaiting_admission: bool = False,
 ) -> Response:
     values = {key: value for key, value in values.items() if "password" not in key}
     return render(
@@ -45,6 +46,7 @@ def _form(
             "values": values,
             "errors": errors,
             "user_id": user_id,
+            "awaiting_admission": awaiting_admission,
             "organisation_options": [
                 (organisation.id, organisation.name)
                 for organisation in organisation_service.list_organisations(
@@ -84,7 +86,14 @@ def create_user(
 
 @router.get("/{user_id}")
 def edit_user(request: Request, session: SessionDep, user: UserDep, _: AccountManager) -> Response:
-    return _form(request, session, user.model_dump(), {}, user_id=user.id)
+    return _form(
+        request,
+        session,
+        user.model_dump(),
+        {},
+        user_id=user.id,
+        awaiting_admission=user.awaiting_admission,
+    )
 
 
 @router.post("/{user_id}", openapi_extra=form_body(UserUpdate))
@@ -97,6 +106,7 @@ def update_user(
     form: FormValues,
 ) -> Response:
     form = with_unchecked_boxes(form, *ROLE_FIELDS, "active")
+    admitting = user.awaiting_admission
     new_password = str(form.get("new_password", "")) or None
     _, errors = run_form(
         UserUpdate,
@@ -106,6 +116,7 @@ def update_user(
         ),
     )
     if not errors:
-        flash(request, f"Account van {user.name} opgeslagen.")
+        done = "toegelaten" if admitting else "opgeslagen"
+        flash(request, f"Account van {user.name} {done}.")
         return redirect(request, "/gebruikers")
-    return _form(request, session, form, errors, user_id=user.id)
+    return _form(request, session, form, errors, user_id=user.id, awaiting_admission=admitting)

@@ -24,8 +24,12 @@ def find_by_email(session: Session, *, email: str) -> User | None:
 
 
 def list_users(session: Session) -> list[User]:
-    """Every user, by organisation and name."""
-    statement = select(User).join(Organisation).order_by(col(Organisation.name), col(User.name))
+    """Every user, those awaiting admission first, then by organisation and name."""
+    statement = (
+        select(User)
+        .join(Organisation)
+        .order_by(col(User.awaiting_admission).desc(), col(Organisation.name), col(User.name))
+    )
     return list(session.exec(statement).unique())
 
 
@@ -79,8 +83,8 @@ def create_user(session: Session, *, data: UserCreate, by: Actor) -> User:
 def update_user(
     session: Session, *, user: User, data: UserUpdate, new_password: str | None, by: Actor
 ) -> User:
-    """Edit an account; deactivating it ends its sessions and its calendar link, a new password
-    its sessions."""
+    """Edit an account (which admits one awaiting admission); deactivating it ends its sessions
+    and its calendar link, a new password its sessions."""
     if new_password is not None:
         check_new_password(new_password, email=data.email, name=data.name, field="new_password")
     if by.user is not None and by.user.id == user.id and not (data.active and data.is_admin):
@@ -92,6 +96,9 @@ def update_user(
     _check_unique_email(session, data.email, user_id=user.id)
     _check_organisation(session, data.organisation_id)
     changed = apply_update(user, data)
+    if user.awaiting_admission:
+        user.awaiting_admission = False
+        changed.append("toegelaten")
     if new_password:
         user.password_hash = hash_password(new_password)
         user.password_changed_at = utcnow()
