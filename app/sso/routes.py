@@ -143,7 +143,7 @@ def from_provider(
         )
     except service.SsoRefused as exc:
         return _refused(request, exc.message)
-    if isinstance(result, service.AwaitingAdmission):
+    if isinstance(result, service.WaitingForAdmission):
         return render(
             request,
             "sso/awaiting_admission.html",

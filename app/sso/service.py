@@ -66,7 +66,7 @@ class Attempt:
 
 
 @dataclass(frozen=True)
-class AwaitingAdmission:
+class WaitingForAdmission:
     """The person is known (or just created) but a beheerder has not admitted them yet."""
 
     user: User
@@ -162,7 +162,7 @@ def log_in(
     user_agent: str | None,
     previous_token: str | None,
     settings: Settings,
-) -> auth_service.LoggedIn | AwaitingAdmission:
+) -> auth_service.LoggedIn | WaitingForAdmission:
     """Log in with the provider's verified claims: the linked account, or at the first login a
     linked existing one (trusted provider) or a new one that waits for admission."""
     user = _linked_user(session, provider=provider, subject=str(claims["sub"]))
@@ -185,7 +185,7 @@ def log_in(
             detail={"aanbieder": provider.name},
         )
         session.commit()
-        return AwaitingAdmission(user=user, created=created)
+        return WaitingForAdmission(user=user, created=created)
     return auth_service.sign_in(
         session,
         user=user,

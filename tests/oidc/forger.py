@@ -70,7 +70,7 @@ class Forger:
         if self.token_body is not None:
             return 200, self.token_body
         id_token = jwt.encode(
-            {"alg": "RS256", "kid": "sleutel-1"}, self.token_claims, self.signing_key
+            {"alg": "RS256", "kid": self.signing_key.kid}, self.token_claims, self.signing_key
         )
         body = {"access_token": "toegang", "token_type": "Bearer", "id_token": id_token}
         return 200, json.dumps(body).encode()

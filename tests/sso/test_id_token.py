@@ -43,7 +43,7 @@ def test_a_good_token_from_the_forging_provider_is_accepted(
 
     response = forged_login(client, forger, lambda forger, nonce: forger.valid_claims(nonce))
 
-    assert response.status_code == 200
+    assert response.status_code == 200, last_context(session)
     assert "Wacht op toelating" in response.text
 
 
