@@ -4,6 +4,7 @@
 import re
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -11,6 +12,7 @@ from sqlmodel import Session, col, select, update
 
 from app.audit import AuditEvent
 from app.organisations.models import Organisation
+from app.security.sessions import UserSession
 from app.sso.models import SsoAttempt, SsoLink
 from app.sso.service import ATTEMPT_UNKNOWN, EMAIL_TAKEN, INACTIVE
 from app.users import service as user_service
@@ -84,6 +86,8 @@ def test_trusted_provider_links_the_account_of_its_organisation_and_sets_its_rol
     assert ("organisatieaccount.gekoppeld", "gelukt") in actions
     assert ("gebruiker.gewijzigd", "gelukt") in actions
     assert actions[-1] == ("inloggen", "gelukt")
+    login = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+    assert login is not None and '"via": "dorpsveen"' in login.detail
 
 
 def test_first_login_of_someone_unknown_creates_an_account_without_rights_that_waits(
@@ -112,6 +116,26 @@ def test_first_login_of_someone_unknown_creates_an_account_without_rights_that_w
     assert ("gebruiker.aangemaakt", "gelukt", "via organisatieaccount, wacht op toelating") in (
         events(session)
     )
+
+
+@pytest.mark.parametrize(
+    ("login", "lands_on"),
+    [("bram", "/"), ("anna", "/inloggen/tweede-factor/instellen?volgende=%2F")],
+)
+def test_the_provider_s_second_factor_counts_where_one_is_required(
+    app: FastAPI, client: TestClient, session: Session, issuer: str, login: str, lands_on: str
+) -> None:
+    app.state.settings.mfa_required = True
+    organisation = dorpsveen(session)
+    for name in ("anna", "bram"):
+        make_user(session, email=f"{name}@dorpsveen.example", organisation_id=organisation.id)
+
+    response = sso_login(client, issuer, login)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == lands_on
+    [user_session] = session.exec(select(UserSession)).all()
+    assert user_session.sso_provider == "dorpsveen"
 
 
 def test_untrusted_provider_never_takes_over_an_existing_account(
