@@ -251,13 +251,7 @@ def _create_account(
 ) -> User:
     organisation = _organisation(session, provider)
     if organisation is None:
-        raise _refuse(
-            session,
-            provider=provider,
-            reason="organisatie onbekend",
-            message=NO_ORGANISATION,
-            at=at,
-        )
+        raise _refuse(session, provider, "organisatie onbekend", at)
     user = User(
         email=email,
         name=sso_claims.name(claims, email),
@@ -292,13 +286,7 @@ def _apply_claims(
     """A trusted provider decides the organisation and the beheerder and FG roles."""
     organisation = _organisation(session, provider)
     if organisation is None:
-        raise _refuse(
-            session,
-            provider=provider,
-            reason="organisatie onbekend",
-            message=NO_ORGANISATION,
-            at=at,
-        )
+        raise _refuse(session, provider, "organisatie onbekend", at)
     groups = sso_claims.groups(provider, claims)
     wanted = {
         "organisation_id": organisation.id,

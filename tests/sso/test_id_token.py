@@ -13,6 +13,7 @@ from httpx import Response
 from sqlmodel import Session, col, select
 
 from app.audit import AuditEvent
+from app.sso.service import NO_EMAIL
 from app.users.models import User
 from tests.factories import make_organisation
 from tests.oidc.forger import CODE, Forger
@@ -115,3 +116,18 @@ def test_nonsense_from_the_token_endpoint_is_refused_without_an_error_page(
     assert response.status_code == 422
     assert "Inloggen met nep-account is niet gelukt" in response.text
     assert last_context(session) is not None
+
+
+def test_a_token_without_an_email_address_is_refused_with_the_reason(
+    client: TestClient, session: Session, forger: Forger
+) -> None:
+    make_organisation(session, name="Gemeente Dorpsveen")
+
+    response = forged_login(
+        client, forger, lambda forger, nonce: forger.valid_claims(nonce, email="geen-adres")
+    )
+
+    assert response.status_code == 422
+    assert NO_EMAIL in response.text
+    assert session.exec(select(User)).all() == []
+    assert last_context(session) == "organisatieaccount: geen e-mailadres"

@@ -14,7 +14,7 @@ from app.audit import AuditEvent
 from app.organisations.models import Organisation
 from app.security.sessions import UserSession
 from app.sso.models import SsoAttempt, SsoLink
-from app.sso.service import ATTEMPT_UNKNOWN, EMAIL_TAKEN, INACTIVE
+from app.sso.service import ATTEMPT_UNKNOWN, EMAIL_TAKEN, INACTIVE, NO_ORGANISATION
 from app.users import service as user_service
 from app.users.models import User
 from tests.conftest import csrf_from, log_in
@@ -136,6 +136,17 @@ def test_the_provider_s_second_factor_counts_where_one_is_required(
     assert response.headers["location"] == lands_on
     [user_session] = session.exec(select(UserSession)).all()
     assert user_session.sso_provider == "dorpsveen"
+
+
+def test_someone_of_an_organisation_casustafel_does_not_know_is_refused(
+    client: TestClient, session: Session, issuer: str
+) -> None:
+    response = sso_login(client, issuer, "nieuw", provider="extern")
+
+    assert response.status_code == 422
+    assert NO_ORGANISATION in response.text
+    assert session.exec(select(User)).all() == []
+    assert events(session)[-1][2] == "organisatieaccount: organisatie onbekend"
 
 
 def test_untrusted_provider_never_takes_over_an_existing_account(
