@@ -50,6 +50,11 @@ class Forger:
         }
         return claims | overrides
 
+    def roll_keys(self) -> None:
+        """Sign with a new key, under a new key id, and publish that one instead."""
+        self.signing_key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8)})
+        self.published_key = self.signing_key
+
     def publish_another_key(self) -> None:
         """Publish a different key under the signing key's id: its signatures no longer match."""
         self.published_key = RSAKey.generate_key(2048, parameters={"kid": self.signing_key.kid})

@@ -48,6 +48,19 @@ def test_a_good_token_from_the_forging_provider_is_accepted(
     assert "Wacht op toelating" in response.text
 
 
+def test_keys_the_provider_rolled_since_they_were_cached_are_fetched_again(
+    client: TestClient, session: Session, forger: Forger
+) -> None:
+    make_organisation(session, name="Gemeente Dorpsveen")
+    assert forged_login(client, forger, lambda forger, nonce: forger.valid_claims(nonce)).is_success
+    forger.roll_keys()
+
+    response = forged_login(client, forger, lambda forger, nonce: forger.valid_claims(nonce))
+
+    assert response.status_code == 200, last_context(session)
+    assert "Wacht op toelating" in response.text
+
+
 FORGED: dict[str, tuple[Claims, str]] = {
     "verlopen": (
         lambda forger, nonce: forger.valid_claims(

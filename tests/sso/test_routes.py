@@ -149,6 +149,20 @@ def test_someone_of_an_organisation_casustafel_does_not_know_is_refused(
     assert events(session)[-1][2] == "organisatieaccount: organisatie onbekend"
 
 
+@pytest.mark.parametrize(
+    ("asked", "lands_on"), [("/overleggen", "/overleggen"), ("https://elders.example/", "/")]
+)
+def test_the_login_returns_to_the_page_asked_for_on_this_site_only(
+    client: TestClient, session: Session, issuer: str, asked: str, lands_on: str
+) -> None:
+    make_user(session, email="bram@dorpsveen.example", organisation_id=dorpsveen(session).id)
+    authorization = client.get("/inloggen/sso/dorpsveen", params={"volgende": asked})
+
+    response = client.get(log_in_at_provider(issuer, authorization.headers["location"], "bram"))
+
+    assert response.headers["location"] == lands_on
+
+
 def test_untrusted_provider_never_takes_over_an_existing_account(
     client: TestClient, session: Session, issuer: str
 ) -> None:
