@@ -1,5 +1,7 @@
 """Inloggen met organisatieaccount: to the provider and back, and logging out there too."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -14,6 +16,7 @@ from app.sso import client as sso_client
 from app.sso import service
 from app.sso.client import ProviderFailure
 from app.sso.logout import LOGGED_OUT_PATH, end_session_url
+from app.sso.models import SsoAttempt
 from app.web import redirect, render
 
 router = APIRouter()
@@ -74,23 +77,48 @@ def to_provider(
     if user is not None:
         return redirect(request, safe_next(volgende))
     try:
+        # Nothing is stored for a provider that is down or answers nonsense.
         sso_client.discovery(provider)
+        attempt = service.start_attempt(
+            session,
+            provider=provider,
+            binding=pre_login_binding(request),
+            next_path=safe_next(volgende),
+        )
+        url = sso_client.authorization_url(
+            provider,
+            redirect_uri=redirect_uri(request, provider),
+            state=attempt.state,
+            nonce=attempt.nonce,
+            code_verifier=attempt.code_verifier,
+        )
     except ProviderFailure as failure:
         return _failed(request, session, provider, failure)
-    attempt = service.start_attempt(
-        session,
-        provider=provider,
-        binding=pre_login_binding(request),
-        next_path=safe_next(volgende),
-    )
-    url = sso_client.authorization_url(
-        provider,
-        redirect_uri=redirect_uri(request, provider),
-        state=attempt.state,
-        nonce=attempt.nonce,
-        code_verifier=attempt.code_verifier,
-    )
     return RedirectResponse(url, status_code=303)
+
+
+def _claims(
+    request: Request,
+    provider: OidcProvider,
+    attempt: SsoAttempt,
+    *,
+    code: str,
+    error: str,
+    iss: str | None,
+) -> dict[str, Any]:
+    """The verified ID token's claims for the code the provider sent back."""
+    if error or not code:
+        raise ProviderFailure("aanbieder gaf geen code")
+    # RFC 9207: a provider that names itself in the answer must be the one we asked.
+    if iss is not None and iss.rstrip("/") != provider.issuer_url:
+        raise ProviderFailure("issuer klopt niet")
+    return sso_client.id_token_claims(
+        provider,
+        code=code,
+        redirect_uri=redirect_uri(request, provider),
+        code_verifier=attempt.code_verifier,
+        nonce=attempt.nonce,
+    )
 
 
 @router.get("/inloggen/sso/{name}/terug")
@@ -117,18 +145,7 @@ def from_provider(
     except service.SsoRefused as exc:
         return _refused(request, exc.message)
     try:
-        if error or not code:
-            raise ProviderFailure("aanbieder gaf geen code")
-        # RFC 9207: a provider that names itself in the answer must be the one we asked.
-        if iss is not None and iss.rstrip("/") != provider.issuer_url:
-            raise ProviderFailure("issuer klopt niet")
-        claims = sso_client.id_token_claims(
-            provider,
-            code=code,
-            redirect_uri=redirect_uri(request, provider),
-            code_verifier=attempt.code_verifier,
-            nonce=attempt.nonce,
-        )
+        claims = _claims(request, provider, attempt, code=code, error=error, iss=iss)
     except ProviderFailure as failure:
         return _failed(request, session, provider, failure)
     try:
