@@ -44,9 +44,15 @@ def shown(request: Request) -> list[str]:
     return texts
 
 
+def for_new_session(request: Request, token: str) -> None:
+    """The change started a new session (a changed password ends the old one): its messages
+    wait for the new session, whose cookie the answer sets."""
+    request.state.new_session_token = token
+
+
 def keep_for_next_page(session: Session, request: Request, response: Response) -> None:
     """After a change answered with a redirect: its messages wait for the next page."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = getattr(request.state, "new_session_token", None) or request.cookies.get(SESSION_COOKIE)
     texts = shown(request)
     if not texts or not token:
         return

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.account.routes import router as account_router
 from app.agenda.routes import router as agenda_router
 from app.attendance.routes import router as attendance_router
 from app.auditlog.routes import router as auditlog_router
@@ -62,9 +63,9 @@ ERROR_PAGES = {
     ),
 }
 # The routers about one's own account (logging in and out, also with an organisation account;
-# keeping the session alive, own password, own calendar link): the only ones whose
+# keeping the session alive, own password, own sessions, own calendar link): the only ones whose
 # state-changing routes stay open to a read-only user (the FG).
-OWN_ACCOUNT_ROUTERS = (auth_router, sso_router, calendar_router)
+OWN_ACCOUNT_ROUTERS = (auth_router, sso_router, account_router, calendar_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home_router,
         auth_router,
         sso_router,
+        account_router,
         organisations_router,
         users_router,
         auditlog_router,

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from app.auth import service
 from app.db import SessionDep
 from app.errors import DomainError, Forbidden
+from app.flash import flash, for_new_session
 from app.security.csrf import PRE_SESSION_COOKIE, comes_from_elsewhere, csrf_token
 from app.security.deps import CurrentActor, CurrentUser, OptionalUser, client_address
 from app.security.sessions import SESSION_COOKIE, SessionStage
@@ -26,6 +27,8 @@ from app.web import (
 )
 
 router = APIRouter()
+
+PASSWORD_CHANGED = "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd."
 
 
 def safe_next(target: str | None) -> str:
@@ -157,7 +160,9 @@ def change_password(
         lambda data: user_service.change_own_password(session, user=user, data=data, by=actor),
     )
     if token is not None:
-        response = redirect(request, "/?wachtwoord=gewijzigd")
+        for_new_session(request, token)
+        flash(request, PASSWORD_CHANGED)
+        response = redirect(request, "/account")
         _set_session_cookie(request, response, token)
         return response
     return render(request, "auth/password.html", {"errors": errors}, status_code=422)

@@ -19,9 +19,7 @@ router = APIRouter()
 
 
 @router.get("/")
-def start_page(
-    request: Request, session: SessionDep, user: CurrentUser, wachtwoord: str | None = None
-) -> Response:
+def start_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     warnings, stuck = None, []
     if permissions.can_manage_covenants(user):
         warnings = covenant_queries.coverage_warnings(session, day=today())
@@ -41,7 +39,6 @@ def start_page(
         request,
         "home/index.html",
         {
-            "password_changed": wachtwoord == "gewijzigd",
             "warnings": warnings,
             "upcoming": upcoming,
             "latest_minutes": minutes,

@@ -84,7 +84,8 @@ def touch_interval(settings: Settings) -> timedelta:
     return min(MAX_TOUCH_INTERVAL, settings.session_idle_limit / TOUCH_SHARE)
 
 
-def _expired(user_session: UserSession, settings: Settings, now: datetime) -> bool:
+def is_expired(user_session: UserSession, settings: Settings, now: datetime) -> bool:
+    """Whether the session has ended: idle too long, or started too long ago."""
     return (
         now - user_session.last_seen_at > settings.session_idle_limit
         or now - user_session.created_at > settings.session_absolute_limit
@@ -115,7 +116,7 @@ def live_session(
         return None
     user_session, user = row
     now = utcnow()
-    if _expired(user_session, settings, now):
+    if is_expired(user_session, settings, now):
         session.delete(user_session)
         session.commit()
         return None

@@ -19,6 +19,8 @@ OWN_ACCOUNT = {
     ("POST", "/uitloggen"): "uitloggen",
     ("POST", "/sessie/actief"): "de eigen sessie in leven houden",
     ("POST", "/wachtwoord"): "eigen wachtwoord wijzigen",
+    ("POST", "/account/sessies/elders-uitloggen"): "eigen sessies elders beëindigen",
+    ("POST", "/account/sessies/uitloggen"): "een eigen sessie elders beëindigen",
     ("POST", "/agenda-abonnement"): "eigen agenda-abonnementslink maken",
 }
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")

@@ -7,6 +7,7 @@ from httpx import Response
 from sqlmodel import Session, col, func, select
 
 from app.audit import AuditEvent
+from app.auth.routes import PASSWORD_CHANGED
 from app.security.sessions import UserSession
 from app.users.models import User
 from tests.conftest import csrf_from, log_in
@@ -196,8 +197,9 @@ def test_changing_own_password(client: TestClient, session: Session, app: FastAP
 
         assert mismatch.status_code == 422
         assert "De twee nieuwe wachtwoorden zijn niet gelijk." in mismatch.text
-        assert changed.headers["location"] == "/?wachtwoord=gewijzigd"
-        assert client.get("/").status_code == 200
+        assert changed.headers["location"] == "/account"
+        assert PASSWORD_CHANGED in client.get("/account").text
+        assert PASSWORD_CHANGED not in client.get("/account").text
         assert other_device.get("/").status_code == 303
     events = session.exec(select(AuditEvent.action).order_by(col(AuditEvent.id))).all()
     assert "wachtwoord.gewijzigd" in events
