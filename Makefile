@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+OIDC_STAMP := tests/oidc/node_modules/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 HTMX_VERSION := 4.0.1
 UTRECHT_CSS_VERSION := 9.0.4
@@ -27,6 +28,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $(NODE_STAMP)
 
+# The OpenID Provider the single sign-on tests log in at (oidc-provider 8: 9 wants Node 22).
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+	touch $(OIDC_STAMP)
+
 run: install
 	$(BIN)/casustafel db upgrade
 	$(BIN)/casustafel seed-demo --if-empty
@@ -48,7 +54,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install system-deps lint $(NODE_STAMP)
+test: install system-deps lint $(NODE_STAMP) $(OIDC_STAMP)
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/pytest
 
 # Speed figures of the live meeting and the verslag on SQLite and PostgreSQL (not a test: it reports).

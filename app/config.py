@@ -3,6 +3,7 @@
 import base64
 import binascii
 import ipaddress
+import re
 from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +33,46 @@ class UnsafeConfiguration(RuntimeError):
     """The settings would run production with a default or missing secret."""
 
 
+PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+PROVIDER_FIELDS_HINT = (
+    "Verplicht per aanbieder: name (kleine letters, cijfers en streepjes), label, issuer "
+    "(http(s)-adres), client_id, client_secret en organisation."
+)
+
+
+class OidcProvider(BaseModel):
+    """An OpenID Connect provider whose accounts may log in ("Inloggen met organisatieaccount")."""
+
+    name: str = Field(pattern=PROVIDER_NAME.pattern)
+    label: str = Field(min_length=1, max_length=100)
+    issuer: str = Field(pattern=r"^https?://[^\s]+$", max_length=500)
+    client_id: str = Field(min_length=1, max_length=500)
+    client_secret: SecretStr = Field(min_length=1)
+    organisation: str = Field(min_length=1, max_length=200)
+    email_claim: str = Field(default="email", min_length=1)
+    trusted: bool = False
+    groups_claim: str = Field(default="groups", min_length=1)
+    admin_groups: list[str] = Field(default_factory=list)
+    privacy_officer_groups: list[str] = Field(default_factory=list)
+    # What the ID token's amr or acr says when the provider itself asked for a second factor.
+    mfa_amr: list[str] = Field(default_factory=lambda: ["mfa", "otp", "hwk", "swk", "pop"])
+    mfa_acr: list[str] = Field(default_factory=list)
+    scopes: str = "openid email profile"
+
+    @property
+    def issuer_url(self) -> str:
+        """The issuer without a trailing slash, as discovery URLs are built from it."""
+        return self.issuer.rstrip("/")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CASUSTAFEL_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="CASUSTAFEL_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # A refused setting is named, never echoed: it may hold a secret.
+        hide_input_in_errors=True,
     )
 
     environment: Environment = Environment.DEVELOPMENT
@@ -69,6 +107,9 @@ class Settings(BaseSettings):
     mail_interval_seconds: float = Field(default=15.0, gt=0)
 
     background_jobs: bool = True
+
+    # "Inloggen met organisatieaccount": a JSON list of OpenID Connect providers (see README).
+    oidc_providers: list[OidcProvider] = Field(default_factory=list)
 
     # Request bodies are refused (413) above these sizes, before anything reads them.
     max_form_bytes: int = Field(default=1_000_000, ge=10_000)
@@ -106,6 +147,29 @@ class Settings(BaseSettings):
             normalised.append(f"{parts.scheme}://{parts.netloc}")
         return normalised
 
+    @field_validator("oidc_providers", mode="before")
+    @classmethod
+    def _providers_are_complete(cls, values: Any) -> Any:
+        if not isinstance(values, list):
+            raise ValueError(
+                "CASUSTAFEL_OIDC_PROVIDERS is een JSON-lijst van aanbieders. "
+                + PROVIDER_FIELDS_HINT
+            )
+        providers = []
+        for position, value in enumerate(values, start=1):
+            try:
+                providers.append(OidcProvider.model_validate(value))
+            except ValidationError as exc:
+                wrong = sorted({".".join(map(str, error["loc"])) or "?" for error in exc.errors()})
+                raise ValueError(
+                    f"CASUSTAFEL_OIDC_PROVIDERS: aanbieder {position} is onvolledig of ongeldig "
+                    f"({', '.join(wrong)}). {PROVIDER_FIELDS_HINT}"
+                ) from None
+        names = [provider.name for provider in providers]
+        if len(set(names)) != len(names):
+            raise ValueError("CASUSTAFEL_OIDC_PROVIDERS: elke aanbieder heeft een eigen name.")
+        return providers
+
     @field_validator("data_encryption_keys")
     @classmethod
     def _keys_are_32_bytes(cls, keys: list[str]) -> list[str]:
@@ -129,6 +193,10 @@ class Settings(BaseSettings):
     def session_absolute_limit(self) -> timedelta:
         """How long a session lives after logging in, whatever happens."""
         return timedelta(hours=self.session_absolute_hours)
+
+    def oidc_provider(self, name: str) -> OidcProvider | None:
+        """The configured provider of that name, if any."""
+        return next((p for p in self.oidc_providers if p.name == name), None)
 
     @property
     def second_factor_required(self) -> bool:
@@ -176,6 +244,10 @@ class Settings(BaseSettings):
                 "Zet CASUSTAFEL_AUDIT_KEY op een eigen geheime waarde van minstens 32 tekens, "
                 "bewaard buiten de database en haar back-ups (nooit meer wijzigen: anders klopt "
                 "de hashketen van de logging niet meer)."
+            )
+        if any(not provider.issuer.startswith("https://") for provider in self.oidc_providers):
+            problems.append(
+                "Gebruik voor elke aanbieder in CASUSTAFEL_OIDC_PROVIDERS een issuer met https://."
             )
         if problems:
             raise UnsafeConfiguration(

@@ -40,6 +40,7 @@ from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_c
 from app.security.deps import refuse_read_only
 from app.security.headers import SecurityHeadersMiddleware
 from app.security.limits import BodyLimitMiddleware
+from app.sso.routes import router as sso_router
 from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
 from app.web import login_redirect, render
@@ -62,10 +63,10 @@ ERROR_PAGES = {
         "Probeer het opnieuw; blijft het misgaan, neem dan contact op met uw beheerder.",
     ),
 }
-# The routers about one's own account (logging in and out, keeping the session alive, own
-# password, setting it through a one-time link, own sessions, own calendar link): the only ones
-# whose state-changing routes stay open to a read-only user (the FG).
-OWN_ACCOUNT_ROUTERS = (auth_router, account_router, invitations_router, calendar_router)
+# The routers about one's own account (logging in and out, also with an organisation account;
+# keeping the session alive, own password, setting it through a one-time link, own sessions, own
+# calendar link): the only ones whose state-changing routes stay open to a read-only user (the FG).
+OWN_ACCOUNT_ROUTERS = (auth_router, sso_router, account_router, invitations_router, calendar_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         home_router,
         auth_router,
+        sso_router,
         account_router,
         invitations_router,
         organisations_router,

@@ -27,6 +27,7 @@ from app.overleg.models import (
 )
 from app.security.sessions import UserSession
 from app.security.throttle import LoginAttempt, LoginLockout
+from app.sso.models import SsoAttempt, SsoLink
 from app.tasks.models import Task
 from app.users.models import User
 
@@ -63,6 +64,8 @@ __all__ = [
     "SecondFactor",
     "SeriesMember",
     "SeriesOrganisation",
+    "SsoAttempt",
+    "SsoLink",
     "Task",
     "User",
     "UserSession",

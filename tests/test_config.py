@@ -1,8 +1,10 @@
 """Production refuses to start with a default or missing secret, and says what to set."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from app.config import DEVELOPMENT_SECRET_KEY, Environment, Settings, UnsafeConfiguration
 from app.main import create_app
@@ -68,3 +70,67 @@ def test_the_idle_limit_may_be_a_fraction_of_a_minute(monkeypatch: pytest.Monkey
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
 
     assert settings.session_idle_limit == timedelta(seconds=6)
+
+
+PROVIDER = {
+    "name": "dorpsveen",
+    "label": "Inloggen met Gemeente Dorpsveen-account",
+    "issuer": "https://login.dorpsveen.example/realms/medewerkers",
+    "client_id": "casustafel",
+    "client_secret": "heel-geheim-provider-wachtwoord",
+    "organisation": "Gemeente Dorpsveen",
+}
+
+
+def test_providers_come_from_the_environment_with_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CASUSTAFEL_OIDC_PROVIDERS", json.dumps([PROVIDER]))
+
+    [provider] = Settings(_env_file=None).oidc_providers  # type: ignore[call-arg]
+
+    assert (provider.name, provider.email_claim, provider.groups_claim) == (
+        "dorpsveen",
+        "email",
+        "groups",
+    )
+    assert not provider.trusted
+    assert "mfa" in provider.mfa_amr
+    assert "heel-geheim" not in repr(provider)
+
+
+@pytest.mark.parametrize(
+    "providers",
+    [
+        [PROVIDER | {"name": "Gemeente Dorpsveen"}],
+        [{key: value for key, value in PROVIDER.items() if key != "issuer"}],
+        [PROVIDER | {"issuer": "login.dorpsveen.example"}],
+        [PROVIDER, PROVIDER],
+        {"name": "dorpsveen"},
+    ],
+)
+def test_a_wrong_provider_setting_is_refused_in_dutch_without_its_secret(
+    monkeypatch: pytest.MonkeyPatch, providers: object
+) -> None:
+    monkeypatch.setenv("CASUSTAFEL_OIDC_PROVIDERS", json.dumps(providers))
+
+    with pytest.raises(ValidationError, match="CASUSTAFEL_OIDC_PROVIDERS") as refused:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+    assert "heel-geheim" not in str(refused.value)
+
+
+def test_production_refuses_a_provider_without_https() -> None:
+    settings = Settings(
+        _env_file=None,
+        environment=Environment.PRODUCTION,
+        secret_key=STRONG_KEY,  # type: ignore[call-arg]
+        data_encryption_keys=[DATA_KEY],
+        blind_index_key="z" * 40,
+        audit_key="a" * 40,
+        database_url="sqlite://",
+        oidc_providers=[PROVIDER | {"issuer": "http://login.dorpsveen.example"}],
+    )
+
+    with pytest.raises(UnsafeConfiguration, match="https://"):
+        create_app(settings)

@@ -12,6 +12,7 @@ from app.flash import flash, for_new_session
 from app.security.csrf import PRE_SESSION_COOKIE, comes_from_elsewhere, csrf_token
 from app.security.deps import CurrentActor, CurrentUser, OptionalUser, client_address
 from app.security.sessions import SESSION_COOKIE, SessionStage
+from app.sso.logout import logged_out_path
 from app.users import service as user_service
 from app.users.models import PasswordChange
 from app.web import (
@@ -30,8 +31,8 @@ router = APIRouter()
 PASSWORD_CHANGED = "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd."
 
 
-def _safe_next(target: str | None) -> str:
-    # Only a path on this site: never an open redirect to somewhere else.
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: only a path on this site, never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
@@ -58,7 +59,7 @@ SECOND_FACTOR_PAGES = {
 def signed_in_response(request: Request, logged_in: service.LoggedIn, next_path: str) -> Response:
     """Where a login goes on: the page asked for, or first the second factor's page (which
     returns to that page once the factor is in)."""
-    target = _safe_next(next_path)
+    target = safe_next(next_path)
     if logged_in.stage in SECOND_FACTOR_PAGES:
         target = f"{SECOND_FACTOR_PAGES[logged_in.stage]}?{urlencode({'volgende': target})}"
     response = redirect(request, target)
@@ -74,12 +75,12 @@ def login_page(
     uitgelogd: bool = False,
 ) -> Response:
     if user is not None:
-        return redirect(request, _safe_next(volgende))
+        return redirect(request, safe_next(volgende))
     return render(
         request,
         "auth/login.html",
         {
-            "values": {"volgende": _safe_next(volgende)},
+            "values": {"volgende": safe_next(volgende)},
             "errors": {},
             "logged_out": uitgelogd,
         },
@@ -92,7 +93,7 @@ def login_page(
 def login(request: Request, session: SessionDep, form: FormValues) -> Response:
     email = str(form.get("email", "")).strip()
     password = str(form.get("password", ""))
-    values = {"email": email, "volgende": _safe_next(form.get("volgende"))}
+    values = {"email": email, "volgende": safe_next(form.get("volgende"))}
     errors = {}
     if not email:
         errors["email"] = "Vul uw e-mailadres in."
@@ -118,8 +119,10 @@ def login(request: Request, session: SessionDep, form: FormValues) -> Response:
 
 @router.post("/uitloggen", openapi_extra=form_body())
 def logout(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    service.log_out(session, token=request.cookies.get(SESSION_COOKIE, ""), by=actor)
-    response = redirect(request, "/inloggen?uitgelogd=1")
+    token = request.cookies.get(SESSION_COOKIE, "")
+    target = logged_out_path(session, token=token, settings=request.app.state.settings)
+    service.log_out(session, token=token, by=actor)
+    response = redirect(request, target)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -32,6 +32,15 @@ def _binding(request: Request) -> str | None:
     )
 
 
+def pre_login_binding(request: Request) -> str:
+    """What ties a login attempt to this browser: the value its CSRF token is bound to (the
+    middleware below gives every visitor one)."""
+    binding = _binding(request)
+    if not binding:
+        raise CsrfRejected
+    return binding
+
+
 def csrf_token(request: Request) -> str:
     """The token forms and htmx requests must send back; empty when nothing binds it yet."""
     binding = _binding(request)

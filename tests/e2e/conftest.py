@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class VisitedPages:
 
     def __init__(self) -> None:
         self._pages: dict[tuple[str, int, str], VisitedPage] = {}
+        self._others: set[str] = set()
 
     def __iter__(self) -> Iterator[VisitedPage]:
         return iter(self._pages.values())
@@ -68,7 +70,13 @@ class VisitedPages:
     def __len__(self) -> int:
         return len(self._pages)
 
+    def leave_out(self, origin: str) -> None:
+        """Pages of another site the tests visit (a test identity provider) are not ours."""
+        self._others.add(origin)
+
     def add(self, page: VisitedPage) -> None:
+        if any(page.url.startswith(f"{origin}/") for origin in self._others):
+            return
         token = CSRF_TOKEN.search(page.body)
         same_page = page.body.replace(token.group(1), "") if token and token.group(1) else page.body
         self._pages.setdefault((page.url, page.status, same_page), page)
@@ -101,25 +109,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The live server's database, migrated and seeded by `casustafel db upgrade` and
     `seed-demo`; tests read what the server cannot show, such as the outbox."""
-    database = tmp_path_factory.mktemp("e2e") / "casustafel.db"
-    database_url = f"sqlite:///{database}"
-    for step in (["db", "upgrade"], ["seed-demo"]):
-        assert run_cli(database_url, *step).returncode == 0
-    return database_url
+    return demo_database(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")
 def live_server(live_database_url: str) -> Iterator[str]:
     """uvicorn on a free port over the demo database, as `make run` does."""
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {
-        "CASUSTAFEL_DATABASE_URL": live_database_url,
+    with serving(live_database_url, port, {"CASUSTAFEL_BASE_URL": f"http://127.0.0.1:{port}"}) as (
+        base_url
+    ):
+        yield base_url
+
+
+def demo_database(directory: Path) -> str:
+    """A fresh SQLite database in the directory, migrated and seeded with the demo."""
+    database_url = f"sqlite:///{directory / 'casustafel.db'}"
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        assert run_cli(database_url, *step).returncode == 0
+    return database_url
+
+
+@contextmanager
+def demo_server(directory: Path, port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The demo on a fresh SQLite database in the directory, served on the port with these
+    extra settings; stopped afterwards."""
+    with serving(demo_database(directory), port, env) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serving(database_url: str, port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+    """uvicorn over the database on the port with these extra settings, as `make run` does."""
+    server_env = os.environ | {
+        "CASUSTAFEL_DATABASE_URL": database_url,
         "CASUSTAFEL_BACKGROUND_JOBS": "false",
-        "CASUSTAFEL_BASE_URL": base_url,
+        **(env or {}),
     }
-    database = Path(live_database_url.removeprefix("sqlite:///"))
-    log = (database.parent / "server.log").open("w")
+    database = Path(database_url.removeprefix("sqlite:///"))
+    log = (database.parent / f"server-{port}.log").open("w")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -133,15 +161,18 @@ def live_server(live_database_url: str) -> Iterator[str]:
             "--port",
             str(port),
         ],
-        env=env,
+        env=server_env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    _wait_until_serving(base_url, server)
-    yield base_url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base_url, server)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
 
 
 def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:

@@ -61,6 +61,7 @@ def demo_ids(session: Session) -> dict[str, object]:
         "direction": "omhoog",
         "field": "discussion",
         "token": "onbekend",
+        "name": "onbekend",
     }
 
 

@@ -1,0 +1,1 @@
+"""Inloggen met organisatieaccount: OpenID Connect single sign-on."""
