@@ -9,7 +9,13 @@ from app.auth import service
 from app.db import SessionDep
 from app.errors import DomainError, Forbidden
 from app.security.csrf import PRE_SESSION_COOKIE, comes_from_elsewhere, csrf_token
-from app.security.deps import CurrentActor, CurrentUser, OptionalUser, client_address
+from app.security.deps import (
+    CurrentActor,
+    CurrentUser,
+    OptionalUser,
+    client_address,
+    pending_stage,
+)
 from app.security.sessions import SESSION_COOKIE, SessionStage
 from app.users import service as user_service
 from app.users.models import PasswordChange
@@ -72,6 +78,11 @@ def login_page(
 ) -> Response:
     if user is not None:
         return redirect(request, _safe_next(volgende))
+    stage = pending_stage(request)
+    if stage is not None:
+        # Password in, second factor not yet: that login goes on at its own page.
+        target = f"{SECOND_FACTOR_PAGES[stage]}?{urlencode({'volgende': _safe_next(volgende)})}"
+        return redirect(request, target)
     return render(
         request,
         "auth/login.html",

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.db import SessionDep
 from app.flash import flash
 from app.organisations import service as organisation_service
-from app.security.deps import AccountManager, CurrentActor
+from app.security.deps import AccountManager, Confirmed, CurrentActor
 from app.security.passwords import MIN_PASSWORD_LENGTH
 from app.users import service
 from app.users.deps import UserDep
@@ -66,13 +66,20 @@ def user_list(request: Request, session: SessionDep, _: AccountManager) -> Respo
 
 
 @router.get("/nieuw")
-def new_user(request: Request, session: SessionDep, _: AccountManager) -> Response:
+def new_user(
+    request: Request, session: SessionDep, _: AccountManager, _confirmed: Confirmed
+) -> Response:
     return _form(request, session, {"is_participant": True}, {}, user_id=None)
 
 
 @router.post("/nieuw", openapi_extra=form_body(UserCreate))
 def create_user(
-    request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
+    request: Request,
+    session: SessionDep,
+    _: AccountManager,
+    _confirmed: Confirmed,
+    actor: CurrentActor,
+    form: FormValues,
 ) -> Response:
     form = with_unchecked_boxes(form, *ROLE_FIELDS)
     created, errors = run_form(
@@ -85,7 +92,9 @@ def create_user(
 
 
 @router.get("/{user_id}")
-def edit_user(request: Request, session: SessionDep, user: UserDep, _: AccountManager) -> Response:
+def edit_user(
+    request: Request, session: SessionDep, user: UserDep, _: AccountManager, _confirmed: Confirmed
+) -> Response:
     return _form(
         request,
         session,
@@ -102,6 +111,7 @@ def update_user(
     session: SessionDep,
     user: UserDep,
     _: AccountManager,
+    _confirmed: Confirmed,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
