@@ -5,7 +5,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import CursorResult
 from sqlmodel import Session, col, delete, select, update
 
 from app import audit
@@ -201,7 +200,7 @@ def _use_authenticator(session: Session, user: User, code: str, cipher: DataCiph
 
 def _claim_step(session: Session, factor: SecondFactor, step: int) -> bool:
     # Conditional, so two requests racing with the same code cannot both get in.
-    result: CursorResult = session.execute(  # type: ignore[assignment]
+    claimed = session.exec(
         update(SecondFactor)
         .where(
             col(SecondFactor.id) == factor.id,
@@ -209,11 +208,11 @@ def _claim_step(session: Session, factor: SecondFactor, step: int) -> bool:
         )
         .values(last_used_step=step, last_used_at=utcnow())
     )
-    return result.rowcount == 1
+    return claimed.rowcount == 1
 
 
 def _use_recovery_code(session: Session, user: User, code: str) -> bool:
-    result: CursorResult = session.execute(  # type: ignore[assignment]
+    claimed = session.exec(
         update(RecoveryCode)
         .where(
             col(RecoveryCode.user_id) == user.id,
@@ -222,7 +221,7 @@ def _use_recovery_code(session: Session, user: User, code: str) -> bool:
         )
         .values(used_at=utcnow())
     )
-    return result.rowcount == 1
+    return claimed.rowcount == 1
 
 
 def _proof_of(session: Session, user: User, typed: str, cipher: DataCipher) -> Proof | None:
