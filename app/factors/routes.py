@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app.audit import Actor
 from app.auth import service as auth_service
 from app.auth.routes import SECOND_FACTOR_PAGES, _safe_next
 from app.db import RowId, SessionDep
@@ -39,6 +40,8 @@ CODE_FORM = form_body(fields={"code": TEXT, "volgende": TEXT})
 SET_UP_FORM = form_body(fields={"label": TEXT, "code": TEXT, "volgende": TEXT})
 RECOVERY_CODES_PAGE = "/account/herstelcodes"
 FACTORS_PAGE = "/account/tweede-factor"
+ADD_AUTHENTICATOR_PAGE = f"{FACTORS_PAGE}/authenticator"
+ENROL_PAGE = SECOND_FACTOR_PAGES[SessionStage.ENROL]
 
 
 def _cipher(request: Request) -> DataCipher:
@@ -161,7 +164,7 @@ def _set_up_page(
             "values": values,
             "errors": errors,
             "at_login": at_login,
-            "action": SECOND_FACTOR_PAGES[SessionStage.ENROL] if at_login else _AUTHENTICATOR,
+            "action": ENROL_PAGE if at_login else ADD_AUTHENTICATOR_PAGE,
             "next_path": values["volgende"],
             "purpose": "inrichten",
         },
@@ -195,7 +198,7 @@ def _set_up(
     return redirect(request, values["volgende"])
 
 
-@router.get("/inloggen/tweede-factor/instellen")
+@router.get(ENROL_PAGE)
 def enrol_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     pending = _login_in_progress(request, session, user, SessionStage.ENROL)
     if isinstance(pending, Response):
@@ -204,7 +207,7 @@ def enrol_page(request: Request, session: SessionDep, user: OptionalUser) -> Res
     return _set_up_page(request, session, pending.user, values=values, errors={}, at_login=True)
 
 
-@router.post("/inloggen/tweede-factor/instellen", openapi_extra=SET_UP_FORM)
+@router.post(ENROL_PAGE, openapi_extra=SET_UP_FORM)
 def enrol(request: Request, session: SessionDep, user: OptionalUser, form: FormValues) -> Response:
     pending = _login_in_progress(request, session, user, SessionStage.ENROL)
     if isinstance(pending, Response):
@@ -212,16 +215,13 @@ def enrol(request: Request, session: SessionDep, user: OptionalUser, form: FormV
     return _set_up(request, session, pending.user, form, at_login=True)
 
 
-_AUTHENTICATOR = f"{FACTORS_PAGE}/authenticator"
-
-
-@router.get(_AUTHENTICATOR)
+@router.get(ADD_AUTHENTICATOR_PAGE)
 def add_authenticator_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     values = {"label": "", "volgende": FACTORS_PAGE}
     return _set_up_page(request, session, user, values=values, errors={}, at_login=False)
 
 
-@router.post(_AUTHENTICATOR, openapi_extra=SET_UP_FORM)
+@router.post(ADD_AUTHENTICATOR_PAGE, openapi_extra=SET_UP_FORM)
 def add_authenticator(
     request: Request, session: SessionDep, user: CurrentUser, form: FormValues
 ) -> Response:
@@ -370,17 +370,20 @@ def confirm(
 ) -> Response:
     next_path = _safe_next(form.get("volgende"))
     try:
-        _prove(request, session, user, actor, form)
+        proof = _prove(request, session, user, actor, form)
     except DomainError as exc:
         errors = domain_errors(exc)
         return _confirm_page(request, session, user, next_path, errors, status_code=422)
-    flash(request, "Bevestigd.")
+    left = proof.recovery_codes_left if proof else None
+    flash(request, "Bevestigd." if left is None else _recovery_code_used(left))
     return redirect(request, next_path)
 
 
 def _prove(
-    request: Request, session: Session, user: User, actor: Any, form: dict[str, Any]
-) -> None:
+    request: Request, session: Session, user: User, actor: Actor, form: dict[str, Any]
+) -> service.Proof | None:
+    """A code (or, for an account without a factor, the password) proves the user again; the
+    proof of a code, None for the password."""
     settings = request.app.state.settings
     if "password" in form:
         password = str(form["password"])
@@ -394,11 +397,11 @@ def _prove(
             settings=settings,
             by=actor,
         )
-        return
+        return None
     code = str(form.get("code", ""))
     if not code.strip():
         raise DomainError("Vul een code in.", field="code")
-    service.prove_second_factor(
+    return service.prove_second_factor(
         session,
         user=user,
         token=_token(request),
