@@ -25,3 +25,8 @@ class Forbidden(Exception):
 
 class LoginRequired(Exception):
     """The request needs a logged-in user."""
+
+
+class ConfirmationRequired(Exception):
+    """The action needs a recent proof of who the user is (step-up): a page asks for it first,
+    a form sent without it is refused."""

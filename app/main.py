@@ -26,7 +26,9 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
 from app.db import make_engine
-from app.errors import Forbidden, LoginRequired, NotFound
+from app.errors import ConfirmationRequired, Forbidden, LoginRequired, NotFound
+from app.factors.routes import admin_router as factor_admin_router
+from app.factors.routes import router as factors_router
 from app.home.routes import router as home_router
 from app.invitations.routes import router as invitations_router
 from app.jobs import background_jobs
@@ -36,14 +38,14 @@ from app.minutes.routes import router as minutes_router
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
 from app.security.crypto import CaseCrypto
-from app.security.csrf import CsrfRejected, PreSessionCookieMiddleware, verify_csrf
+from app.security.csrf import SAFE_METHODS, CsrfRejected, PreSessionCookieMiddleware, verify_csrf
 from app.security.deps import refuse_read_only
 from app.security.headers import SecurityHeadersMiddleware
 from app.security.limits import BodyLimitMiddleware
 from app.sso.routes import router as sso_router
 from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
-from app.web import login_redirect, render
+from app.web import confirmation_url, login_redirect, redirect, render
 
 logger = logging.getLogger("casustafel")
 
@@ -63,10 +65,22 @@ ERROR_PAGES = {
         "Probeer het opnieuw; blijft het misgaan, neem dan contact op met uw beheerder.",
     ),
 }
-# The routers about one's own account (logging in and out, also with an organisation account;
-# keeping the session alive, own password, setting it through a one-time link, own sessions, own
-# calendar link): the only ones whose state-changing routes stay open to a read-only user (the FG).
-OWN_ACCOUNT_ROUTERS = (auth_router, sso_router, account_router, invitations_router, calendar_router)
+# The routers about one's own account (logging in and out, also with an organisation account or a
+# second factor; keeping the session alive, own password, setting it through a one-time link, own
+# second factors and sessions, own calendar link): the only ones whose state-changing routes stay
+# open to a read-only user (the FG).
+OWN_ACCOUNT_ROUTERS = (
+    auth_router,
+    sso_router,
+    factors_router,
+    account_router,
+    invitations_router,
+    calendar_router,
+)
+STEP_UP_MESSAGE = (
+    "Bevestig eerst opnieuw wie u bent: open het formulier opnieuw, dan vraagt Casustafel "
+    "om uw tweede factor. Er is niets opgeslagen."
+)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -110,6 +124,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, _exc: Exception) -> Response:
         return error_page(request, 403)
+
+    @app.exception_handler(ConfirmationRequired)
+    async def _confirmation_required(request: Request, _exc: Exception) -> Response:
+        if request.method in SAFE_METHODS:
+            return redirect(request, confirmation_url(request))
+        return error_page(request, 403, STEP_UP_MESSAGE)
 
     @app.exception_handler(CsrfRejected)
     async def _csrf(request: Request, _exc: Exception) -> Response:
@@ -222,6 +242,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         presence_router,
         minutes_router,
         tasks_router,
+        factors_router,
+        factor_admin_router,
     ):
         guard = [] if router in OWN_ACCOUNT_ROUTERS else read_only_guard
         app.include_router(router, dependencies=guard)

@@ -310,6 +310,12 @@ def _login_url(back_to: str) -> str:
     return f"/inloggen?volgende={quote(back_to, safe='/')}"
 
 
+def confirmation_url(request: Request) -> str:
+    """The step-up page, coming back to this page (with its query) once the user confirmed."""
+    page = f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path
+    return f"/bevestigen?volgende={quote(page, safe='/')}"
+
+
 def _dutch_message(error: ErrorDetails) -> str:
     context = error.get("ctx") or {}
     match error["type"]:

@@ -10,7 +10,13 @@ from app.db import SessionDep
 from app.errors import DomainError, Forbidden
 from app.flash import flash, for_new_session
 from app.security.csrf import PRE_SESSION_COOKIE, comes_from_elsewhere, csrf_token
-from app.security.deps import CurrentActor, CurrentUser, OptionalUser, client_address
+from app.security.deps import (
+    CurrentActor,
+    CurrentUser,
+    OptionalUser,
+    client_address,
+    pending_stage,
+)
 from app.security.sessions import SESSION_COOKIE, SessionStage
 from app.sso.logout import logged_out_path
 from app.users import service as user_service
@@ -76,6 +82,11 @@ def login_page(
 ) -> Response:
     if user is not None:
         return redirect(request, safe_next(volgende))
+    stage = pending_stage(request)
+    if stage is not None:
+        # Password in, second factor not yet: that login goes on at its own page.
+        target = f"{SECOND_FACTOR_PAGES[stage]}?{urlencode({'volgende': safe_next(volgende)})}"
+        return redirect(request, target)
     return render(
         request,
         "auth/login.html",

@@ -19,7 +19,7 @@ from app.covenants.models import (
 from app.db import SessionDep, today
 from app.flash import flash
 from app.organisations import service as organisation_service
-from app.security.deps import CovenantManager, CovenantReader, CurrentActor
+from app.security.deps import Confirmed, CovenantManager, CovenantReader, CurrentActor
 from app.web import FormErrors, FormValues, attachment, form_body, redirect, render, run_form
 
 DOCUMENT = {"document": {"type": "string", "format": "binary"}}
@@ -156,6 +156,7 @@ def new_signature(
     covenant: CovenantDep,
     version: VersionDep,
     _: CovenantManager,
+    _confirmed: Confirmed,
     organisatie: int | None = None,
 ) -> Response:
     values = {"organisation_id": organisatie, "signed_on": today().isoformat()}
@@ -172,6 +173,7 @@ def record_signature(
     covenant: CovenantDep,
     version: VersionDep,
     _: CovenantManager,
+    _confirmed: Confirmed,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -199,7 +201,11 @@ def _withdrawal_form(
 
 @router.get("/{covenant_id}/ondertekeningen/{signature_id}/intrekken")
 def withdrawal_page(
-    request: Request, covenant: CovenantDep, signature: SignatureDep, _: CovenantManager
+    request: Request,
+    covenant: CovenantDep,
+    signature: SignatureDep,
+    _: CovenantManager,
+    _confirmed: Confirmed,
 ) -> Response:
     values = {"withdrawn_on": today().isoformat()}
     return _withdrawal_form(request, covenant.id, signature, values, {})
@@ -215,6 +221,7 @@ def withdraw_signature(
     covenant: CovenantDep,
     signature: SignatureDep,
     _: CovenantManager,
+    _confirmed: Confirmed,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:

@@ -1,8 +1,9 @@
 """Reads of second factors."""
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from app.factors.models import SecondFactor
+from app.factors.models import RecoveryCode, SecondFactor
 
 
 def has_second_factor(session: Session, *, user_id: int) -> bool:
@@ -11,3 +12,30 @@ def has_second_factor(session: Session, *, user_id: int) -> bool:
         select(SecondFactor.id).where(SecondFactor.user_id == user_id).limit(1)
     ).first()
     return found is not None
+
+
+def factors_of(session: Session, *, user_id: int) -> list[SecondFactor]:
+    """The user's second factors, oldest first."""
+    return list(
+        session.exec(
+            select(SecondFactor)
+            .where(SecondFactor.user_id == user_id)
+            .order_by(col(SecondFactor.created_at), col(SecondFactor.id))
+        ).all()
+    )
+
+
+def recovery_codes_left(session: Session, *, user_id: int) -> int:
+    """How many of the user's recovery codes are still unused."""
+    return session.exec(
+        select(func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user_id, col(RecoveryCode.used_at).is_(None))
+    ).one()
+
+
+def own_factor(session: Session, *, user_id: int, factor_id: int) -> SecondFactor | None:
+    """One of the user's own second factors, or None (another's is as absent as a missing one)."""
+    return session.exec(
+        select(SecondFactor).where(SecondFactor.id == factor_id, SecondFactor.user_id == user_id)
+    ).first()

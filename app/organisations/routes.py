@@ -17,7 +17,7 @@ from app.organisations.models import (
     OrganisationCreate,
     OrganisationUpdate,
 )
-from app.security.deps import AccountManager, CurrentActor
+from app.security.deps import AccountManager, Confirmed, CurrentActor
 from app.web import (
     FormErrors,
     FormValues,
@@ -69,13 +69,20 @@ def organisation_list(request: Request, session: SessionDep, _: AccountManager) 
 
 
 @router.get("/nieuw")
-def new_organisation(request: Request, session: SessionDep, _: AccountManager) -> Response:
+def new_organisation(
+    request: Request, session: SessionDep, _: AccountManager, _confirmed: Confirmed
+) -> Response:
     return _form(request, session, {}, {}, organisation=None)
 
 
 @router.post("/nieuw", openapi_extra=form_body(OrganisationCreate))
 def create_organisation(
-    request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
+    request: Request,
+    session: SessionDep,
+    _: AccountManager,
+    _confirmed: Confirmed,
+    actor: CurrentActor,
+    form: FormValues,
 ) -> Response:
     created, errors = run_form(
         OrganisationCreate,
@@ -90,7 +97,11 @@ def create_organisation(
 
 @router.get("/{organisation_id}")
 def edit_organisation(
-    request: Request, session: SessionDep, organisation: OrganisationDep, _: AccountManager
+    request: Request,
+    session: SessionDep,
+    organisation: OrganisationDep,
+    _: AccountManager,
+    _confirmed: Confirmed,
 ) -> Response:
     return _form(request, session, organisation.model_dump(), {}, organisation=organisation)
 
@@ -101,6 +112,7 @@ def update_organisation(
     session: SessionDep,
     organisation: OrganisationDep,
     _: AccountManager,
+    _confirmed: Confirmed,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:

@@ -31,7 +31,7 @@ from app.overleg.models import (
 )
 from app.overleg.schedule import local, next_working_day, proposed_day
 from app.overleg.service import TableChange
-from app.security.deps import CurrentActor, CurrentUser, SeriesPlanner
+from app.security.deps import Confirmed, CurrentActor, CurrentUser, SeriesPlanner
 from app.web import (
     YES_OR_NO,
     FormErrors,
@@ -134,7 +134,9 @@ def _edit_form(
 
 
 @router.get("/{series_id}/wijzigen")
-def edit_page(request: Request, session: SessionDep, access: PlannerDep) -> Response:
+def edit_page(
+    request: Request, session: SessionDep, access: PlannerDep, _confirmed: Confirmed
+) -> Response:
     series = access.series
     values = SeriesDetails.model_validate(series).model_dump() | queries.table_of(
         session, series=series
@@ -144,7 +146,12 @@ def edit_page(request: Request, session: SessionDep, access: PlannerDep) -> Resp
 
 @router.post("/{series_id}/wijzigen", openapi_extra=form_body(SeriesEdit, fields=REFRESH))
 def edit_series(
-    request: Request, session: SessionDep, access: PlannerDep, actor: CurrentActor, form: FormValues
+    request: Request,
+    session: SessionDep,
+    access: PlannerDep,
+    _confirmed: Confirmed,
+    actor: CurrentActor,
+    form: FormValues,
 ) -> Response:
     if page.refreshing(form):
         return _edit_form(request, session, access.series, form, {})

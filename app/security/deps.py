@@ -7,13 +7,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.audit import Actor
-from app.db import SessionDep
-from app.errors import Forbidden, LoginRequired
+from app.db import SessionDep, utcnow
+from app.errors import ConfirmationRequired, Forbidden, LoginRequired
 from app.flash import take_waiting
 from app.security import permissions
 from app.security.csrf import SAFE_METHODS
 from app.security.proxies import client_address_behind
-from app.security.sessions import SESSION_COOKIE, SessionStage, live_session, session_user
+from app.security.sessions import (
+    SESSION_COOKIE,
+    SessionStage,
+    UserSession,
+    is_confirmed_since,
+    live_session,
+)
 from app.users import service as user_service
 from app.users.models import User
 
@@ -31,11 +37,24 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     if not token:
         return None
     take_waiting(session, request)
-    user = session_user(session, token=token, settings=request.app.state.settings)
-    if user is None or not user_service.is_active(user):
+    live = live_session(session, token=token, settings=request.app.state.settings)
+    if live is None:
+        return None
+    user_session, user = live
+    # Kept for the step-up check and the login page, which need no second look-up then.
+    request.state.user_session = user_session
+    if user_session.stage != SessionStage.FULL or not user_service.is_active(user):
         return None
     request.state.user = user
     return user
+
+
+def pending_stage(request: Request) -> SessionStage | None:
+    """The stage of a login still waiting for its second factor (after optional_user ran)."""
+    user_session: UserSession | None = getattr(request.state, "user_session", None)
+    if user_session is None or user_session.stage == SessionStage.FULL:
+        return None
+    return user_session.stage
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
@@ -76,6 +95,20 @@ async def require_user(user: OptionalUser) -> User:
 
 
 CurrentUser = Annotated[User, Depends(require_user)]
+
+
+async def require_confirmation(request: Request, user: CurrentUser) -> User:
+    """Step-up: the logged-in user, if they proved who they are within the step-up window
+    (second factor, fresh SSO login, or a login that needed no factor); else a page first asks
+    for that proof (/bevestigen), and a form is refused."""
+    user_session: UserSession = request.state.user_session
+    since = utcnow() - request.app.state.settings.step_up_window
+    if not is_confirmed_since(user_session, since):
+        raise ConfirmationRequired
+    return user
+
+
+Confirmed = Annotated[User, Depends(require_confirmation)]
 
 
 async def current_actor(request: Request, user: CurrentUser) -> Actor:

@@ -41,6 +41,8 @@ class UserSession(SQLModel, table=True):
     # When the user last proved who they are (second factor, fresh SSO login): step-up checks it.
     confirmed_at: datetime | None = None
     sso_provider: str | None = Field(default=None, max_length=100)
+    # An authenticator app being set up: its secret (encrypted), until a first code confirms it.
+    pending_totp_secret: str | None = Field(default=None, max_length=500)
 
 
 def token_digest(token: str) -> str:

@@ -15,7 +15,7 @@ from app.invitations import service as invitation_service
 from app.invitations.models import LinkPurpose
 from app.organisations import service as organisation_service
 from app.overleg.invitations import MailContext
-from app.security.deps import AccountManager, CurrentActor
+from app.security.deps import AccountManager, Confirmed, CurrentActor
 from app.users import service
 from app.users.deps import UserDep
 from app.users.models import ROLE_LABELS, User, UserCreate, UserUpdate
@@ -84,13 +84,20 @@ def user_list(request: Request, session: SessionDep, _: AccountManager) -> Respo
 
 
 @router.get("/nieuw")
-def new_user(request: Request, session: SessionDep, _: AccountManager) -> Response:
+def new_user(
+    request: Request, session: SessionDep, _: AccountManager, _confirmed: Confirmed
+) -> Response:
     return _form(request, session, {"is_participant": True}, {})
 
 
 @router.post("/nieuw", openapi_extra=form_body(UserCreate))
 def create_user(
-    request: Request, session: SessionDep, _: AccountManager, actor: CurrentActor, form: FormValues
+    request: Request,
+    session: SessionDep,
+    _: AccountManager,
+    _confirmed: Confirmed,
+    actor: CurrentActor,
+    form: FormValues,
 ) -> Response:
     form = with_unchecked_boxes(form, *ROLE_FIELDS)
     created, errors = run_form(
@@ -107,7 +114,9 @@ def create_user(
 
 
 @router.get("/{user_id}")
-def edit_user(request: Request, session: SessionDep, user: UserDep, _: AccountManager) -> Response:
+def edit_user(
+    request: Request, session: SessionDep, user: UserDep, _: AccountManager, _confirmed: Confirmed
+) -> Response:
     return _form(request, session, user.model_dump(), {}, user=user)
 
 
@@ -117,6 +126,7 @@ def update_user(
     session: SessionDep,
     user: UserDep,
     _: AccountManager,
+    _confirmed: Confirmed,
     actor: CurrentActor,
     form: FormValues,
 ) -> Response:
@@ -157,13 +167,23 @@ def _send_link(
 
 @router.post("/{user_id}/uitnodiging", openapi_extra=form_body())
 def send_invitation(
-    request: Request, session: SessionDep, user: UserDep, _: AccountManager, actor: CurrentActor
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    _: AccountManager,
+    _confirmed: Confirmed,
+    actor: CurrentActor,
 ) -> Response:
     return _send_link(request, session, user, actor, LinkPurpose.INVITATION)
 
 
 @router.post("/{user_id}/wachtwoordherstel", openapi_extra=form_body())
 def send_password_reset(
-    request: Request, session: SessionDep, user: UserDep, _: AccountManager, actor: CurrentActor
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    _: AccountManager,
+    _confirmed: Confirmed,
+    actor: CurrentActor,
 ) -> Response:
     return _send_link(request, session, user, actor, LinkPurpose.PASSWORD_RESET)

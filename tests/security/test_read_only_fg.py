@@ -25,6 +25,19 @@ OWN_ACCOUNT = {
     ("POST", "/wachtwoord-herstellen/{token}"): "een nieuw wachtwoord kiezen met een link",
     ("POST", "/uitnodiging/{token}"): "een eerste wachtwoord kiezen met een uitnodiging",
     ("POST", "/agenda-abonnement"): "eigen agenda-abonnementslink maken",
+    ("POST", "/inloggen/tweede-factor"): "de tweede stap van het inloggen",
+    (
+        "POST",
+        "/inloggen/tweede-factor/instellen",
+    ): "de eigen tweede factor instellen bij het inloggen",
+    (
+        "POST",
+        "/inloggen/tweede-factor/annuleren",
+    ): "een inlog die op de tweede factor wacht afbreken",
+    ("POST", "/account/tweede-factor/authenticator"): "eigen authenticator-app toevoegen",
+    ("POST", "/account/tweede-factor/{factor_id}/verwijderen"): "eigen tweede factor verwijderen",
+    ("POST", "/account/herstelcodes"): "eigen nieuwe herstelcodes maken",
+    ("POST", "/bevestigen"): "bevestigen wie men is (step-up)",
 }
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 # No object has this id: a 403 for it was given before anything was looked up.
