@@ -41,6 +41,9 @@ class UserSession(SQLModel, table=True):
     # When the user last proved who they are (second factor, fresh SSO login): step-up checks it.
     confirmed_at: datetime | None = None
     sso_provider: str | None = Field(default=None, max_length=100)
+    # The challenge of the passkey ceremony under way (base64url), single use, until it expires.
+    passkey_challenge: str | None = Field(default=None, max_length=100)
+    passkey_challenge_expires_at: datetime | None = None
 
 
 def token_digest(token: str) -> str:
