@@ -26,6 +26,7 @@ from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
 from app.db import make_engine
 from app.errors import Forbidden, LoginRequired, NotFound
+from app.factors.passkey_routes import router as passkey_router
 from app.home.routes import router as home_router
 from app.jobs import background_jobs
 from app.meetings.presence_routes import router as presence_router
@@ -61,9 +62,9 @@ ERROR_PAGES = {
     ),
 }
 # The routers about one's own account (logging in and out, keeping the session alive, own
-# password, own calendar link): the only ones whose state-changing routes stay open to a
-# read-only user (the FG).
-OWN_ACCOUNT_ROUTERS = (auth_router, calendar_router)
+# password, own calendar link, own passkeys): the only ones whose state-changing routes stay
+# open to a read-only user (the FG).
+OWN_ACCOUNT_ROUTERS = (auth_router, calendar_router, passkey_router)
 CSRF_MESSAGE = (
     "Dit formulier is verlopen of kwam niet van Casustafel, en is daarom niet verwerkt. "
     "Ga terug, laad de pagina opnieuw en probeer het nog eens."
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         home_router,
         auth_router,
+        passkey_router,
         organisations_router,
         users_router,
         auditlog_router,

@@ -20,6 +20,12 @@ OWN_ACCOUNT = {
     ("POST", "/sessie/actief"): "de eigen sessie in leven houden",
     ("POST", "/wachtwoord"): "eigen wachtwoord wijzigen",
     ("POST", "/agenda-abonnement"): "eigen agenda-abonnementslink maken",
+    ("POST", "/inloggen/tweede-factor/passkey/opties"): "inloggen met passkey (opties)",
+    ("POST", "/inloggen/tweede-factor/passkey"): "inloggen met passkey",
+    ("POST", "/bevestigen/passkey/opties"): "bevestigen met eigen passkey (opties)",
+    ("POST", "/bevestigen/passkey"): "bevestigen met eigen passkey",
+    ("POST", "/account/passkeys/opties"): "eigen passkey toevoegen (opties)",
+    ("POST", "/account/passkeys"): "eigen passkey toevoegen",
 }
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 # No object has this id: a 403 for it was given before anything was looked up.
