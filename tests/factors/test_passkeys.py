@@ -98,7 +98,7 @@ def audited(session: Session, action: str) -> list[tuple[str, dict[str, Any] | N
     return [(event.outcome, json.loads(event.detail)) for event in events]
 
 
-# --- Adding a passkey -----------------------------------------------------------------------------
+# --- Adding a passkey -------------------------------------------------------------------------
 
 
 def test_the_options_name_the_relying_party_and_leave_out_the_passkeys_already_added(
@@ -216,7 +216,7 @@ def test_a_login_still_waiting_for_its_second_factor_cannot_add_one(
     assert response.headers["location"].startswith("/inloggen")
 
 
-# --- Logging in and confirming with a passkey ------------------------------------------------------
+# --- Logging in and confirming with a passkey -------------------------------------------------
 
 
 def test_the_passkey_completes_the_login_and_goes_to_the_page_asked_for(
@@ -387,7 +387,7 @@ def test_the_fg_manages_and_uses_their_own_passkey(
     assert session.exec(select(SecondFactor.user_id)).one() == fg.id
 
 
-# --- Settings -------------------------------------------------------------------------------------
+# --- Settings ----------------------------------------------------------------------------------
 
 
 def test_without_a_domain_passkeys_are_not_offered(
