@@ -97,18 +97,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`casustafel db upgrade`, `seed-demo` and uvicorn on a free port, as `make run` does."""
+def serve_demo(
+    tmp_path_factory: pytest.TempPathFactory, host_name: str = "127.0.0.1"
+) -> Iterator[str]:
+    """`casustafel db upgrade`, `seed-demo` and uvicorn on a free port, as `make run` does; the
+    app is reached as http://<host_name>:<port>."""
     database = tmp_path_factory.mktemp("e2e") / "casustafel.db"
     database_url = f"sqlite:///{database}"
     for step in (["db", "upgrade"], ["seed-demo"]):
         assert run_cli(database_url, *step).returncode == 0
+    port = free_port()
+    base_url = f"http://{host_name}:{port}"
     env = os.environ | {
         "CASUSTAFEL_DATABASE_URL": database_url,
         "CASUSTAFEL_BACKGROUND_JOBS": "false",
     }
-    port = free_port()
+    if host_name != "127.0.0.1":
+        env["CASUSTAFEL_BASE_URL"] = base_url
     log = (database.parent / "server.log").open("w")
     server = subprocess.Popen(
         [
@@ -127,12 +132,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base_url = f"http://127.0.0.1:{port}"
     _wait_until_serving(base_url, server)
     yield base_url
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo on http://127.0.0.1:<port>."""
+    yield from serve_demo(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def localhost_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo, apart, on http://localhost:<port> as its base URL: passkeys need a domain as
+    relying party (browsers refuse 127.0.0.1), and localhost is one."""
+    yield from serve_demo(tmp_path_factory, "localhost")
 
 
 def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:
@@ -191,9 +208,9 @@ class BrowserPage:
         return [*reported, *in_console]
 
 
-@pytest.fixture
-def browser_page(browser_context: BrowserContext, live_server: str) -> BrowserPage:
-    page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+def watched_page(context: BrowserContext) -> BrowserPage:
+    """The context's page, with its console errors and CSP violations recorded."""
+    page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(10_000)
     watched = BrowserPage(page=page)
 
@@ -204,3 +221,8 @@ def browser_page(browser_context: BrowserContext, live_server: str) -> BrowserPa
     page.on("console", on_console)
     page.on("pageerror", lambda error: watched.console_errors.append(str(error)))
     return watched
+
+
+@pytest.fixture
+def browser_page(browser_context: BrowserContext, live_server: str) -> BrowserPage:
+    return watched_page(browser_context)
