@@ -63,12 +63,12 @@ def test_add_a_passkey_log_in_with_it_and_remove_it(
     expect(page.get_by_role("heading", name=re.compile("Welkom"))).to_be_visible()
     open_factors_page(page, localhost_server)
 
-    page.get_by_label("Naam van de passkey").fill("Laptop")
+    page.get_by_label("Naam van de passkey").fill("Mijn werklaptop")
     page.get_by_role("button", name="Passkey toevoegen").click()
     expect(page).to_have_url(re.compile("/account/herstelcodes"))
     assert len(credentials(authenticator)) == 1
     page.goto(f"{localhost_server}{FACTORS_PAGE}")
-    expect(page.get_by_text("Laptop")).to_be_visible()
+    expect(page.get_by_text("Mijn werklaptop")).to_be_visible()
 
     page.get_by_label("Naam van de passkey").fill("Nog eens")
     page.get_by_role("button", name="Passkey toevoegen").click()
@@ -83,7 +83,7 @@ def test_add_a_passkey_log_in_with_it_and_remove_it(
 
     page.goto(f"{localhost_server}{FACTORS_PAGE}")
     page.get_by_role("button", name=re.compile("verwijder", re.IGNORECASE)).first.click()
-    expect(page.get_by_text("Laptop")).to_have_count(0)
+    expect(page.get_by_text("Mijn werklaptop")).to_have_count(0)
     page.get_by_role("button", name="Uitloggen").click()
     log_in(page, localhost_server, EMAIL)
     expect(page.get_by_role("heading", name=re.compile("Welkom"))).to_be_visible()
