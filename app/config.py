@@ -116,10 +116,10 @@ class Settings(BaseSettings):
     @field_validator("webauthn_rp_id")
     @classmethod
     def _rp_id_is_a_domain(cls, rp_id: str | None) -> str | None:
-        if rp_id is None:
+        domain = (rp_id or "").strip().lower()
+        if not domain:  # left empty, as in a copied .env.example: the host of base_url
             return None
-        domain = rp_id.strip().lower()
-        if not domain or _is_ip_address(domain) or any(sign in domain for sign in ":/@ "):
+        if _is_ip_address(domain) or any(sign in domain for sign in ":/@ "):
             raise ValueError(
                 "CASUSTAFEL_WEBAUTHN_RP_ID is een domeinnaam zonder schema, poort of pad, zoals "
                 "casustafel.gemeente.nl (of localhost om passkeys lokaal te proberen); browsers "
