@@ -5,6 +5,7 @@ expiring; the authenticator's counter never going back)."""
 import json
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from app.factors import passkeys
 from app.factors.models import FactorKind, RecoveryCode, SecondFactor
 from app.security.sessions import SESSION_COOKIE, SessionStage, UserSession, token_digest
 from app.users.models import User
+from app.web import templates
 from tests.auth.test_login import attempt
 from tests.conftest import log_in
 from tests.factories import PASSWORD, make_user
@@ -438,3 +440,50 @@ def test_options_are_json_a_browser_reads(client: TestClient, session: Session) 
 
     assert response.headers["content-type"] == "application/json"
     assert json.loads(response.text)["timeout"] == 300_000
+
+
+# --- The fragments the factor pages include ----------------------------------------------------
+
+
+def fragment(name: str, settings: Settings, **context: Any) -> str:
+    """A fragment as a factor page includes it, with that page's context."""
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
+    return templates.get_template(f"factors/{name}").render(
+        request=request, csrf_token="t", csrf_field="csrf_token", **context
+    )
+
+
+@pytest.mark.parametrize(("purpose", "url"), [("inloggen", LOGIN), ("bevestigen", STEP_UP)])
+def test_the_verify_fragment_points_its_button_at_the_purpose(
+    settings: Settings, purpose: str, url: str
+) -> None:
+    html = fragment("_passkey_verify.html", settings, purpose=purpose, next_path="/acties")
+
+    assert f'data-passkey-options="{url}/opties"' in html
+    assert f'data-passkey-answer="{url}"' in html
+    assert 'data-passkey-next="/acties"' in html
+    assert '<script src="/static/js/passkey.js" defer></script>' in html
+
+
+def test_the_fragments_stay_away_without_a_domain_or_without_a_passkey(
+    settings: Settings,
+) -> None:
+    verify = "_passkey_verify.html"
+    without_passkey = fragment(verify, settings, purpose="inloggen", has_passkey=False)
+    settings.webauthn_rp_id = None
+    settings.webauthn_origins = []
+
+    assert without_passkey.strip() == ""
+    assert fragment(verify, settings, purpose="inloggen").strip() == ""
+    assert fragment("_passkey_add.html", settings, purpose="inrichten").strip() == ""
+
+
+def test_the_add_fragment_is_hidden_until_the_script_finds_passkey_support(
+    settings: Settings,
+) -> None:
+    html = fragment("_passkey_add.html", settings, purpose="inrichten", next_path="/acties")
+
+    assert re.search(r'<form [^>]*data-passkey="create"[^>]* hidden>', html)
+    assert 'data-passkey-next="/acties"' in html
+    assert 'name="passkey_label"' in html
+    assert "data-passkey-unsupported" in html
