@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +128,12 @@ class Settings(BaseSettings):
     # Origins besides the request's own from which a state-changing request is accepted.
     allowed_origins: list[str] = Field(default_factory=list)
 
+    # Passkeys (WebAuthn): the domain they belong to (the relying party; unset: the host of
+    # base_url) and the origins they are used from (unset: the origin of base_url). Browsers
+    # refuse an IP address as relying party, so a local demo uses localhost.
+    webauthn_rp_id: str | None = None
+    webauthn_origins: list[str] = Field(default_factory=list)
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _proxies_are_networks(cls, values: Any) -> Any:
@@ -133,16 +147,17 @@ class Settings(BaseSettings):
                 'bijvoorbeeld ["127.0.0.1", "10.0.0.0/24"].'
             ) from exc
 
-    @field_validator("allowed_origins")
+    @field_validator("allowed_origins", "webauthn_origins")
     @classmethod
-    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+    def _origins_are_origins(cls, origins: list[str], info: ValidationInfo) -> list[str]:
         normalised = []
         for origin in origins:
             parts = urlsplit(origin.strip().lower())
             if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
                 raise ValueError(
-                    "Elke waarde in CASUSTAFEL_ALLOWED_ORIGINS is een origin: schema, host en "
-                    'eventueel poort, zonder pad, bijvoorbeeld ["https://casustafel.gemeente.nl"].'
+                    f"Elke waarde in CASUSTAFEL_{str(info.field_name).upper()} is een origin: "
+                    "schema, host en eventueel poort, zonder pad, bijvoorbeeld "
+                    '["https://casustafel.gemeente.nl"].'
                 )
             normalised.append(f"{parts.scheme}://{parts.netloc}")
         return normalised
@@ -169,6 +184,34 @@ class Settings(BaseSettings):
         if len(set(names)) != len(names):
             raise ValueError("CASUSTAFEL_OIDC_PROVIDERS: elke aanbieder heeft een eigen name.")
         return providers
+
+    @field_validator("webauthn_rp_id")
+    @classmethod
+    def _rp_id_is_a_domain(cls, rp_id: str | None) -> str | None:
+        domain = (rp_id or "").strip().lower()
+        if not domain:  # left empty, as in a copied .env.example: the host of base_url
+            return None
+        if _is_ip_address(domain) or any(sign in domain for sign in ":/@ "):
+            raise ValueError(
+                "CASUSTAFEL_WEBAUTHN_RP_ID is een domeinnaam zonder schema, poort of pad, zoals "
+                "casustafel.gemeente.nl (of localhost om passkeys lokaal te proberen); browsers "
+                "weigeren een IP-adres zoals 127.0.0.1."
+            )
+        return domain
+
+    @model_validator(mode="after")
+    def _passkey_origins_lie_in_the_domain(self) -> "Settings":
+        rp_id = self.passkey_rp_id
+        if rp_id is None:
+            return self
+        for origin in self.passkey_origins:
+            host = urlsplit(origin).hostname or ""
+            if host != rp_id and not host.endswith(f".{rp_id}"):
+                raise ValueError(
+                    f"De origin {origin} hoort niet bij het passkey-domein {rp_id}: zet "
+                    "CASUSTAFEL_WEBAUTHN_ORIGINS op adressen binnen CASUSTAFEL_WEBAUTHN_RP_ID."
+                )
+        return self
 
     @field_validator("data_encryption_keys")
     @classmethod
@@ -209,6 +252,21 @@ class Settings(BaseSettings):
     def step_up_window(self) -> timedelta:
         """How recent a confirmation must be for the dangerous actions."""
         return timedelta(minutes=self.step_up_minutes)
+
+    @property
+    def passkey_rp_id(self) -> str | None:
+        """The passkeys' domain (relying party id); None when it would be an IP address, which
+        browsers refuse: then passkeys are not offered."""
+        host = self.webauthn_rp_id or (urlsplit(self.base_url).hostname or "").lower()
+        return None if not host or _is_ip_address(host) else host
+
+    @property
+    def passkey_origins(self) -> list[str]:
+        """The origins a passkey may be used from."""
+        if self.webauthn_origins:
+            return self.webauthn_origins
+        parts = urlsplit(self.base_url.lower())
+        return [f"{parts.scheme}://{parts.netloc}"]
 
     @property
     def secure_cookies(self) -> bool:
@@ -253,6 +311,14 @@ class Settings(BaseSettings):
             raise UnsafeConfiguration(
                 "Casustafel start niet in productie met standaardgeheimen. " + " ".join(problems)
             )
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 @lru_cache

@@ -27,6 +27,7 @@ from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
 from app.db import make_engine
 from app.errors import ConfirmationRequired, Forbidden, LoginRequired, NotFound
+from app.factors.passkey_routes import router as passkey_router
 from app.factors.routes import admin_router as factor_admin_router
 from app.factors.routes import router as factors_router
 from app.home.routes import router as home_router
@@ -73,6 +74,7 @@ OWN_ACCOUNT_ROUTERS = (
     auth_router,
     sso_router,
     factors_router,
+    passkey_router,
     account_router,
     invitations_router,
     calendar_router,
@@ -226,6 +228,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sso_router,
         account_router,
         invitations_router,
+        passkey_router,
         organisations_router,
         users_router,
         auditlog_router,

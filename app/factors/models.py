@@ -8,6 +8,9 @@ from sqlmodel import Field, SQLModel
 
 from app.db import string_enum, utcnow
 
+CREDENTIAL_ID_LENGTH = 1400  # the WebAuthn maximum (1023 bytes) in base64url, with room
+PUBLIC_KEY_LENGTH = 2000
+
 
 class FactorKind(StrEnum):
     TOTP = "authenticator"
@@ -25,11 +28,17 @@ class SecondFactor(SQLModel, table=True):
     secret: str | None = Field(default=None, max_length=500)
     last_used_step: int | None = None
     # Passkey: the credential's id and public key (base64url) and the authenticator's counter.
-    credential_id: str | None = Field(default=None, max_length=1400, unique=True)
-    public_key: str | None = Field(default=None, max_length=2000)
+    credential_id: str | None = Field(default=None, max_length=CREDENTIAL_ID_LENGTH, unique=True)
+    public_key: str | None = Field(default=None, max_length=PUBLIC_KEY_LENGTH)
     sign_count: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
+
+
+class PasskeyAdd(SQLModel):
+    """The name someone gives a new passkey, to tell their passkeys apart ("Laptop")."""
+
+    passkey_label: str = Field(min_length=1, max_length=100)
 
 
 class RecoveryCode(SQLModel, table=True):

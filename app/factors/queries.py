@@ -3,7 +3,7 @@
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.factors.models import RecoveryCode, SecondFactor
+from app.factors.models import FactorKind, RecoveryCode, SecondFactor
 
 
 def has_second_factor(session: Session, *, user_id: int) -> bool:
@@ -23,6 +23,24 @@ def factors_of(session: Session, *, user_id: int) -> list[SecondFactor]:
             .order_by(col(SecondFactor.created_at), col(SecondFactor.id))
         ).all()
     )
+
+
+def passkey_credential_ids(session: Session, *, user_id: int) -> list[str]:
+    """The credential ids (base64url) of the account's passkeys."""
+    return list(
+        session.exec(
+            select(SecondFactor.credential_id).where(
+                SecondFactor.user_id == user_id,
+                SecondFactor.kind == FactorKind.PASSKEY,
+                col(SecondFactor.credential_id).is_not(None),
+            )
+        ).all()
+    )
+
+
+def has_passkey(session: Session, *, user_id: int) -> bool:
+    """Whether the account has a passkey (the factor pages offer it only then)."""
+    return bool(passkey_credential_ids(session, user_id=user_id))
 
 
 def recovery_codes_left(session: Session, *, user_id: int) -> int:

@@ -43,6 +43,9 @@ class UserSession(SQLModel, table=True):
     sso_provider: str | None = Field(default=None, max_length=100)
     # An authenticator app being set up: its secret (encrypted), until a first code confirms it.
     pending_totp_secret: str | None = Field(default=None, max_length=500)
+    # The challenge of the passkey ceremony under way (base64url), single use, until it expires.
+    passkey_challenge: str | None = Field(default=None, max_length=100)
+    passkey_challenge_expires_at: datetime | None = None
 
 
 def token_digest(token: str) -> str:
@@ -92,16 +95,6 @@ def is_expired(user_session: UserSession, settings: Settings, now: datetime) -> 
         now - user_session.last_seen_at > settings.session_idle_limit
         or now - user_session.created_at > settings.session_absolute_limit
     )
-
-
-def session_user(session: Session, *, token: str, settings: Settings) -> User | None:
-    """The user of the live, full session for the token, touched now; an expired session is
-    removed and gives None. The user (with its organisation) comes in the session's own
-    statement."""
-    live = live_session(session, token=token, settings=settings)
-    if live is None or live[0].stage != SessionStage.FULL:
-        return None
-    return live[1]
 
 
 def live_session(

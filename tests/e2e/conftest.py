@@ -115,10 +115,7 @@ def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def live_server(live_database_url: str) -> Iterator[str]:
     """uvicorn on a free port over the demo database, as `make run` does."""
-    port = free_port()
-    with serving(live_database_url, port, {"CASUSTAFEL_BASE_URL": f"http://127.0.0.1:{port}"}) as (
-        base_url
-    ):
+    with serving(live_database_url, free_port()) as base_url:
         yield base_url
 
 
@@ -131,19 +128,26 @@ def demo_database(directory: Path) -> str:
 
 
 @contextmanager
-def demo_server(directory: Path, port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+def demo_server(
+    directory: Path, port: int, env: dict[str, str] | None = None, host_name: str = "127.0.0.1"
+) -> Iterator[str]:
     """The demo on a fresh SQLite database in the directory, served on the port with these
     extra settings; stopped afterwards."""
-    with serving(demo_database(directory), port, env) as base_url:
+    with serving(demo_database(directory), port, env, host_name) as base_url:
         yield base_url
 
 
 @contextmanager
-def serving(database_url: str, port: int, env: dict[str, str] | None = None) -> Iterator[str]:
-    """uvicorn over the database on the port with these extra settings, as `make run` does."""
+def serving(
+    database_url: str, port: int, env: dict[str, str] | None = None, host_name: str = "127.0.0.1"
+) -> Iterator[str]:
+    """uvicorn over the database on the port with these extra settings, as `make run` does,
+    reached as http://<host_name>:<port> (its base URL, which mailed links use)."""
+    base_url = f"http://{host_name}:{port}"
     server_env = os.environ | {
         "CASUSTAFEL_DATABASE_URL": database_url,
         "CASUSTAFEL_BACKGROUND_JOBS": "false",
+        "CASUSTAFEL_BASE_URL": base_url,
         **(env or {}),
     }
     database = Path(database_url.removeprefix("sqlite:///"))
@@ -165,7 +169,6 @@ def serving(database_url: str, port: int, env: dict[str, str] | None = None) -> 
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(base_url, server)
         yield base_url
@@ -173,6 +176,15 @@ def serving(database_url: str, port: int, env: dict[str, str] | None = None) -> 
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def localhost_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo, apart, on http://localhost:<port> as its base URL: passkeys need a domain as
+    relying party (browsers refuse 127.0.0.1), and localhost is one."""
+    directory = tmp_path_factory.mktemp("e2e-localhost")
+    with demo_server(directory, free_port(), host_name="localhost") as base_url:
+        yield base_url
 
 
 def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:
@@ -231,9 +243,9 @@ class BrowserPage:
         return [*reported, *in_console]
 
 
-@pytest.fixture
-def browser_page(browser_context: BrowserContext, live_server: str) -> BrowserPage:
-    page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+def watched_page(context: BrowserContext) -> BrowserPage:
+    """The context's page, with its console errors and CSP violations recorded."""
+    page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(10_000)
     watched = BrowserPage(page=page)
 
@@ -244,3 +256,8 @@ def browser_page(browser_context: BrowserContext, live_server: str) -> BrowserPa
     page.on("console", on_console)
     page.on("pageerror", lambda error: watched.console_errors.append(str(error)))
     return watched
+
+
+@pytest.fixture
+def browser_page(browser_context: BrowserContext, live_server: str) -> BrowserPage:
+    return watched_page(browser_context)

@@ -20,10 +20,9 @@ from tests.e2e.test_login import log_in
 
 
 @pytest.fixture
-def live_database(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def live_database(live_server: str, live_database_url: str) -> Iterator[Engine]:
     """The live server's own database (the demo on SQLite, made by the live_server fixture)."""
-    [database] = tmp_path_factory.getbasetemp().glob("e2e[0-9]*/casustafel.db")
-    engine = create_engine(f"sqlite:///{database}")
+    engine = create_engine(live_database_url)
     yield engine
     engine.dispose()
 

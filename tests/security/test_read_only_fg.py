@@ -38,6 +38,12 @@ OWN_ACCOUNT = {
     ("POST", "/account/tweede-factor/{factor_id}/verwijderen"): "eigen tweede factor verwijderen",
     ("POST", "/account/herstelcodes"): "eigen nieuwe herstelcodes maken",
     ("POST", "/bevestigen"): "bevestigen wie men is (step-up)",
+    ("POST", "/inloggen/tweede-factor/passkey/opties"): "inloggen met passkey (opties)",
+    ("POST", "/inloggen/tweede-factor/passkey"): "inloggen met passkey",
+    ("POST", "/bevestigen/passkey/opties"): "bevestigen met eigen passkey (opties)",
+    ("POST", "/bevestigen/passkey"): "bevestigen met eigen passkey",
+    ("POST", "/account/passkeys/opties"): "eigen passkey toevoegen (opties)",
+    ("POST", "/account/passkeys"): "eigen passkey toevoegen",
 }
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 # No object has this id: a 403 for it was given before anything was looked up.
