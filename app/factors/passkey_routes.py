@@ -14,6 +14,7 @@ from app.db import SessionDep
 from app.errors import DomainError, LoginRequired, NotFound
 from app.factors import passkeys, queries
 from app.factors.models import PasskeyAdd
+from app.factors.routes import RECOVERY_CODES_PAGE
 from app.flash import flash, keep_for_next_page
 from app.security.deps import (
     CurrentActor,
@@ -22,14 +23,13 @@ from app.security.deps import (
     PendingLogin,
     PendingLoginDep,
     client_address,
+    ensure_confirmed,
     pending_login,
 )
 from app.security.sessions import SESSION_COOKIE, SessionStage
 from app.web import TEXT, FormValues, form_body, parse_form
 
 router = APIRouter()
-
-RECOVERY_CODES_PAGE = "/account/herstelcodes"
 
 
 def relying_party(request: Request) -> passkeys.RelyingParty:
@@ -52,8 +52,10 @@ def second_factor_login(pending: PendingLoginDep) -> PendingLogin:
 
 
 def enrolling_account(request: Request, session: SessionDep, user: OptionalUser) -> PendingLogin:
-    """Who may add a passkey: someone logged in, or a login that must set a factor up first."""
+    """Who may add a passkey: someone logged in and recently confirmed (a stolen session must not
+    add a factor of its own), or a login that must set a factor up first."""
     if user is not None:
+        ensure_confirmed(request)
         return PendingLogin(user=user, stage=SessionStage.FULL, token=_token(request))
     pending = pending_login(request, session)
     if pending.stage != SessionStage.ENROL:

@@ -75,12 +75,23 @@ def _login_in_progress(
 
 
 def _second_step_page(
-    request: Request, next_path: str, errors: FormErrors, *, status_code: int = 200
+    request: Request,
+    session: Session,
+    pending: PendingLogin,
+    next_path: str,
+    errors: FormErrors,
+    *,
+    status_code: int = 200,
 ) -> Response:
     return render(
         request,
         "factors/second_step.html",
-        {"next_path": next_path, "purpose": "inloggen", "errors": errors},
+        {
+            "next_path": next_path,
+            "purpose": "inloggen",
+            "errors": errors,
+            "has_passkey": queries.has_passkey(session, user_id=pending.user.id),
+        },
         status_code=status_code,
     )
 
@@ -90,7 +101,8 @@ def second_step(request: Request, session: SessionDep, user: OptionalUser) -> Re
     pending = _login_in_progress(request, session, user, SessionStage.SECOND_FACTOR)
     if isinstance(pending, Response):
         return pending
-    return _second_step_page(request, safe_next(request.query_params.get("volgende")), {})
+    next_path = safe_next(request.query_params.get("volgende"))
+    return _second_step_page(request, session, pending, next_path, {})
 
 
 @router.post("/inloggen/tweede-factor", openapi_extra=CODE_FORM)
@@ -103,7 +115,8 @@ def enter_second_factor(
     next_path = safe_next(form.get("volgende"))
     code = str(form.get("code", ""))
     if not code.strip():
-        return _second_step_page(request, next_path, {"code": "Vul een code in."}, status_code=422)
+        errors = {"code": "Vul een code in."}
+        return _second_step_page(request, session, pending, next_path, errors, status_code=422)
     try:
         proof = service.prove_second_factor(
             session,
@@ -116,7 +129,8 @@ def enter_second_factor(
             for_login=True,
         )
     except DomainError as exc:
-        return _second_step_page(request, next_path, domain_errors(exc), status_code=422)
+        errors = domain_errors(exc)
+        return _second_step_page(request, session, pending, next_path, errors, status_code=422)
     if proof.recovery_codes_left is not None:
         flash(request, _recovery_code_used(proof.recovery_codes_left))
     return redirect(request, next_path)
@@ -216,14 +230,14 @@ def enrol(request: Request, session: SessionDep, user: OptionalUser, form: FormV
 
 
 @router.get(ADD_AUTHENTICATOR_PAGE)
-def add_authenticator_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def add_authenticator_page(request: Request, session: SessionDep, user: Confirmed) -> Response:
     values = {"label": "", "volgende": FACTORS_PAGE}
     return _set_up_page(request, session, user, values=values, errors={}, at_login=False)
 
 
 @router.post(ADD_AUTHENTICATOR_PAGE, openapi_extra=SET_UP_FORM)
 def add_authenticator(
-    request: Request, session: SessionDep, user: CurrentUser, form: FormValues
+    request: Request, session: SessionDep, user: Confirmed, form: FormValues
 ) -> Response:
     return _set_up(request, session, user, form | {"volgende": FACTORS_PAGE}, at_login=False)
 
@@ -232,7 +246,7 @@ def add_authenticator(
 
 
 @router.get(FACTORS_PAGE)
-def factors_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def factors_page(request: Request, session: SessionDep, user: Confirmed) -> Response:
     return render(
         request,
         "factors/overview.html",
@@ -305,7 +319,7 @@ def _codes_page(request: Request, codes: list[str], codes_left: int) -> Response
 
 @router.get(RECOVERY_CODES_PAGE)
 def recovery_codes_page(
-    request: Request, session: SessionDep, user: CurrentUser, actor: CurrentActor
+    request: Request, session: SessionDep, user: Confirmed, actor: CurrentActor
 ) -> Response:
     """How many codes are left; right after the first factor is set up (no codes yet), the
     ten new codes, shown this once."""
@@ -318,7 +332,7 @@ def recovery_codes_page(
 
 @router.post(RECOVERY_CODES_PAGE, openapi_extra=form_body())
 def new_recovery_codes(
-    request: Request, session: SessionDep, user: CurrentUser, actor: CurrentActor
+    request: Request, session: SessionDep, user: Confirmed, actor: CurrentActor
 ) -> Response:
     if not queries.has_second_factor(session, user_id=user.id):
         return redirect(request, FACTORS_PAGE)
@@ -345,6 +359,7 @@ def _confirm_page(
         "factors/confirm.html",
         {
             "has_factor": queries.has_second_factor(session, user_id=user.id),
+            "has_passkey": queries.has_passkey(session, user_id=user.id),
             "sso_provider": user_session.sso_provider,
             "has_password": user.password_hash is not None,
             "next_path": next_path,

@@ -97,14 +97,19 @@ async def require_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(require_user)]
 
 
-async def require_confirmation(request: Request, user: CurrentUser) -> User:
-    """Step-up: the logged-in user, if they proved who they are within the step-up window
-    (second factor, fresh SSO login, or a login that needed no factor); else a page first asks
-    for that proof (/bevestigen), and a form is refused."""
+def ensure_confirmed(request: Request) -> None:
+    """Step-up: the logged-in user proved who they are within the step-up window (second factor,
+    fresh SSO login, or a login that needed no factor); else a page first asks for that proof
+    (/bevestigen), and a form is refused."""
     user_session: UserSession = request.state.user_session
     since = utcnow() - request.app.state.settings.step_up_window
     if not is_confirmed_since(user_session, since):
         raise ConfirmationRequired
+
+
+async def require_confirmation(request: Request, user: CurrentUser) -> User:
+    """The logged-in user, confirmed recently enough (see ensure_confirmed)."""
+    ensure_confirmed(request)
     return user
 
 

@@ -232,3 +232,28 @@ def test_changing_an_overlegs_members_asks_for_step_up_first(
     assert opened.headers["location"] == f"/bevestigen?volgende={edit_path}"
     assert posted.status_code == 403 and STEP_UP_MESSAGE in posted.text
     assert session.exec(select(MeetingSeries.name)).one() == series.name
+
+
+def test_a_session_whose_confirmation_has_aged_cannot_add_a_factor_or_new_recovery_codes(
+    client: TestClient, session: Session
+) -> None:
+    """A stolen session must not add a factor of its own (which would also end the owner's
+    sessions) or read fresh recovery codes."""
+    user = make_user(session)
+    log_in(client, user.email, PASSWORD)
+    token = csrf_from(client, "/")
+    age_confirmations(session)
+
+    pages = {
+        path: client.get(path).headers.get("location", "")
+        for path in ("/account/tweede-factor", "/account/tweede-factor/authenticator")
+    }
+    posts = [
+        client.post(path, data={"label": "Aanvaller", "csrf_token": token}).status_code
+        for path in ("/account/tweede-factor/authenticator", "/account/herstelcodes")
+    ]
+
+    assert pages == {path: f"/bevestigen?volgende={path}" for path in pages}
+    assert posts == [403, 403]
+    assert session.exec(select(SecondFactor)).all() == []
+    assert session.exec(select(RecoveryCode)).all() == []
