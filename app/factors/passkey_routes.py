@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.audit import Actor
 from app.auth.routes import safe_next
 from app.db import SessionDep
 from app.errors import DomainError, LoginRequired, NotFound
 from app.factors import passkeys, queries
+from app.factors import service as factor_service
 from app.factors.models import PasskeyAdd
 from app.factors.routes import RECOVERY_CODES_PAGE
 from app.flash import flash, keep_for_next_page
@@ -89,19 +89,15 @@ def log_in(
     rp: RelyingPartyDep,
     form: FormValues,
 ) -> Response:
-    actor = Actor(
-        user=pending.user,
-        organisation_name=pending.user.organisation.name,
-        client_address=client_address(request),
-    )
     try:
-        passkeys.log_in_with_passkey(
+        passkeys.prove_with_passkey(
             session,
             user=pending.user,
             token=pending.token,
             credential=_credential(form),
             relying_party=rp,
-            by=actor,
+            by=factor_service.actor_of(pending.user, client_address(request)),
+            for_login=True,
         )
     except DomainError as exc:
         return _refusal(exc)
@@ -133,13 +129,14 @@ def step_up(
     form: FormValues,
 ) -> Response:
     try:
-        passkeys.confirm_with_passkey(
+        passkeys.prove_with_passkey(
             session,
             user=user,
             token=_token(request),
             credential=_credential(form),
             relying_party=rp,
             by=actor,
+            for_login=False,
         )
     except DomainError as exc:
         return _refusal(exc)
@@ -171,11 +168,7 @@ def add(
     account: EnrollingAccount,
     rp: RelyingPartyDep,
 ) -> Response:
-    actor = Actor(
-        user=account.user,
-        organisation_name=account.user.organisation.name,
-        client_address=client_address(request),
-    )
+    actor = factor_service.actor_of(account.user, client_address(request))
     try:
         data = _named(form)
         passkeys.add_passkey(

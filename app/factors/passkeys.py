@@ -161,7 +161,7 @@ def add_passkey(
     return factor
 
 
-def log_in_with_passkey(
+def prove_with_passkey(
     session: Session,
     *,
     user: User,
@@ -169,30 +169,19 @@ def log_in_with_passkey(
     credential: str,
     relying_party: RelyingParty,
     by: Actor,
+    for_login: bool,
 ) -> None:
-    """The passkey as the login's second factor: the session opens the app."""
+    """The passkey as the login's second factor (the session opens the app) or as a fresh
+    confirmation (step-up) for the dangerous actions."""
     _check_assertion(
         session, user=user, token=token, credential=credential, relying_party=relying_party, by=by
     )
-    sessions.complete_login(session, token=token)
-    _record_and_commit(session, action="tweede_factor.gebruikt", user=user, by=by)
-
-
-def confirm_with_passkey(
-    session: Session,
-    *,
-    user: User,
-    token: str,
-    credential: str,
-    relying_party: RelyingParty,
-    by: Actor,
-) -> None:
-    """The passkey as a fresh confirmation (step-up) for the dangerous actions."""
-    _check_assertion(
-        session, user=user, token=token, credential=credential, relying_party=relying_party, by=by
-    )
-    sessions.confirm(session, token=token)
-    _record_and_commit(session, action="bevestiging", user=user, by=by)
+    if for_login:
+        sessions.complete_login(session, token=token)
+    else:
+        sessions.confirm(session, token=token)
+    action = "tweede_factor.gebruikt" if for_login else "bevestiging"
+    _record_and_commit(session, action=action, user=user, by=by)
 
 
 def _record_and_commit(
