@@ -88,7 +88,9 @@ def _plan_form(
 
 
 @router.get("/nieuw")
-def new_series(request: Request, session: SessionDep, _: SeriesPlanner) -> Response:
+def new_series(
+    request: Request, session: SessionDep, _: SeriesPlanner, _confirmed: Confirmed
+) -> Response:
     values = {
         "interval_weeks": 4,
         "weekday": 1,
@@ -103,7 +105,12 @@ def new_series(request: Request, session: SessionDep, _: SeriesPlanner) -> Respo
 
 @router.post("/nieuw", openapi_extra=form_body(SeriesPlan, fields=REFRESH))
 def create_series(
-    request: Request, session: SessionDep, _: SeriesPlanner, actor: CurrentActor, form: FormValues
+    request: Request,
+    session: SessionDep,
+    _: SeriesPlanner,
+    _confirmed: Confirmed,
+    actor: CurrentActor,
+    form: FormValues,
 ) -> Response:
     form = with_unchecked_boxes(form, "allow_declarations", "names_in_minutes")
     if page.refreshing(form):

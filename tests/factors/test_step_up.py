@@ -77,6 +77,7 @@ def test_step_up_guards_organisations_covenant_signatures_and_overleg_edits(
             "/organisaties/nieuw",
             f"/organisaties/{admin.organisation_id}",
             f"/gebruikers/{admin.id}",
+            "/overleggen/nieuw",
             f"/convenanten/{covenant.id}/versies/{version.id}/ondertekenen",
         )
     }
