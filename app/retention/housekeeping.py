@@ -22,6 +22,18 @@ from app.users.models import User
 # addresses and mail bodies serve no one.
 LOG_KEEP = timedelta(days=30)
 
+# What the summary calls each kind, in its order.
+LABELS = {
+    "sessions": "verlopen sessies",
+    "flash_messages": "meldingen van beëindigde sessies",
+    "login_attempts": "inlogpogingen ouder dan 30 dagen",
+    "login_lockouts": "inlogblokkades ouder dan 30 dagen",
+    "mails": "verzonden of opgegeven e-mails ouder dan 30 dagen",
+    "account_links": "verlopen uitnodigings- en herstellinks",
+    "sso_attempts": "verlopen SSO-inlogpogingen",
+    "calendar_tokens": "agenda-abonnementen van gedeactiveerde accounts",
+}
+
 
 @dataclass(frozen=True)
 class HousekeepingReport:
@@ -42,18 +54,6 @@ class HousekeepingReport:
         heading = "Proefdraai, niets verwijderd. Zou opruimen:" if self.dry_run else "Opgeruimd:"
         lines = [f"- {label}: {getattr(self, kind)}" for kind, label in LABELS.items()]
         return "\n".join([heading, *lines])
-
-
-LABELS = {
-    "sessions": "verlopen sessies",
-    "flash_messages": "meldingen van beëindigde sessies",
-    "login_attempts": "inlogpogingen ouder dan 30 dagen",
-    "login_lockouts": "inlogblokkades ouder dan 30 dagen",
-    "mails": "verzonden of opgegeven e-mails ouder dan 30 dagen",
-    "account_links": "verlopen uitnodigings- en herstellinks",
-    "sso_attempts": "verlopen SSO-inlogpogingen",
-    "calendar_tokens": "agenda-abonnementen van gedeactiveerde accounts",
-}
 
 
 def _expired_sessions(now: datetime, settings: Settings) -> ColumnElement[bool]:
@@ -106,9 +106,9 @@ def _removable(
 def clean_up(
     session: Session, *, now: datetime, settings: Settings, dry_run: bool = False
 ) -> HousekeepingReport:
-    """Delete what has served its purpose, one statement per kind, in one transaction; a dry
-    run only counts."""
-    counts = {}
+    """Delete what has served its purpose, one statement per kind, and commit; a dry run only
+    counts (and leaves its read-only transaction to the caller)."""
+    counts: dict[str, int] = {}
     for kind, (table, condition) in _removable(now, settings).items():
         if dry_run:
             counts[kind] = session.exec(
