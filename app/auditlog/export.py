@@ -5,6 +5,7 @@ the csv module; streamed from its own session, batch by batch."""
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -54,7 +55,7 @@ def _cells(row: queries.LogRow) -> list[str]:
     return [_as_text(cell) for cell in cells]
 
 
-def _local(moment) -> str:  # type: ignore[no-untyped-def]
+def _local(moment: datetime) -> str:
     return moment.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M:%S")
 
 

@@ -1,6 +1,7 @@
 """The filters of the audit trail, read from the page's address: each bad value comes back as a
 Dutch message beside its field, never as an error page."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -62,7 +63,7 @@ def parse_filters(typed: dict[str, str]) -> tuple[AuditFilters, FormErrors]:
     return AuditFilters(**values), {}  # type: ignore[arg-type]
 
 
-def _day(field: str):  # type: ignore[no-untyped-def]
+def _day(field: str) -> Callable[[str], date | None]:
     return lambda text: planning_date(text, field)
 
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import String, and_, case, cast, func, literal
+from sqlalchemy import String, Subquery, and_, case, cast, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from app.audit import AuditEvent
 from app.auditlog.filters import AuditFilters
@@ -74,7 +75,7 @@ def _row_key() -> ColumnElement[str]:
     )
 
 
-def _grouped(filters: AuditFilters):  # type: ignore[no-untyped-def]
+def _grouped(filters: AuditFilters) -> Subquery:
     return (
         select(
             func.max(col(AuditEvent.id)).label("newest_id"),
@@ -87,7 +88,7 @@ def _grouped(filters: AuditFilters):  # type: ignore[no-untyped-def]
     )
 
 
-def _rows_query(filters: AuditFilters):  # type: ignore[no-untyped-def]
+def _rows_query(filters: AuditFilters) -> Select[tuple[AuditEvent, int, datetime]]:
     grouped = _grouped(filters)
     return (
         select(AuditEvent, grouped.c.times, grouped.c.first_at)

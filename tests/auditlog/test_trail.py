@@ -304,5 +304,5 @@ def test_the_page_costs_the_same_statements_however_many_rows(
         write(session, ADMIN, MORNING, action="gebruiker.gewijzigd")
     many = statements_of(app, lambda: fg.get(path))
 
-    assert few == many
+    assert few == many <= 8  # signing in, and six for the page
     assert len(table_rows(fg.get(path).text)) > 2 * len(cases)
