@@ -1,20 +1,14 @@
-"""Reading the audit trail (for the FG)."""
+"""Use cases on the audit trail: an export is itself an event in it."""
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.audit import AuditEvent
+from app import audit
+from app.audit import Actor
+from app.auditlog.filters import AuditFilters
+from app.auditlog.labels import EXPORTED
 
-PAGE_SIZE = 50
 
-
-def page_of_events(session: Session, *, page: int) -> tuple[list[AuditEvent], int]:
-    """One page of events, newest first, and the number of pages."""
-    total = session.exec(select(func.count()).select_from(AuditEvent)).one()
-    events = session.exec(
-        select(AuditEvent)
-        .order_by(col(AuditEvent.id).desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return list(events), max(1, -(-total // PAGE_SIZE))
+def record_export(session: Session, *, filters: AuditFilters, by: Actor) -> None:
+    """Log that the filtered view was exported, with its filters, before it is streamed."""
+    audit.record(session, action=EXPORTED, actor=by, context="logging", detail=filters.as_detail())
+    session.commit()
