@@ -16,7 +16,7 @@ from app.errors import DomainError, NotFound
 from app.factors import queries, totp
 from app.factors.models import FactorKind, RecoveryCode, SecondFactor
 from app.security import sessions, throttle
-from app.security.crypto import UNREADABLE, DataCipher
+from app.security.crypto import UNREADABLE, DataCipher, open_account_secret
 from app.security.passwords import verify_password
 from app.security.sessions import SessionStage, UserSession, token_digest
 from app.users.models import User
@@ -86,8 +86,11 @@ def secret_to_set_up(session: Session, *, user: User, token: str, cipher: DataCi
     user_session = _user_session(session, token)
     if user_session.pending_totp_secret:
         try:
-            return cipher.decrypt(
-                user_session.pending_totp_secret, purpose=PENDING_PURPOSE, row=user_session.id
+            return open_account_secret(
+                cipher,
+                user_session.pending_totp_secret,
+                purpose=PENDING_PURPOSE,
+                row=user_session.id,
             )
         except UNREADABLE:
             pass  # under a key no longer configured: start over with a new secret
@@ -124,8 +127,11 @@ def set_up_authenticator(
     label = _checked_label(label)
     user_session = _user_session(session, token)
     try:
-        secret = cipher.decrypt(
-            user_session.pending_totp_secret or "", purpose=PENDING_PURPOSE, row=user_session.id
+        secret = open_account_secret(
+            cipher,
+            user_session.pending_totp_secret or "",
+            purpose=PENDING_PURPOSE,
+            row=user_session.id,
         )
     except UNREADABLE as exc:
         raise DomainError(SET_UP_EXPIRED, field="code") from exc
@@ -189,7 +195,9 @@ def _use_authenticator(session: Session, user: User, code: str, cipher: DataCiph
     ).all()
     for factor in factors:
         try:
-            secret = cipher.decrypt(factor.secret or "", purpose=SECRET_PURPOSE, row=str(factor.id))
+            secret = open_account_secret(
+                cipher, factor.secret or "", purpose=SECRET_PURPOSE, row=str(factor.id)
+            )
         except UNREADABLE:
             continue
         step = totp.matching_step(secret, code, after=factor.last_used_step, at=now)

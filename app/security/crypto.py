@@ -96,6 +96,12 @@ class DataCipher:
         return version == FORMAT and key_id == self.newest_id
 
 
+def open_account_secret(cipher: DataCipher, token: str, *, purpose: str, row: str) -> str:
+    """A staff account's own secret (an authenticator app's key), never a resident's data. It is
+    opened here so that outside this module only the disclosure door decrypts anything."""
+    return cipher.decrypt(token, purpose=purpose, row=row)
+
+
 def normalise(text: str) -> str:
     """Lower case, no accents, single spaces: 'Fatma  Yıldırım' and 'fatma yildirim' match."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

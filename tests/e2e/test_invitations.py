@@ -57,7 +57,7 @@ def test_an_invited_person_sets_a_password_and_lands_in_the_app(
     page.get_by_role("button", name="Wachtwoord instellen").click()
 
     expect(page.get_by_role("heading", name=f"Welkom, {NEWCOMER}")).to_be_visible()
-    expect(page.get_by_text("Uw wachtwoord is gewijzigd.")).to_be_visible()
+    expect(page.get_by_text("Uw wachtwoord is ingesteld. Welkom bij Casustafel.")).to_be_visible()
     page.goto(link)
     expect(page.get_by_role("heading", name="Deze link werkt niet meer")).to_be_visible()
     assert serious_accessibility_problems(page) == []
