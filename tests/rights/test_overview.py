@@ -3,6 +3,7 @@ access by organisation, role and date and nothing of anyone else, redaction and 
 
 import json
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
@@ -11,8 +12,9 @@ from app.audit import AuditEvent
 from app.cases.disclosure import READ, SEARCHED
 from app.cases.models import Case
 from app.dates import local_datetime
-from app.demo_cases import DEMO_PEOPLE, FATMA, KEES
+from app.demo_cases import ANOUK, DEMO_PEOPLE, FATMA, KEES
 from app.rights.models import RightsRequest
+from tests.conftest import count_statements
 from tests.rights.conftest import FG, POLICE, as_user, pdf_text, post
 
 KEES_DECISION = "Politie legt huisbezoek af; de GGD wordt gevraagd mee te kijken."
@@ -201,3 +203,18 @@ def test_a_rectification_refuses_a_person_outside_the_request_and_a_wrong_value(
         ).all()
         == []
     )
+
+
+def test_the_request_page_costs_the_same_statements_however_much_was_found(
+    app: FastAPI, client: TestClient, inzage: RightsRequest, kees: Case
+) -> None:
+    path = f"/avg-verzoeken/{inzage.id}"
+    as_user(client, FG)
+    search(client, inzage, bsn=KEES.bsn or "")
+    one_casus = count_statements(app, client, path)
+    for _ in range(3):
+        as_user(client, POLICE).get(f"/overleggen/{kees.series_id}/casussen/{kees.id}")
+    two_casussen = search(as_user(client, FG), inzage, bsn=ANOUK.bsn or "")
+
+    assert two_casussen.count('utrecht-table__cell">Jonge vrouw') == 2
+    assert count_statements(app, client, path) == one_casus
