@@ -12,7 +12,7 @@ from app.audit import AuditEvent
 from app.db import today
 from app.errors import DomainError
 from app.rights import service
-from app.rights.models import RequestKind, RequestRegistration, RightsRequest
+from app.rights.models import RequestKind, RequestRegistration, RequestStatus, RightsRequest
 from tests.rights.conftest import ADMIN, FG, POLICE, actor_for, as_user, post
 
 
@@ -128,3 +128,28 @@ def test_anyone_but_the_fg_gets_404_on_the_register_and_the_search(
 
     assert answers == [404, 404, 404, 404]
     assert "AVG-verzoeken" not in client.get("/").text
+
+
+def test_the_fg_records_the_decision_and_who_took_it(
+    client: TestClient, session: Session, inzage: RightsRequest
+) -> None:
+    as_user(client, FG)
+    path = f"/avg-verzoeken/{inzage.id}"
+
+    undecided = post(
+        client, f"{path}/besluit", {"status": "in behandeling", "decision": "Nog niets"}
+    )
+    decided = post(
+        client,
+        f"{path}/besluit",
+        {"status": "toegewezen", "decision": "Inzage-overzicht per post verstuurd."},
+    )
+    session.refresh(inzage)
+    page = client.get(path).text
+
+    assert undecided.status_code == 422 and "Kies een besluit." in undecided.text
+    assert decided.status_code == 303
+    assert (inzage.status, inzage.handled_on) == (RequestStatus.GRANTED, today())
+    assert inzage.handled_by_user_id == actor_for(session, FG).user.id  # type: ignore[union-attr]
+    assert "Inzage-overzicht per post verstuurd." in page and "Termijn verlengen" not in page
+    assert "Verzoek AVG-" in page and "is afgehandeld." in page
