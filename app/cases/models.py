@@ -178,26 +178,6 @@ class CaseBase(SQLModel):
     _lists = field_validator("categories", mode="before")(_as_list)
 
 
-class PersonData(SQLModel):
-    """One identified person, as typed (validated, never stored in plain text)."""
-
-    name: str = Field(min_length=2, max_length=200)
-    birth_date: date
-    bsn: str | None = Field(default=None, max_length=20)
-    address: str = Field(min_length=3, max_length=300)
-
-    _born = field_validator("birth_date")(bounds.birth_date)
-
-    @field_validator("birth_date")
-    @classmethod
-    def _not_in_future(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("De geboortedatum ligt in de toekomst.")
-        return value
-
-    _bsn = field_validator("bsn")(lambda value: checked_bsn(value))
-
-
 def checked_bsn(value: str | None) -> str | None:
     """A typed BSN as 9 digits (spaces and dots left out), None when empty; refused unless it
     passes the elfproef."""
@@ -216,6 +196,26 @@ def is_valid_bsn(value: str) -> bool:
     digits = [int(d) for d in value.zfill(9)]
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
     return total % 11 == 0 and total != 0
+
+
+class PersonData(SQLModel):
+    """One identified person, as typed (validated, never stored in plain text)."""
+
+    name: str = Field(min_length=2, max_length=200)
+    birth_date: date
+    bsn: str | None = Field(default=None, max_length=20)
+    address: str = Field(min_length=3, max_length=300)
+
+    _born = field_validator("birth_date")(bounds.birth_date)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("De geboortedatum ligt in de toekomst.")
+        return value
+
+    _bsn = field_validator("bsn")(checked_bsn)
 
 
 class IdentifiedFields(SQLModel):
