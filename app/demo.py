@@ -1,7 +1,7 @@
 """Demo data: the fictional municipality Dorpsveen (every password Casustafel-demo-2026)."""
 
 import hashlib
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 from sqlmodel import Session, select
@@ -26,6 +26,8 @@ from app.overleg.models import (
     SeriesOrganisation,
 )
 from app.pdf import render_pdf
+from app.rights import service as rights_service
+from app.rights.models import RequestKind, RequestRegistration
 from app.security.crypto import CaseCrypto
 from app.security.passwords import hash_password
 from app.users.models import User
@@ -130,7 +132,19 @@ def seed_demo(session: Session, *, crypto: CaseCrypto) -> bool:
     session.commit()
     # The casussen go through the real use cases (encryption, blind index, repeat detection).
     demo_cases.seed_cases(session, series=series, users=users, crypto=crypto)
+    _seed_rights_request(session, users["fg@dorpsveen.example"])
     return True
+
+
+def _seed_rights_request(session: Session, fg: User) -> None:
+    """Kees Wildeboer asked at the desk what is held about him: an inzageverzoek for the FG."""
+    request = RequestRegistration(
+        kind=RequestKind.ACCESS,
+        received_on=today() - timedelta(days=10),
+        identity_verification="Paspoort getoond aan de balie van het gemeentehuis",
+    )
+    actor = Actor(user=fg, organisation_name=fg.organisation.name, client_address="cli")
+    rights_service.register(session, data=request, by=actor)
 
 
 def _seed_accounts(session: Session, organisations: dict[str, Organisation]) -> dict[str, User]:

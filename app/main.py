@@ -38,6 +38,7 @@ from app.meetings.routes import router as meetings_router
 from app.minutes.routes import router as minutes_router
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
+from app.rights.routes import router as rights_router
 from app.security.crypto import CaseCrypto
 from app.security.csrf import SAFE_METHODS, CsrfRejected, PreSessionCookieMiddleware, verify_csrf
 from app.security.deps import refuse_read_only
@@ -79,6 +80,8 @@ OWN_ACCOUNT_ROUTERS = (
     invitations_router,
     calendar_router,
 )
+# The FG's own work (the register of rights requests): FG only, so open to the read-only guard.
+FG_WORK_ROUTERS = (rights_router,)
 STEP_UP_MESSAGE = (
     "Bevestig eerst opnieuw wie u bent: open het formulier opnieuw, dan vraagt Casustafel "
     "om uw tweede factor. Er is niets opgeslagen."
@@ -247,8 +250,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks_router,
         factors_router,
         factor_admin_router,
+        rights_router,
     ):
-        guard = [] if router in OWN_ACCOUNT_ROUTERS else read_only_guard
+        open_to_fg = router in OWN_ACCOUNT_ROUTERS or router in FG_WORK_ROUTERS
+        guard = [] if open_to_fg else read_only_guard
         app.include_router(router, dependencies=guard)
     _install_error_handlers(app)
     app.add_middleware(PreSessionCookieMiddleware, secure=settings.secure_cookies)

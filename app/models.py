@@ -25,6 +25,7 @@ from app.overleg.models import (
     SeriesMember,
     SeriesOrganisation,
 )
+from app.rights.models import OverviewRedaction, RightsRequest
 from app.security.sessions import UserSession
 from app.security.throttle import LoginAttempt, LoginLockout
 from app.sso.models import SsoAttempt, SsoLink
@@ -60,7 +61,9 @@ __all__ = [
     "MinutesVersion",
     "Organisation",
     "OutboxMessage",
+    "OverviewRedaction",
     "RecoveryCode",
+    "RightsRequest",
     "SecondFactor",
     "SeriesMember",
     "SeriesOrganisation",

@@ -16,7 +16,8 @@ one view per user per casus: the live page, shown again in the same meeting, add
 
 The grounds, each one entry point: the casus page (`for_case_page`, including the "eerder
 besproken" hint), its correction by the organisation that brought it (`for_correction`), the
-live meeting (`for_live_meeting`), the verslag (`names_for_minutes`) and key rotation
+live meeting (`for_live_meeting`), the verslag (`names_for_minutes`), a resident's rights request
+handled by the FG (`find_for_rights_request`, `subject_for_rights_request`) and key rotation
 (`rotate_keys`, which re-encrypts without showing anything to anyone).
 
 A person whose stored data does not open (tampered with, copied from another row or field, or
@@ -33,6 +34,7 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -49,6 +51,7 @@ from app.users.models import User
 logger = logging.getLogger("casustafel.disclosure")
 
 READ = "casus.identificerend.ingezien"
+SEARCHED = "avg-verzoek.persoon.gezocht"
 DAMAGED = "casus.gegevens.beschadigd"
 DAMAGED_TEXT = (
     "De gegevens van deze persoon zijn beschadigd en kunnen niet worden getoond. "
@@ -71,6 +74,7 @@ class Ground(StrEnum):
     LIVE_MEETING = "live bijeenkomst"
     MINUTES = "verslag"
     KEY_ROTATION = "sleutelrotatie"
+    RIGHTS_REQUEST = "avg-verzoek"
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,123 @@ def names_for_minutes(
     }
 
 
+@dataclass(frozen=True)
+class Subject:
+    """The person a rights request is about, as blind indexes only (exact matches)."""
+
+    bsn_index: str | None
+    name_birth_index: str | None
+
+
+def subject_from(
+    crypto: CaseCrypto, *, bsn: str | None, name: str | None, birth_date: date | None
+) -> Subject:
+    """The blind indexes of what the FG typed, made the way a casus' persons are indexed."""
+    named = name and birth_date
+    return Subject(
+        bsn_index=crypto.blind_index("bsn", bsn) if bsn else None,
+        name_birth_index=crypto.blind_index(
+            "naam-geboortedatum", f"{name}|{birth_date.isoformat()}"
+        )
+        if named and birth_date
+        else None,
+    )
+
+
+def _subject_rows(session: Session, subject: Subject) -> list[CasePerson]:
+    matches = [
+        col(CasePerson.bsn_index) == subject.bsn_index if subject.bsn_index else None,
+        col(CasePerson.name_birth_index) == subject.name_birth_index
+        if subject.name_birth_index
+        else None,
+    ]
+    conditions = [match for match in matches if match is not None]
+    if not conditions:
+        return []
+    return list(
+        session.exec(
+            select(CasePerson)
+            .where(or_(*conditions))
+            .order_by(col(CasePerson.case_id), col(CasePerson.position))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class FoundCase:
+    """A casus about the subject of a rights request, and which of its persons that is."""
+
+    case: Case
+    positions: list[int]
+
+
+def find_for_rights_request(
+    session: Session, *, request_id: int, subject: Subject, actor: Actor
+) -> list[FoundCase]:
+    """The casussen about the person a rights request is about (the FG sees reference and
+    pseudonym); each search, and each showing of its result, is logged with its request and
+    committed before returning."""
+    positions: dict[int, list[int]] = {}
+    for row in _subject_rows(session, subject):
+        positions.setdefault(row.case_id, []).append(row.position)
+    cases = session.exec(
+        select(Case).where(col(Case.id).in_(list(positions))).order_by(col(Case.submitted_at))
+    ).all()
+    audit.record(
+        session,
+        action=SEARCHED,
+        actor=actor,
+        object_type="avg-verzoek",
+        object_id=request_id,
+        context=Ground.RIGHTS_REQUEST,
+        detail={
+            "gezocht_op": "bsn" if subject.bsn_index else "naam en geboortedatum",
+            "casussen": sorted(positions),
+        },
+    )
+    _commit_keeping_objects(session)
+    return [FoundCase(case, positions[case.id]) for case in cases if case.id is not None]
+
+
+@dataclass(frozen=True)
+class SubjectPerson:
+    """One stored person row that is the request's subject, opened."""
+
+    case_id: int
+    position: int
+    shown: Shown
+
+
+def subject_for_rights_request(
+    session: Session, *, request_id: int, subject: Subject, crypto: CaseCrypto, actor: Actor
+) -> list[SubjectPerson]:
+    """The stored persons that are the subject of a rights request (and no one else of their
+    casussen), for the inzage-overzicht or a rectification; one read per casus logged with the
+    request, committed before they are returned."""
+    rows = _subject_rows(session, subject)
+    found = [SubjectPerson(row.case_id, row.position, _decrypt(crypto, row)) for row in rows]
+    audit.record_many(
+        session,
+        action=READ,
+        actor=actor,
+        object_type="casus",
+        object_ids=list(dict.fromkeys(row.case_id for row in rows)),
+        context=Ground.RIGHTS_REQUEST,
+        detail={"verzoek": request_id},
+    )
+    _commit_keeping_objects(session)
+    return found
+
+
+def _commit_keeping_objects(session: Session) -> None:
+    # Committed without expiring what the page is about to show (no reload per object).
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def _reveal(
     session: Session,
     cases: Sequence[Case],
@@ -280,12 +401,7 @@ def _reveal(
             context=ground,
             detail=detail,
         )
-    # Committed without expiring what the page is about to show (no reload per object).
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+    _commit_keeping_objects(session)
     return people
 
 

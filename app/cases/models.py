@@ -178,6 +178,26 @@ class CaseBase(SQLModel):
     _lists = field_validator("categories", mode="before")(_as_list)
 
 
+def checked_bsn(value: str | None) -> str | None:
+    """A typed BSN as 9 digits (spaces and dots left out), None when empty; refused unless it
+    passes the elfproef."""
+    if value is None or not value.strip():
+        return None
+    digits = "".join(ch for ch in value if not ch.isspace() and ch != ".")
+    if not is_valid_bsn(digits):
+        raise ValueError("Dit is geen geldig BSN (9 cijfers die de elfproef doorstaan).")
+    return digits.zfill(9)
+
+
+def is_valid_bsn(value: str) -> bool:
+    """The elfproef: 8 or 9 digits, weights 9..2 and -1, sum divisible by 11, not zero."""
+    if not value.isdigit() or len(value) not in (8, 9):
+        return False
+    digits = [int(d) for d in value.zfill(9)]
+    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
+    return total % 11 == 0 and total != 0
+
+
 class PersonData(SQLModel):
     """One identified person, as typed (validated, never stored in plain text)."""
 
@@ -195,24 +215,7 @@ class PersonData(SQLModel):
             raise ValueError("De geboortedatum ligt in de toekomst.")
         return value
 
-    @field_validator("bsn")
-    @classmethod
-    def _elfproef(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        digits = "".join(ch for ch in value if not ch.isspace() and ch != ".")
-        if not is_valid_bsn(digits):
-            raise ValueError("Dit is geen geldig BSN (9 cijfers die de elfproef doorstaan).")
-        return digits.zfill(9)
-
-
-def is_valid_bsn(value: str) -> bool:
-    """The elfproef: 8 or 9 digits, weights 9..2 and -1, sum divisible by 11, not zero."""
-    if not value.isdigit() or len(value) not in (8, 9):
-        return False
-    digits = [int(d) for d in value.zfill(9)]
-    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
-    return total % 11 == 0 and total != 0
+    _bsn = field_validator("bsn")(checked_bsn)
 
 
 class IdentifiedFields(SQLModel):

@@ -510,6 +510,37 @@ def apply_escalation(
     _log(session, case, f"Opgeschaald naar {body}: {reason}", "casus.opgeschaald", by)
 
 
+def apply_rectification(
+    session: Session,
+    *,
+    case: Case,
+    position: int,
+    person: PersonData,
+    field_label: str,
+    reason: str,
+    crypto: CaseCrypto,
+    by: Actor,
+) -> CasePerson:
+    """A resident's right to rectification (AVG art. 16) as a step of a larger use case: the
+    person at `position` stored again as corrected (encrypted, blind indexes renewed); the
+    timeline names the field, the logging the reason too."""
+    row = session.exec(
+        select(CasePerson).where(CasePerson.case_id == case.id, CasePerson.position == position)
+    ).one()
+    corrected = _encrypted(crypto, row.case_id, position, person)
+    row.sqlmodel_update(corrected.model_dump(exclude={"id"}))
+    session.add(row)
+    _log(
+        session,
+        case,
+        f"Persoonsgegevens gerectificeerd op verzoek van de inwoner: {field_label}",
+        "casus.persoon.gerectificeerd",
+        by,
+        detail={"veld": field_label, "persoon": position, "reden": reason},
+    )
+    return row
+
+
 def close(session: Session, *, case: Case, on: date, reason: str, by: Actor) -> Case:
     """Close the casus with a date and a reason."""
     apply_closing(session, case=case, on=on, reason=reason, by=by)

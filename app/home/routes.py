@@ -10,6 +10,7 @@ from app.minutes import readers as minutes_readers
 from app.overleg import queries
 from app.overleg.models import MemberRole
 from app.overleg.schedule import working_days_between
+from app.rights import queries as rights_queries
 from app.security import permissions
 from app.security.deps import CurrentUser
 from app.tasks import service as task_service
@@ -27,6 +28,9 @@ def start_page(request: Request, session: SessionDep, user: CurrentUser) -> Resp
     if permissions.can_plan(user):
         stuck = task_service.flagged(session)
         failed_mails = mail_service.failed_messages(session)
+    overdue_requests = []
+    if permissions.can_handle_rights_requests(user):
+        overdue_requests = rights_queries.overdue(session, day=today())
     rows = queries.series_for(session, user=user, now=utcnow())
     upcoming = sorted(
         (row for row in rows if row.next_meeting), key=lambda row: row.next_meeting.starts_at
@@ -47,5 +51,6 @@ def start_page(request: Request, session: SessionDep, user: CurrentUser) -> Resp
             "working_days_until": lambda day: working_days_between(today(), day),
             "stuck_tasks": stuck,
             "failed_mails": failed_mails,
+            "overdue_requests": overdue_requests,
         },
     )

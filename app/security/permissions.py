@@ -26,6 +26,12 @@ def can_read_audit_log(user: User) -> bool:
     return user.is_privacy_officer
 
 
+def can_handle_rights_requests(user: User) -> bool:
+    """The FG keeps the register of residents' rights requests and answers them: the one
+    state-changing work of the FG (create_app() leaves the rights router open to the FG)."""
+    return user.is_privacy_officer
+
+
 def can_manage_covenants(user: User) -> bool:
     """Beheerders record covenants, versions, signatures and the declaration text (a beheerder
     who is also FG reads them only)."""
