@@ -46,11 +46,11 @@ def _reference(session: Session, year: int) -> str:
 
 
 def _log(
-    session: Session, request: RightsRequest, action: str, by: Actor, **detail: object
+    session: Session, request: RightsRequest, by: Actor, *, action: str, **detail: object
 ) -> None:
     audit.record(
         session,
-        action=f"avg-verzoek.{action}",
+        action=action,
         actor=by,
         object_type=OBJECT_TYPE,
         object_id=request.id,
@@ -77,7 +77,7 @@ def register(session: Session, *, data: RequestRegistration, by: Actor) -> Right
     )
     session.add(request)
     session.flush()
-    _log(session, request, "geregistreerd", by, soort=request.kind)
+    _log(session, request, by, action="avg-verzoek.geregistreerd", soort=request.kind)
     return _done(session, request)
 
 
@@ -93,7 +93,7 @@ def extend(session: Session, *, request: RightsRequest, reason: str, by: Actor) 
         raise DomainError("De termijn is al verlengd; dat kan maar één keer.")
     request.extension_reason = reason
     request.deadline = add_months(request.deadline, EXTENSION_MONTHS)
-    _log(session, request, "verlengd", by, termijn=request.deadline.isoformat())
+    _log(session, request, by, action="avg-verzoek.verlengd", termijn=request.deadline.isoformat())
     return _done(session, request)
 
 
@@ -106,7 +106,7 @@ def link_subject(
         raise DomainError("Het inzage-overzicht is al definitief; de persoon ligt vast.")
     request.subject_bsn_index = subject.bsn_index
     request.subject_name_birth_index = subject.name_birth_index
-    _log(session, request, "persoon.gekoppeld", by)
+    _log(session, request, by, action="avg-verzoek.persoon.gekoppeld")
     return _done(session, request)
 
 
@@ -140,7 +140,7 @@ def redact(
         request_id=request.id, part=redaction.part, reason=redaction.redaction_reason
     )
     session.add(kept)
-    _log(session, request, "overzicht.weggelaten", by, onderdeel=redaction.part)
+    _log(session, request, by, action="avg-verzoek.overzicht.weggelaten", onderdeel=redaction.part)
     session.commit()
     return kept
 
@@ -152,7 +152,7 @@ def keep_final(
     check_concept(request)
     request.overview_pdf = overview_pdf
     request.overview_final_at = utcnow()
-    _log(session, request, "overzicht.definitief", by, bytes=len(overview_pdf))
+    _log(session, request, by, action="avg-verzoek.overzicht.definitief", bytes=len(overview_pdf))
     return _done(session, request)
 
 
@@ -185,7 +185,7 @@ def rectify(
         request.subject_bsn_index = row.bsn_index
     if request.subject_name_birth_index is not None:
         request.subject_name_birth_index = row.name_birth_index
-    _log(session, request, "gerectificeerd", by, casus=case.id, veld=field_label)
+    _log(session, request, by, action="avg-verzoek.gerectificeerd", casus=case.id, veld=field_label)
     return _done(session, request)
 
 
@@ -197,5 +197,5 @@ def decide(
     assert by.user is not None
     request.status, request.decision = decision.status, decision.decision
     request.handled_by_user_id, request.handled_on = by.user.id, on
-    _log(session, request, "afgehandeld", by, besluit=decision.status)
+    _log(session, request, by, action="avg-verzoek.afgehandeld", besluit=decision.status)
     return _done(session, request)
