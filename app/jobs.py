@@ -20,9 +20,11 @@ from app.mail.sender import run_worker
 from app.overleg import service as planning_service
 from app.overleg.invitations import MailContext
 from app.overleg.models import MeetingSeries
+from app.retention import purge
 
 logger = logging.getLogger("casustafel.jobs")
 PLANNING_INTERVAL = 3600.0
+RETENTION_INTERVAL = 24 * 3600.0
 
 
 def keep_meetings_planned(engine: Engine) -> int:
@@ -42,6 +44,11 @@ def send_deadline_reminders(engine: Engine, settings: Settings) -> int:
         )
 
 
+def purge_past_retention(engine: Engine) -> int:
+    """Delete what is past its bewaartermijn (each casus and version claimed in the database)."""
+    return len(purge.run(engine, today=today()))
+
+
 def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], object]:
     last_run = 0.0
 
@@ -56,10 +63,11 @@ def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], ob
 
 
 def planning_jobs(engine: Engine, settings: Settings) -> list[Callable[[], object]]:
-    """The periodic planning jobs, each at most once an hour."""
+    """The periodic jobs: planning at most once an hour, the purge once a day."""
     return [
         _at_most_every(PLANNING_INTERVAL, lambda: keep_meetings_planned(engine)),
         _at_most_every(PLANNING_INTERVAL, lambda: send_deadline_reminders(engine, settings)),
+        _at_most_every(RETENTION_INTERVAL, lambda: purge_past_retention(engine)),
     ]
 
 

@@ -25,6 +25,7 @@ from app.overleg.models import (
     SeriesMember,
     SeriesOrganisation,
 )
+from app.retention.models import RetentionPurge
 from app.security.sessions import UserSession
 from app.security.throttle import LoginAttempt, LoginLockout
 from app.sso.models import SsoAttempt, SsoLink
@@ -61,6 +62,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "RecoveryCode",
+    "RetentionPurge",
     "SecondFactor",
     "SeriesMember",
     "SeriesOrganisation",

@@ -81,6 +81,9 @@ class MeetingSeries(MeetingSeriesBase, table=True):
     name: str = Field(max_length=200, unique=True)
     covenant_id: int = Field(foreign_key="covenant.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Bewaartermijnen in months: of a closed casus' data, and of the verslagen' stored PDFs.
+    case_retention_months: int = Field(default=24, ge=6, le=120)
+    minutes_retention_months: int = Field(default=60, ge=12, le=240)
 
 
 class MeetingSeriesCreate(MeetingSeriesBase):
