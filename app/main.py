@@ -38,6 +38,7 @@ from app.meetings.routes import router as meetings_router
 from app.minutes.routes import router as minutes_router
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
+from app.retention.routes import router as retention_router
 from app.security.crypto import CaseCrypto
 from app.security.csrf import SAFE_METHODS, CsrfRejected, PreSessionCookieMiddleware, verify_csrf
 from app.security.deps import refuse_read_only
@@ -247,6 +248,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks_router,
         factors_router,
         factor_admin_router,
+        retention_router,
     ):
         guard = [] if router in OWN_ACCOUNT_ROUTERS else read_only_guard
         app.include_router(router, dependencies=guard)
