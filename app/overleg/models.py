@@ -70,6 +70,10 @@ class MeetingSeriesBase(RecurrenceFields, SeriesDetails):
     kind: SeriesKind = Field(sa_type=string_enum(SeriesKind))
     allow_declarations: bool = True
     names_in_minutes: bool = False
+    # Bewaartermijnen in months (app/retention): of a closed casus' data, and of the verslagen'
+    # stored PDFs; set when the overleg is planned, changed later with a reason.
+    case_retention_months: int = Field(default=24, ge=6, le=120)
+    minutes_retention_months: int = Field(default=60, ge=12, le=240)
 
 
 class MeetingSeries(MeetingSeriesBase, table=True):
@@ -81,9 +85,6 @@ class MeetingSeries(MeetingSeriesBase, table=True):
     name: str = Field(max_length=200, unique=True)
     covenant_id: int = Field(foreign_key="covenant.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
-    # Bewaartermijnen in months: of a closed casus' data, and of the verslagen' stored PDFs.
-    case_retention_months: int = Field(default=24, ge=6, le=120)
-    minutes_retention_months: int = Field(default=60, ge=12, le=240)
 
 
 class MeetingSeriesCreate(MeetingSeriesBase):
