@@ -3,6 +3,7 @@ database files or a dump, a verslag that named it is replaced by a redacted vers
 not due yet stays exactly as it was."""
 
 import hashlib
+import json
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -13,11 +14,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, select
 
-from app.cases.models import Case, CaseEvent
+from app.audit import AuditEvent
+from app.cases.models import Case, CaseEvent, CaseStatus
 from app.db import AMSTERDAM, today
 from app.demo_cases import KEES
 from app.meetings.models import ItemRecord
-from app.minutes.models import MinutesDocument, MinutesVersion
+from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
 from app.retention import purge
 from app.retention.models import REMOVED
 from app.retention.terms import after_months
@@ -26,6 +28,8 @@ from tests.cases.test_visibility import dump
 from tests.minutes.demo import DemoMinutes, pdf_text
 from tests.retention.helpers import (
     CLOSING_REASON,
+    beheerder,
+    by_pseudonym,
     close_cases,
     named_version,
     persons,
@@ -155,3 +159,53 @@ def test_even_during_a_purge_a_version_keeps_its_hash(
     session.rollback()
     assert session.exec(select(MinutesVersion.purged_on)).all() == [None]
     assert session.exec(select(ItemRecord)).first() is not None
+
+
+def test_after_the_verslag_term_a_version_keeps_only_its_hash(
+    session: Session, engine: Engine, minutes: DemoMinutes
+) -> None:
+    first = stored_versions(session, minutes)[1][0]
+    term_end = after_months(minutes.meeting.starts_at, 60)
+    session.commit()
+
+    with time_machine.travel(at_noon(term_end - timedelta(days=1)), tick=False):
+        assert not any(
+            "versie 1 (verslagtermijn" in line for line in purge.run(engine, today=today())
+        )
+    with time_machine.travel(at_noon(term_end), tick=False):
+        removed = purge.run(engine, today=today())
+
+    assert (
+        f"verslag bijeenkomst {minutes.meeting.id} versie 1 (verslagtermijn tot "
+        f"{term_end.isoformat()}): pdf en snapshot gewist, hash blijft" in removed
+    )
+    session.expire_all()
+    version, has_pdf = stored_versions(session, minutes)[1]
+    assert (version.sha256, version.purged_on, has_pdf) == (first.sha256, term_end, False)
+    assert (
+        session.exec(
+            select(MinutesSnapshot).where(MinutesSnapshot.version_id == version.id)
+        ).first()
+        is None
+    )
+
+
+def test_early_erasure_purges_an_open_casus_at_once(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    named_version(session, client, minutes)
+    youth = by_pseudonym(minutes, "Jongere")
+    by = beheerder(session)
+
+    removed = purge.purge_case(session, case=youth, reason="wissing", by=by, today=today())
+
+    assert removed[0].startswith(f"casus {youth.reference} ")
+    session.expire_all()
+    youth = session.get(Case, youth.id)
+    assert (youth.status, youth.closed_on, youth.purged_on) == (CaseStatus.CLOSED, today(), today())
+    assert youth.reason == REMOVED
+    event = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "casus.bewaartermijn.gewist")
+    ).one()
+    assert json.loads(event.detail)["reden"] == "wissing"
+    assert purge.purge_case(session, case=youth, reason="wissing", by=by, today=today()) == []

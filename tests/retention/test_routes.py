@@ -4,6 +4,7 @@ on its page, and changing an overleg's terms with a reason."""
 import json
 from datetime import timedelta
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -15,7 +16,7 @@ from app.db import today
 from app.demo_cases import DEMO_PEOPLE
 from app.overleg.models import MeetingSeries
 from app.retention.terms import after_months
-from tests.conftest import csrf_from
+from tests.conftest import count_statements, csrf_from
 from tests.minutes.demo import DemoMinutes, as_user
 from tests.retention.helpers import beheerder, by_pseudonym
 
@@ -150,3 +151,20 @@ def test_a_beheerder_changes_the_terms_with_a_reason(
     detail = json.loads(event.detail)
     assert detail["reden"] == "Afspraak in het convenant 2027."
     assert detail["casussen_maanden"] == [24, 36]
+
+
+def test_the_page_costs_the_same_statements_however_much_goes_soon(
+    app: FastAPI, session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    closed_long_ago(session, minutes)
+    as_user(client, "beheer@dorpsveen.example")
+    one = count_statements(app, client, "/bewaartermijnen")
+
+    mother = by_pseudonym(minutes, "Moeder en dochter")
+    closed_on = after_months(today() + timedelta(days=20), -24)
+    case_service.close(
+        session, case=mother, on=closed_on, reason="Afgerond.", by=beheerder(session)
+    )
+
+    assert mother.reference in client.get("/bewaartermijnen").text
+    assert count_statements(app, client, "/bewaartermijnen") == one
