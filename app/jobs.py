@@ -1,4 +1,5 @@
-"""Background work: keep a year of meetings planned, remind of deadlines, deliver the outbox.
+"""Background work: keep a year of meetings planned, remind of deadlines, deliver the outbox,
+purge what is past its bewaartermijn.
 
 Every job is safe to run in several app processes at once (claims and unique keys in the
 database decide who does what), so each process may simply run them all.

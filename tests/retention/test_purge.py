@@ -4,6 +4,7 @@ not due yet stays exactly as it was."""
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from sqlmodel import Session, select
 
 from app.audit import AuditEvent
 from app.cases.models import Case, CaseEvent, CaseStatus
-from app.db import AMSTERDAM, today
+from app.db import AMSTERDAM, make_engine, today
 from app.demo_cases import KEES
 from app.meetings.models import ItemRecord
 from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
@@ -209,3 +210,28 @@ def test_early_erasure_purges_an_open_casus_at_once(
     ).one()
     assert json.loads(event.detail)["reden"] == "wissing"
     assert purge.purge_case(session, case=youth, reason="wissing", by=by, today=today()) == []
+
+
+def test_two_workers_at_once_purge_each_casus_once(
+    session: Session, client: TestClient, database_url: str, minutes: DemoMinutes
+) -> None:
+    named_version(session, client, minutes)
+    purge_on = after_months(today(), 25)
+    close_cases(session, minutes, purge_on=purge_on)
+    session.commit()
+    engines = [make_engine(database_url), make_engine(database_url)]
+
+    with (
+        time_machine.travel(at_noon(purge_on), tick=False),
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        runs = list(pool.map(lambda engine: purge.run(engine, today=today()), engines))
+
+    for engine in engines:
+        engine.dispose()
+    purged = [line for lines in runs for line in lines if line.startswith("casus ")]
+    assert len(purged) == len(set(purged)) >= 2  # Kees and last year's casus, once each
+    redacted = session.exec(
+        select(MinutesVersion).where(MinutesVersion.correction_reason == "bewaartermijn")
+    ).all()
+    assert len(redacted) == 1
