@@ -26,7 +26,7 @@ from app.retention.models import REMOVED
 from app.retention.terms import after_months
 from app.tasks.models import Task
 from tests.cases.test_visibility import dump
-from tests.minutes.demo import DemoMinutes, pdf_text
+from tests.minutes.demo import DemoMinutes, as_user, pdf_text
 from tests.retention.helpers import (
     CLOSING_REASON,
     beheerder,
@@ -210,6 +210,11 @@ def test_early_erasure_purges_an_open_casus_at_once(
     ).one()
     assert json.loads(event.detail)["reden"] == "wissing"
     assert purge.purge_case(session, case=youth, reason="wissing", by=by, today=today()) == []
+    page = as_user(client, "beheer@dorpsveen.example").get(
+        f"/overleggen/{youth.series_id}/casussen/{youth.id}"
+    )
+    assert page.status_code == 200
+    assert "zijn op" in page.text and "verwijderd na de bewaartermijn" in page.text
 
 
 def test_two_workers_at_once_purge_each_casus_once(
