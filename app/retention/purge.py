@@ -96,16 +96,25 @@ class Plan:
         ]
 
 
-def _case_plan(session: Session, due: DueCase) -> CasePlan:
+def _case_plan(
+    session: Session, due: DueCase, past_term: list[tuple[StoredVersion, date]]
+) -> CasePlan:
     named, redactions = minutes_retention.naming(session, case_id=due.case_id)
-    return CasePlan(due=due, named=named, redactions=redactions)
+    # A verslag past its own term is emptied anyway: no redacted version to replace it.
+    past = {version.meeting_id for version, _ in past_term}
+    return CasePlan(
+        due=due, named=named, redactions=[r for r in redactions if r.meeting_id not in past]
+    )
 
 
 def plan(session: Session, *, today: date) -> Plan:
     """Everything due today; a dry run shows exactly this."""
+    past_term = minutes_retention.past_term(session, today=today)
     return Plan(
-        cases=[_case_plan(session, due) for due in queries.due_cases(session, until=today)],
-        versions=minutes_retention.past_term(session, today=today),
+        cases=[
+            _case_plan(session, due, past_term) for due in queries.due_cases(session, until=today)
+        ],
+        versions=past_term,
     )
 
 
@@ -138,7 +147,7 @@ def purge_case(session: Session, *, case: Case, reason: str, by: Actor, today: d
         select(func.count()).select_from(CasePerson).where(CasePerson.case_id == case.id)
     ).one()
     due = DueCase(case.id, case.series_id, case.reference, case.pseudonym, today, persons)
-    planned = _case_plan(session, due)
+    planned = _case_plan(session, due, minutes_retention.past_term(session, today=today))
     return planned.lines() if _purge(session, planned, reason=reason, by=by, today=today) else []
 
 
