@@ -18,9 +18,10 @@ from app import audit, demo, jobs
 from app.audit import Actor
 from app.cases import disclosure
 from app.config import PROJECT_ROOT, get_settings
-from app.db import make_engine
+from app.db import make_engine, today, utcnow
 from app.errors import DomainError
 from app.organisations.models import Organisation, OrganisationKind
+from app.retention import housekeeping, purge
 from app.security.crypto import CaseCrypto
 from app.security.passwords import MIN_PASSWORD_LENGTH
 from app.users import service as user_service
@@ -32,6 +33,8 @@ db_app = typer.Typer(help="De database.", no_args_is_help=True)
 audit_app = typer.Typer(help="De logging.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+retention_app = typer.Typer(help="De bewaartermijnen.", no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
 
 CLI_ACTOR = Actor(user=None, organisation_name=None, client_address="cli")
 
@@ -206,6 +209,23 @@ def rotate_keys() -> None:
             err=True,
         )
         raise typer.Exit(1)
+
+
+@retention_app.command("run")
+def retention_run(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Alleen tonen wat verwijderd zou worden.")
+    ] = False,
+) -> None:
+    """Verwijder wat over de bewaartermijn is (met --dry-run: toon alleen wat er weg zou gaan)."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    for line in purge.run(engine, today=today(), dry_run=dry_run, by=CLI_ACTOR):
+        typer.echo(line)
+    with Session(engine) as session:
+        report = housekeeping.clean_up(session, now=utcnow(), settings=settings, dry_run=dry_run)
+    typer.echo(report.summary())
+    typer.echo("Proefdraai: er is niets verwijderd." if dry_run else "Bewaartermijnen uitgevoerd.")
 
 
 @app.command("worker")

@@ -1,4 +1,5 @@
-"""Background work: keep a year of meetings planned, remind of deadlines, deliver the outbox.
+"""Background work: keep a year of meetings planned, remind of deadlines, deliver the outbox,
+purge what is past its bewaartermijn.
 
 Every job is safe to run in several app processes at once (claims and unique keys in the
 database decide who does what), so each process may simply run them all.
@@ -15,14 +16,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.db import today
+from app.db import today, utcnow
 from app.mail.sender import run_worker
 from app.overleg import service as planning_service
 from app.overleg.invitations import MailContext
 from app.overleg.models import MeetingSeries
+from app.retention import housekeeping, purge
 
 logger = logging.getLogger("casustafel.jobs")
 PLANNING_INTERVAL = 3600.0
+RETENTION_INTERVAL = 24 * 3600.0
 
 
 def keep_meetings_planned(engine: Engine) -> int:
@@ -42,6 +45,15 @@ def send_deadline_reminders(engine: Engine, settings: Settings) -> int:
         )
 
 
+def purge_past_retention(engine: Engine, settings: Settings) -> int:
+    """Delete what is past its bewaartermijn (each casus and version claimed in the database),
+    then clear what only grows: ended sessions, old login attempts and mail, spent links."""
+    removed = len(purge.run(engine, today=today()))
+    with Session(engine) as session:
+        housekeeping.clean_up(session, now=utcnow(), settings=settings)
+    return removed
+
+
 def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], object]:
     last_run = 0.0
 
@@ -56,10 +68,11 @@ def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], ob
 
 
 def planning_jobs(engine: Engine, settings: Settings) -> list[Callable[[], object]]:
-    """The periodic planning jobs, each at most once an hour."""
+    """The periodic jobs: planning at most once an hour, the purge once a day."""
     return [
         _at_most_every(PLANNING_INTERVAL, lambda: keep_meetings_planned(engine)),
         _at_most_every(PLANNING_INTERVAL, lambda: send_deadline_reminders(engine, settings)),
+        _at_most_every(RETENTION_INTERVAL, lambda: purge_past_retention(engine, settings)),
     ]
 
 

@@ -38,6 +38,7 @@ from app.meetings.routes import router as meetings_router
 from app.minutes.routes import router as minutes_router
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
+from app.retention.routes import router as retention_router
 from app.rights.routes import router as rights_router
 from app.security.crypto import CaseCrypto
 from app.security.csrf import SAFE_METHODS, CsrfRejected, PreSessionCookieMiddleware, verify_csrf
@@ -251,6 +252,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         factors_router,
         factor_admin_router,
         rights_router,
+        retention_router,
     ):
         open_to_fg = router in OWN_ACCOUNT_ROUTERS or router in FG_WORK_ROUTERS
         guard = [] if open_to_fg else read_only_guard

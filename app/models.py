@@ -25,6 +25,7 @@ from app.overleg.models import (
     SeriesMember,
     SeriesOrganisation,
 )
+from app.retention.models import RetentionPurge
 from app.rights.models import OverviewRedaction, RightsRequest
 from app.security.sessions import UserSession
 from app.security.throttle import LoginAttempt, LoginLockout
@@ -63,6 +64,7 @@ __all__ = [
     "OutboxMessage",
     "OverviewRedaction",
     "RecoveryCode",
+    "RetentionPurge",
     "RightsRequest",
     "SecondFactor",
     "SeriesMember",

@@ -17,9 +17,13 @@ from app.cases.models import (
     CaseOwnerChange,
 )
 from app.cases.page import decide, render_case
+from app.dates import short_date
 from app.db import SessionDep
 from app.errors import Forbidden
 from app.overleg.access import SeriesAccess
+from app.retention import service as retention_service
+from app.retention.models import CaseExtension
+from app.security import permissions
 from app.security.deps import CurrentActor
 from app.web import FormValues, form_body, parse_form
 
@@ -161,4 +165,33 @@ def close(
             session, case=case, on=d.closed_on, reason=d.closed_reason, by=actor
         ),
         f"Casus {case.reference} afgesloten.",
+    )
+
+
+@router.post("/{case_id}/bewaren", openapi_extra=form_body(CaseExtension))
+def keep_longer(
+    request: Request,
+    session: SessionDep,
+    access: CaseMemberDep,
+    case: CaseDep,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    """'Bewaartermijn verlengen' (beheerder), with a reason."""
+    if not permissions.can_change_retention(access.user):
+        raise Forbidden
+    data, errors = parse_form(CaseExtension, form)
+    if data is None:
+        return render_case(request, session, access, case, actor, values=form, errors=errors)
+    return decide(
+        request,
+        session,
+        access,
+        case,
+        actor,
+        form,
+        lambda: retention_service.extend(
+            session, case=case, series=access.series, data=data, by=actor
+        ),
+        f"Casus {case.reference} wordt bewaard tot {short_date(data.kept_until)}.",
     )

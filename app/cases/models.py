@@ -111,6 +111,11 @@ class Case(SQLModel, table=True):
     closed_reason: str | None = Field(default=None, max_length=2000)
     repeat_of_case_id: int | None = Field(default=None, foreign_key="case_file.id")
     last_discussed_on: date | None = None
+    # Bewaartermijn: an extension keeps the casus at least until this day; once purged, only
+    # a content-free tombstone is left (see app/retention/purge.py).
+    kept_until: date | None = None
+    kept_reason: str | None = Field(default=None, max_length=2000)
+    purged_on: date | None = None
     version: int = 1
 
     @property

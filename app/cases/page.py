@@ -30,6 +30,7 @@ from app.minutes import readers as minutes_readers
 from app.organisations.models import Organisation
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingStatus, SeriesOrganisation
+from app.retention import queries as retention_queries
 from app.security import permissions
 from app.security.crypto import CaseCrypto
 from app.users.models import User
@@ -140,6 +141,8 @@ def render_case(
                 submitting_organisation_id=case.submitting_organisation_id,
             ),
             "agenda_open": view.meeting.status == MeetingStatus.PLANNED,
+            "purge_on": retention_queries.due_on(case, access.series.case_retention_months),
+            "may_keep_longer": permissions.can_change_retention(access.user),
             **form_choices,
         },
         status_code=422 if errors else 200,

@@ -1,7 +1,7 @@
 """Verslag (Minutes): each vastgesteld version is the exact PDF as finalised, never changed,
 with the record it was rendered from."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -24,6 +24,9 @@ class MinutesVersion(SQLModel, table=True):
     finalised_at: datetime = Field(default_factory=utcnow)
     finalised_by_user_id: int = Field(foreign_key="app_user.id")
     finalised_by_name: str = Field(max_length=200)
+    # Set when a bewaartermijn removed the PDF (and, after the verslag term, the snapshot):
+    # the hash stays as the tombstone of what was once stored.
+    purged_on: date | None = None
 
 
 class MinutesDocument(SQLModel, table=True):

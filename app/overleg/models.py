@@ -70,6 +70,10 @@ class MeetingSeriesBase(RecurrenceFields, SeriesDetails):
     kind: SeriesKind = Field(sa_type=string_enum(SeriesKind))
     allow_declarations: bool = True
     names_in_minutes: bool = False
+    # Bewaartermijnen in months (app/retention): of a closed casus' data, and of the verslagen'
+    # stored PDFs; set when the overleg is planned, changed later with a reason.
+    case_retention_months: int = Field(default=24, ge=6, le=120)
+    minutes_retention_months: int = Field(default=60, ge=12, le=240)
 
 
 class MeetingSeries(MeetingSeriesBase, table=True):

@@ -99,6 +99,8 @@ def new_series(
         "deadline_working_days": 5,
         "allow_declarations": True,
         "starts_on": today().isoformat(),
+        "case_retention_months": 24,
+        "minutes_retention_months": 60,
     }
     return _plan_form(request, session, values, {})
 

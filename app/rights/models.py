@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from app import bounds
 from app.cases.models import checked_bsn
-from app.db import string_enum, utcnow
+from app.db import MAX_ROW_ID, string_enum, utcnow
 
 # Art. 12(3): within one month, extendable by two more months with a reason.
 FIRST_TERM_MONTHS = 1
@@ -138,6 +138,11 @@ class RectifiedField(StrEnum):
     BIRTH_DATE = "geboortedatum"
     BSN = "bsn"
     ADDRESS = "adres"
+
+
+class Erasure(SQLModel):
+    erased_case_id: int = Field(ge=1, le=MAX_ROW_ID)
+    erasure_reason: str = Field(min_length=5, max_length=1000)
 
 
 class Rectification(SQLModel):

@@ -14,10 +14,12 @@ from app.cases.models import Case, PersonData
 from app.db import SessionDep, today
 from app.errors import DomainError
 from app.flash import flash
+from app.retention import purge
 from app.rights import flows, queries, service
 from app.rights.deps import PrivacyOfficer, RequestDep
 from app.rights.models import (
     Decision,
+    Erasure,
     Extension,
     PersonSearch,
     Rectification,
@@ -104,16 +106,12 @@ def _detail(
     """The request's page; what was found about its person is shown (and logged) only when
     the person has been looked up."""
     assert rights_request.id is not None
-    found: list[disclosure.FoundCase] = []
-    contents: list[queries.CaseContent] = []
-    if rights_request.has_subject:
-        found = disclosure.find_for_rights_request(
-            session,
-            request_id=rights_request.id,
-            subject=service.subject_of(rights_request),
-            actor=actor,
-        )
-        contents = queries.case_contents(session, case_ids=[f.case.id for f in found])
+    found = _found(session, rights_request, actor)
+    contents = (
+        queries.case_contents(session, case_ids=[f.case.id for f in found])
+        if rights_request.has_subject
+        else []
+    )
     return render(
         request,
         "rights/detail.html",
@@ -137,6 +135,21 @@ def request_page(
     request: Request, session: SessionDep, rights_request: RequestDep, actor: CurrentActor
 ) -> Response:
     return _detail(request, session, rights_request, actor)
+
+
+def _found(
+    session: Session, rights_request: RightsRequest, actor: Actor
+) -> list[disclosure.FoundCase]:
+    """The casussen about the request's person (the search logged), none before it is known."""
+    if not rights_request.has_subject:
+        return []
+    assert rights_request.id is not None
+    return disclosure.find_for_rights_request(
+        session,
+        request_id=rights_request.id,
+        subject=service.subject_of(rights_request),
+        actor=actor,
+    )
 
 
 def _act(
@@ -348,6 +361,50 @@ def rectify(
         ),
         f"De {data.field} is gerectificeerd in casus {case.reference}.",
     )
+
+
+@router.post("/{request_id}/wissen", openapi_extra=form_body(Erasure))
+def erase(
+    request: Request,
+    session: SessionDep,
+    rights_request: RequestDep,
+    _: Confirmed,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    data, errors = parse_form(Erasure, form)
+    if data is None:
+        return _detail(request, session, rights_request, actor, form, errors)
+    case = next(
+        (
+            found.case
+            for found in _found(session, rights_request, actor)
+            if found.case.id == data.erased_case_id
+        ),
+        None,
+    )
+    if case is None:
+        refusal = {"erased_case_id": "Kies een casus over deze persoon."}
+        return _detail(request, session, rights_request, actor, form, refusal)
+    response = _act(
+        request,
+        session,
+        rights_request,
+        actor,
+        form,
+        lambda: service.erase_case(
+            session,
+            request=rights_request,
+            case=case,
+            reason=data.erasure_reason,
+            by=actor,
+            on=today(),
+        ),
+        f"Casus {case.reference} is gewist: personen verwijderd, teksten vervangen.",
+    )
+    if response.status_code == 303:
+        purge.reclaim_space(request.app.state.engine)
+    return response
 
 
 @router.post("/{request_id}/besluit", openapi_extra=form_body(Decision))

@@ -14,12 +14,14 @@ from app.cases.disclosure import Subject
 from app.cases.models import Case, PersonData
 from app.db import utcnow
 from app.errors import DomainError
+from app.retention import purge
 from app.rights.models import (
     EXTENSION_MONTHS,
     FIRST_TERM_MONTHS,
     Decision,
     OverviewRedaction,
     Redaction,
+    RequestKind,
     RequestRegistration,
     RightsRequest,
 )
@@ -187,6 +189,22 @@ def rectify(
         request.subject_name_birth_index = row.name_birth_index
     _log(session, request, by, action="avg-verzoek.gerectificeerd", casus=case.id, veld=field_label)
     return _done(session, request)
+
+
+def erase_case(
+    session: Session, *, request: RightsRequest, case: Case, reason: str, by: Actor, on: date
+) -> list[str]:
+    """Art. 17: erase one casus about the person now, by the bewaartermijn's own purge (its
+    persons deleted, its texts replaced, a tombstone kept); what was removed."""
+    _check_open(request)
+    if request.kind != RequestKind.ERASURE:
+        raise DomainError("Wissen kan alleen bij een verzoek om wissing.", field="erased_case_id")
+    removed = purge.purge_case(
+        session, case=case, reason=f"wissing ({request.reference}): {reason}", by=by, today=on
+    )
+    _log(session, request, by, action="avg-verzoek.casus.gewist", casus=case.id)
+    _done(session, request)
+    return removed
 
 
 def decide(

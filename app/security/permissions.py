@@ -60,6 +60,17 @@ def can_plan(user: User) -> bool:
     return user.is_admin and can_change_data(user)
 
 
+def can_see_retention(user: User) -> bool:
+    """Beheerders and the FG see what the purge will remove soon, and the terms."""
+    return user.is_admin or user.is_privacy_officer
+
+
+def can_change_retention(user: User) -> bool:
+    """Beheerders change an overleg's bewaartermijnen and keep a casus longer (a beheerder who
+    is also FG only reads them)."""
+    return user.is_admin and can_change_data(user)
+
+
 def why_not_at_table(user: User, *, organisation_ids: Collection[int]) -> str | None:
     """Why this person cannot sit at the table of an overleg of these organisations, as the end
     of a Dutch sentence after their name (None: they can). At the table sit active deelnemers of

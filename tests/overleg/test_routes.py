@@ -239,3 +239,21 @@ def test_the_personal_feed_shows_only_own_overleggen_and_a_new_link_kills_the_ol
     assert names == {"Integraal overleg Wijk Noord"}
     assert client.get(f"/{old_path}").status_code == 404
     assert client.get("/agenda/verkeerd-token.ics").status_code == 404
+
+
+def test_the_plan_sets_the_two_bewaartermijnen_within_their_bounds(
+    client: TestClient, session: Session, table: Table
+) -> None:
+    as_user(client, table.admin.user.email)
+    form = table.plan().model_dump(mode="json")
+    assert 'id="case_retention_months" name="case_retention_months" value="24"' in (
+        client.get("/overleggen/nieuw").text
+    )
+
+    refused = post(client, "/overleggen/nieuw", form | {"case_retention_months": "200"})
+    assert refused.status_code == 422
+    assert 'id="case_retention_months-error">Kies hoogstens 120.' in refused.text
+
+    post(client, "/overleggen/nieuw", form | {"minutes_retention_months": "84"})
+    series = session.exec(select(MeetingSeries)).one()
+    assert (series.case_retention_months, series.minutes_retention_months) == (24, 84)
