@@ -63,7 +63,10 @@ def kind_of_page(path: str) -> str:
 
 def links_on(page: Page, base_url: str) -> list[str]:
     """The paths of the pages this page links to on Casustafel (no downloads, no anchors)."""
-    hrefs = page.locator("a[href]").evaluate_all("links => links.map(link => link.href)")
+    # A link marked `download` (the audit log's CSV) is a file, whatever its address.
+    hrefs = page.locator("a[href]:not([download])").evaluate_all(
+        "links => links.map(link => link.href)"
+    )
     paths = []
     for href in hrefs:
         parts = urlsplit(href)
