@@ -224,7 +224,8 @@ def retention_run(
         typer.echo(line)
     with Session(engine) as session:
         report = housekeeping.clean_up(session, now=utcnow(), settings=settings, dry_run=dry_run)
-    typer.echo(report.summary())
+    for line in report.lines():
+        typer.echo(line)
     typer.echo("Proefdraai: er is niets verwijderd." if dry_run else "Bewaartermijnen uitgevoerd.")
 
 

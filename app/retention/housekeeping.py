@@ -39,7 +39,6 @@ LABELS = {
 class HousekeepingReport:
     """How many records of each kind were removed (or, in a dry run, would be)."""
 
-    dry_run: bool
     sessions: int
     flash_messages: int
     login_attempts: int
@@ -49,11 +48,14 @@ class HousekeepingReport:
     sso_attempts: int
     calendar_tokens: int
 
-    def summary(self) -> str:
-        """The report in Dutch, one line per kind, for the command line."""
-        heading = "Proefdraai, niets verwijderd. Zou opruimen:" if self.dry_run else "Opgeruimd:"
-        lines = [f"- {label}: {getattr(self, kind)}" for kind, label in LABELS.items()]
-        return "\n".join([heading, *lines])
+    def lines(self) -> list[str]:
+        """The report in Dutch for the command line: a line per kind with something to remove
+        (the same lines for a dry run and the run after it)."""
+        return [
+            f"{label}: {getattr(self, kind)}"
+            for kind, label in LABELS.items()
+            if getattr(self, kind)
+        ]
 
 
 def _expired_sessions(now: datetime, settings: Settings) -> ColumnElement[bool]:
@@ -120,4 +122,4 @@ def clean_up(
             ).rowcount
     if not dry_run:
         session.commit()
-    return HousekeepingReport(dry_run=dry_run, **counts)
+    return HousekeepingReport(**counts)
