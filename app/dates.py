@@ -37,3 +37,9 @@ def local_datetime(value: datetime) -> str:
     # Babel's medium date-and-time would add seconds; its pattern joins the two the Dutch way.
     pattern = str(get_datetime_format("medium", locale=LOCALE))
     return pattern.format(time_of_day(value), short_date(value))
+
+
+def sortable_local_datetime(value: datetime) -> str:
+    """A stored moment in the Netherlands for a spreadsheet: '2026-12-08 09:30:05' (sorts as
+    text, and Excel reads it as a date and time)."""
+    return value.astimezone(AMSTERDAM).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")

@@ -5,14 +5,13 @@ the csv module; streamed from its own session, batch by batch."""
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.auditlog import queries
 from app.auditlog.filters import AuditFilters
-from app.db import AMSTERDAM
+from app.dates import sortable_local_datetime
 
 HEADER = [
     "Tijdstip",
@@ -41,8 +40,8 @@ def csv_chunks(engine: Engine, filters: AuditFilters) -> Iterator[str]:
 def _cells(row: queries.LogRow) -> list[str]:
     event = row.event
     cells = [
-        _local(event.occurred_at),
-        _local(row.first_at) if row.times > 1 else "",
+        sortable_local_datetime(event.occurred_at),
+        sortable_local_datetime(row.first_at) if row.times > 1 else "",
         str(row.times),
         event.actor_name or "onbekend",
         event.actor_organisation or "",
@@ -53,10 +52,6 @@ def _cells(row: queries.LogRow) -> list[str]:
         event.context or "",
     ]
     return [_as_text(cell) for cell in cells]
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _as_text(cell: str) -> str:

@@ -22,6 +22,7 @@ from app.agenda.models import AgendaItem
 from app.covenants.models import Covenant, CovenantSignature, CovenantVersion
 from app.meetings.models import MeetingAttendance
 from app.overleg.models import Meeting, MeetingStatus
+from app.rights.models import RightsRequest
 from app.tasks.models import Task
 from app.users.models import User
 from tests.conftest import csrf_from, log_in
@@ -58,6 +59,7 @@ def demo_ids(session: Session) -> dict[str, object]:
         "task_id": session.exec(select(Task.id)).first(),
         "attendance_id": session.exec(select(MeetingAttendance.id)).first() or 1,
         "factor_id": 1,  # the demo has no second factors: a 404
+        "request_id": session.exec(select(RightsRequest.id)).first(),
         "number": 1,
         "direction": "omhoog",
         "field": "discussion",

@@ -53,6 +53,7 @@ FG_WORK = {
     ("POST", "/avg-verzoeken/{request_id}/weglaten"): "een onderdeel van het overzicht weglaten",
     ("POST", "/avg-verzoeken/{request_id}/definitief"): "het inzage-overzicht definitief maken",
     ("POST", "/avg-verzoeken/{request_id}/rectificatie"): "een persoonsgegeven rectificeren",
+    ("POST", "/avg-verzoeken/{request_id}/wissen"): "een casus wissen bij een verzoek om wissing",
     ("POST", "/avg-verzoeken/{request_id}/besluit"): "het verzoek afhandelen",
 }
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
