@@ -106,6 +106,15 @@ class Settings(BaseSettings):
     # Managing accounts, organisations, covenants and members asks for a confirmation this recent.
     step_up_minutes: int = Field(default=15, ge=1)
 
+    # Beleidsinformatie: a figure computed from fewer casussen than this shows "< N", and every
+    # count shown is rounded to a multiple of it (app/statistics/disclosure_control.py).
+    statistics_min_count: int = Field(default=5, ge=2, le=50)
+    # A verslag should be vastgesteld within this many working days of its meeting: the dashboard
+    # measures against it and the chair and secretary are reminded after it.
+    minutes_target_working_days: int = Field(default=10, ge=1, le=60)
+    # The weekly digest of tasks due or overdue goes out on this weekday (0 = Monday).
+    digest_weekday: int = Field(default=0, ge=0, le=6)
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str = ""

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
 
+from app import spreadsheet
 from app.auditlog import queries, service
 from app.auditlog.export import csv_chunks
 from app.auditlog.filters import AuditFilters, parse_filters
@@ -71,7 +72,7 @@ def export(
     service.record_export(session, filters=filters, by=actor)
     return StreamingResponse(
         csv_chunks(request.app.state.engine, filters),
-        media_type="text/csv; charset=utf-8",
+        media_type=spreadsheet.MEDIA_TYPE,
         headers={
             "content-disposition": f'attachment; filename="logging-{today()}.csv"',
         },

@@ -1,0 +1,1 @@
+"""Beleidsinformatie: figures about the overleggen for reports, never about a person."""
