@@ -25,6 +25,7 @@ from app.overleg.models import (
     SeriesMember,
     SeriesOrganisation,
 )
+from app.reminders.models import ReminderSent
 from app.retention.models import RetentionPurge
 from app.rights.models import OverviewRedaction, RightsRequest
 from app.security.sessions import UserSession
@@ -64,6 +65,7 @@ __all__ = [
     "OutboxMessage",
     "OverviewRedaction",
     "RecoveryCode",
+    "ReminderSent",
     "RetentionPurge",
     "RightsRequest",
     "SecondFactor",

@@ -56,6 +56,8 @@ class User(UserBase, table=True):
     awaiting_admission: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     password_changed_at: datetime = Field(default_factory=utcnow)
+    # The weekly e-mail about one's tasks due or overdue (app/reminders); off on Mijn account.
+    weekly_digest: bool = True
 
     organisation: Organisation = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
