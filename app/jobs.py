@@ -1,5 +1,5 @@
-"""Background work: keep a year of meetings planned, remind of deadlines, deliver the outbox,
-purge what is past its bewaartermijn.
+"""Background work: keep a year of meetings planned, remind of deadlines, tasks and late
+verslagen, deliver the outbox, purge what is past its bewaartermijn.
 
 Every job is safe to run in several app processes at once (claims and unique keys in the
 database decide who does what), so each process may simply run them all.
@@ -21,6 +21,7 @@ from app.mail.sender import run_worker
 from app.overleg import service as planning_service
 from app.overleg.invitations import MailContext
 from app.overleg.models import MeetingSeries
+from app.reminders import service as reminder_service
 from app.retention import housekeeping, purge
 
 logger = logging.getLogger("casustafel.jobs")
@@ -42,6 +43,25 @@ def send_deadline_reminders(engine: Engine, settings: Settings) -> int:
     with Session(engine) as session:
         return planning_service.enqueue_deadline_reminders(
             session, today=today(), mail=MailContext.of(settings)
+        )
+
+
+def send_weekly_digests(engine: Engine, settings: Settings) -> int:
+    """On the digest weekday, put each person's weekly digest of their tasks in the outbox."""
+    with Session(engine) as session:
+        return reminder_service.enqueue_weekly_digests(
+            session, today=today(), weekday=settings.digest_weekday, mail=MailContext.of(settings)
+        )
+
+
+def send_minutes_reminders(engine: Engine, settings: Settings) -> int:
+    """Remind chairs and secretaries of the verslagen not vastgesteld within the target."""
+    with Session(engine) as session:
+        return reminder_service.enqueue_minutes_reminders(
+            session,
+            today=today(),
+            target_working_days=settings.minutes_target_working_days,
+            mail=MailContext.of(settings),
         )
 
 
@@ -68,10 +88,12 @@ def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], ob
 
 
 def planning_jobs(engine: Engine, settings: Settings) -> list[Callable[[], object]]:
-    """The periodic jobs: planning at most once an hour, the purge once a day."""
+    """The periodic jobs: planning and reminders at most once an hour, the purge once a day."""
     return [
         _at_most_every(PLANNING_INTERVAL, lambda: keep_meetings_planned(engine)),
         _at_most_every(PLANNING_INTERVAL, lambda: send_deadline_reminders(engine, settings)),
+        _at_most_every(PLANNING_INTERVAL, lambda: send_weekly_digests(engine, settings)),
+        _at_most_every(PLANNING_INTERVAL, lambda: send_minutes_reminders(engine, settings)),
         _at_most_every(RETENTION_INTERVAL, lambda: purge_past_retention(engine, settings)),
     ]
 

@@ -1,8 +1,8 @@
-"""Mijn account: one's own details, and one's sessions on other devices."""
+"""Mijn account: one's own details, the weekly digest, and one's sessions on other devices."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -10,19 +10,56 @@ from app.account import queries, service
 from app.db import SessionDep
 from app.errors import DomainError
 from app.flash import flash
-from app.security.deps import CurrentActor, CurrentUser
+from app.security import permissions
+from app.security.deps import CurrentActor, CurrentUser, allowed
 from app.security.sessions import SESSION_COOKIE
 from app.users.models import User
-from app.web import TEXT, FormErrors, FormValues, domain_errors, form_body, redirect, render
+from app.web import (
+    TEXT,
+    TICKED,
+    FormErrors,
+    FormValues,
+    domain_errors,
+    form_body,
+    redirect,
+    render,
+)
 
 router = APIRouter()
 
+ACCOUNT_PAGE = "/account"
 SESSIONS_PAGE = "/account/sessies"
+DigestReader = Annotated[User, Depends(allowed(permissions.can_receive_task_digest))]
 
 
-@router.get("/account")
+@router.get(ACCOUNT_PAGE)
 def account_page(request: Request, user: CurrentUser) -> Response:
-    return render(request, "account/index.html", {"has_password": user.password_hash is not None})
+    context = {
+        "has_password": user.password_hash is not None,
+        "offers_digest": permissions.can_receive_task_digest(user),
+    }
+    return render(request, "account/index.html", context)
+
+
+@router.post(
+    f"{ACCOUNT_PAGE}/weekoverzicht", openapi_extra=form_body(fields={"weekly_digest": TICKED})
+)
+def set_weekly_digest(
+    request: Request,
+    session: SessionDep,
+    user: DigestReader,
+    actor: CurrentActor,
+    form: FormValues,
+) -> Response:
+    wanted = form.get("weekly_digest") == "true"
+    service.set_weekly_digest(session, user=user, wanted=wanted, by=actor)
+    flash(
+        request,
+        "U krijgt voortaan elke week een overzicht van uw acties per e-mail."
+        if wanted
+        else "U krijgt geen wekelijks overzicht van uw acties meer per e-mail.",
+    )
+    return redirect(request, ACCOUNT_PAGE)
 
 
 def _sessions_page(

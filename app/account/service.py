@@ -1,4 +1,4 @@
-"""Use cases on one's own account: ending one's sessions on other devices."""
+"""Use cases on one's own account: ending one's sessions on other devices, the weekly digest."""
 
 import hmac
 
@@ -64,6 +64,20 @@ def end_own_session(
     )
     session.commit()
     return device
+
+
+def set_weekly_digest(session: Session, *, user: User, wanted: bool, by: Actor) -> None:
+    """Switch the weekly e-mail about one's tasks on or off."""
+    user.weekly_digest = wanted
+    session.add(user)
+    audit.record(
+        session,
+        action="weekoverzicht.aan" if wanted else "weekoverzicht.uit",
+        actor=by,
+        object_type="gebruiker",
+        object_id=user.id,
+    )
+    session.commit()
 
 
 def _other_session(

@@ -84,6 +84,8 @@ ACTION_LABELS: dict[str, str] = {
     "wachtwoord.gewijzigd": "Wachtwoord gewijzigd",
     "wachtwoordherstel.aangevraagd": "Wachtwoordherstel aangevraagd",
     "wachtwoordherstel.gebruikt": "Wachtwoordherstellink gebruikt",
+    "weekoverzicht.aan": "Wekelijks overzicht van acties aangezet",
+    "weekoverzicht.uit": "Wekelijks overzicht van acties uitgezet",
 }
 
 OBJECT_LABELS: dict[str, str] = {

@@ -54,6 +54,12 @@ def can_have_tasks(user: User) -> bool:
     return user.is_participant
 
 
+def can_receive_task_digest(user: User) -> bool:
+    """The weekly e-mail about one's tasks (and the choice to switch it off) is for those who
+    can have tasks; never the FG, who sits at no table and acts on nothing."""
+    return can_have_tasks(user) and can_change_data(user)
+
+
 def can_plan(user: User) -> bool:
     """Only beheerders plan overleggen and their meetings; a beheerder who is also the FG is
     read-only as a whole, so is not offered the planning forms either."""
