@@ -1,8 +1,9 @@
 """Reminders put in the outbox by the worker: each person's weekly digest of tasks due or
 overdue, and a reminder to chair and secretary when a verslag is late.
 
-Each reminder is claimed by inserting its unique ReminderSent row: of several app processes
-running the same job, the one whose insert fails skips it.
+Each reminder is claimed by inserting its unique ReminderSent row and is committed with its
+e-mail on its own: of several app processes running the same job, the one whose insert fails
+rolls back only that claim and goes on with the next.
 """
 
 from datetime import date, time, timedelta
@@ -24,11 +25,12 @@ def iso_week(day: date) -> str:
 
 
 def _claim(session: Session, reminder: ReminderSent) -> bool:
+    session.add(reminder)
     try:
-        with session.begin_nested():
-            session.add(reminder)
+        session.flush()
     except IntegrityError:
-        return False  # another process sent it
+        session.rollback()  # another process sent it
+        return False
     return True
 
 
@@ -46,8 +48,8 @@ def enqueue_weekly_digests(
         if _claim(session, claim):
             body = mails.weekly_digest(digest.counts, mail=mail)
             mail_service.enqueue(session, to=digest.email, subject=mails.DIGEST_SUBJECT, body=body)
+            session.commit()
             sent += 1
-    session.commit()
     return sent
 
 
@@ -84,5 +86,5 @@ def enqueue_minutes_reminders(
                     mail=mail,
                 ),
             )
-    session.commit()
+            session.commit()
     return sent
