@@ -5,7 +5,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import AuditEvent
 from app.users.models import User
-from tests.conftest import csrf_from, log_in
+from tests.conftest import CSRF_INPUT, csrf_from, log_in
 from tests.factories import PASSWORD, make_user
 
 LABEL = "Wekelijks overzicht van mijn acties per e-mail"
@@ -22,7 +22,9 @@ def test_a_participant_switches_the_digest_off_and_on_and_each_change_is_logged(
 ) -> None:
     user = make_user(session)
     log_in(client, user.email, PASSWORD)
-    assert 'name="weekly_digest" value="true" checked' in client.get("/account").text
+    form = client.get("/account").text.split('action="/account/weekoverzicht"')[1]
+    form = form.split("</form>")[0]
+    assert CSRF_INPUT.search(form) and 'name="weekly_digest" value="true" checked' in form
 
     switch(client, on=False)
     page = client.get("/account").text
