@@ -170,8 +170,9 @@ def announce_meeting_change(
     if method == "CANCEL":
         subject = f"Geannuleerd: {series.name} op {describe(meeting)}"
         body = (
-            f"De bijeenkomst van {describe(meeting)} gaat niet door.\n"
-            f"Reden: {meeting.cancellation_reason}"
+            # The reason is free text that may name a casus: it stays behind the link (rule 12).
+            f"De bijeenkomst van {describe(meeting)} gaat niet door. "
+            "De reden staat bij de bijeenkomst in Casustafel."
         )
     else:
         subject = f"Bijeenkomst {series.name}: {describe(meeting)}"
