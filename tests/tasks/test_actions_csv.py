@@ -24,7 +24,7 @@ from app.tasks.models import Task, TaskCreate
 from tests.conftest import log_in, statements_of
 from tests.factories import PASSWORD, make_user
 from tests.planning import Table
-from tests.tasks.conftest import agree, chair, report
+from tests.tasks.conftest import agree, chair, report, report_setback
 
 CRYPTO = CaseCrypto(cipher=DataCipher((os.urandom(32),)), index_key=b"k" * 32)
 FORMULA = '=HYPERLINK("http://x","klik")'
@@ -91,6 +91,8 @@ def test_the_csv_lists_what_the_page_lists_over_its_views_and_nothing_else(
     session.commit()
     log_in(client, table.chair.email, PASSWORD)
     report(client, done, feedback="Huisbezoek gedaan; meneer wil hulp.")
+    proposed = today() + timedelta(days=14)
+    report_setback(client, overdue, "meer tijd nodig", "Buren niet thuis.", proposed.isoformat())
 
     pages = client.get("/acties").text + client.get("/acties?weergave=afgerond").text
     rows = {row["Actie"]: row for row in download(client)}
@@ -107,9 +109,15 @@ def test_the_csv_lists_what_the_page_lists_over_its_views_and_nothing_else(
     assert (case["Casus"], case["Pseudoniem"]) == (reference, "Man met overlast")
     assert (case["Voor"], case["Overleg"], case["Status"]) == ("u", series.name, "open")
     assert case["Uiterlijk"] == about_a_case.due_on.isoformat()
-    assert (rows["Buurtonderzoek doen"]["Voor"], rows["Buurtonderzoek doen"]["Status"]) == (
+    late = rows["Buurtonderzoek doen"]
+    assert (late["Voor"], late["Status"], late["Doorgegeven"]) == (
         "Politie",
         "te laat",
+        "meer tijd nodig",
+    )
+    assert (late["Voorgestelde datum"], late["Terugkoppeling of reden"]) == (
+        proposed.isoformat(),
+        "Buren niet thuis.",
     )
     finished = rows["Huisbezoek afleggen"]
     assert (finished["Status"], finished["Gereed op"]) == ("afgerond", today().isoformat())
