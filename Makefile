@@ -61,6 +61,7 @@ test: install system-deps lint $(NODE_STAMP) $(OIDC_STAMP)
 bench: install system-deps
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_live
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_minutes
+	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_dashboard
 
 # Pin what is installed now (after adding a dependency to pyproject.toml and installing it).
 lock: install

@@ -43,3 +43,8 @@ def sortable_local_datetime(value: datetime) -> str:
     """A stored moment in the Netherlands for a spreadsheet: '2026-12-08 09:30:05' (sorts as
     text, and Excel reads it as a date and time)."""
     return value.astimezone(AMSTERDAM).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+
+
+def sortable_date(value: date) -> str:
+    """A day for a spreadsheet: '2026-12-08' (a stored moment's day in the Netherlands)."""
+    return _day(value).isoformat()

@@ -3,10 +3,12 @@ filter and the export. A test checks that every action written anywhere in app/ 
 
 from app.audit import ANCHOR_ACTION
 from app.cases.disclosure import DAMAGED, READ
+from app.tasks.service import EXPORTED as ACTIONS_EXPORTED
 
 EXPORTED = "logging.geexporteerd"
 
 ACTION_LABELS: dict[str, str] = {
+    ACTIONS_EXPORTED: "Mijn acties geëxporteerd (CSV)",
     "agenda-abonnement.vernieuwd": "Agenda-abonnement vernieuwd",
     "agenda.punt.toegevoegd": "Agendapunt toegevoegd",
     "agenda.vastgesteld": "Agenda vastgesteld",

@@ -60,21 +60,30 @@ def open_tasks_of(session: Session, *, user: User) -> list[MyTask]:
     return _allowed(user, session.exec(statement.order_by(col(Task.due_on), col(Task.id))))
 
 
-def done_tasks_of(session: Session, *, user: User, page: int) -> tuple[list[MyTask], bool]:
-    """One page of the user's done tasks, the last done first, and whether older ones follow.
-    Done is when it was reported done, or else the meeting where the chair found it done."""
+def _done(user: User) -> Any:
+    """The user's done tasks, the last done first. Done is when it was reported done, or else
+    the meeting where the chair found it done."""
     reviewed_at = aliased(Meeting)
     done_at = func.coalesce(Task.feedback_at, reviewed_at.starts_at, Task.created_at)
-    statement = (
+    return (
         _mine(user, done_at)
         .join(reviewed_at, col(reviewed_at.id) == Task.reviewed_at_meeting_id, isouter=True)
         .where(Task.status == TaskStatus.DONE)
         .order_by(done_at.desc(), col(Task.id).desc())
-        .offset((page - 1) * DONE_PAGE_SIZE)
-        .limit(DONE_PAGE_SIZE + 1)
     )
+
+
+def done_tasks_of(session: Session, *, user: User, page: int) -> tuple[list[MyTask], bool]:
+    """One page of the user's done tasks, the last done first, and whether older ones follow."""
+    statement = _done(user).offset((page - 1) * DONE_PAGE_SIZE).limit(DONE_PAGE_SIZE + 1)
     rows = session.exec(statement).all()
     return _allowed(user, rows[:DONE_PAGE_SIZE]), len(rows) > DONE_PAGE_SIZE
+
+
+def all_tasks_of(session: Session, *, user: User) -> list[MyTask]:
+    """Every task 'mijn acties' lists over its views, in two statements however many: the open
+    ones by deadline, then all done ones, the last done first."""
+    return open_tasks_of(session, user=user) + _allowed(user, session.exec(_done(user)))
 
 
 def with_actions_overview(*, user: User, rows: list[MyTask]) -> set[int]:

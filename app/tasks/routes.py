@@ -10,11 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from app import spreadsheet
 from app.dates import short_date
 from app.db import SessionDep, today
 from app.flash import flash
 from app.security.deps import CurrentActor, CurrentUser
-from app.tasks import queries, service
+from app.tasks import export, queries, service
 from app.tasks.deps import reportable_task
 from app.tasks.models import Setback, Task, TaskFeedback, TaskSetbackReport
 from app.web import (
@@ -94,6 +95,21 @@ def my_tasks(
     pagina: PageQuery = 1,
 ) -> Response:
     return _page(request, session, user, view=weergave, page=pagina)
+
+
+@router.get("/export")
+def export_csv(session: SessionDep, user: CurrentUser, actor: CurrentActor) -> Response:
+    """Every task on 'mijn acties' as one CSV file, logged as an export before it goes out."""
+    day = today()
+    tasks = queries.all_tasks_of(session, user=user)
+    # Written before the commit of the log, which expires what was loaded.
+    document = spreadsheet.csv_document(export.rows_of(tasks, user=user, today=day))
+    service.record_export(session, task_ids=[row.task.id for row in tasks], by=actor)
+    return Response(
+        document,
+        media_type=spreadsheet.MEDIA_TYPE,
+        headers={"content-disposition": f'attachment; filename="mijn-acties-{day}.csv"'},
+    )
 
 
 @router.post(

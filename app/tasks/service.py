@@ -32,6 +32,8 @@ from app.tasks.models import (
 )
 from app.users.models import User
 
+EXPORTED = "acties.geexporteerd"
+
 
 def next_meeting_day(session: Session, *, meeting: Meeting) -> date:
     """The day of the next meeting of the overleg (four weeks on when none is planned)."""
@@ -226,6 +228,18 @@ def report_setback(
     )
     session.commit()
     return task
+
+
+def record_export(session: Session, *, task_ids: list[int | None], by: Actor) -> None:
+    """Log that 'mijn acties' was exported, with the tasks in it, before the file goes out."""
+    audit.record(
+        session,
+        action=EXPORTED,
+        actor=by,
+        context="mijn acties",
+        detail={"acties": task_ids},
+    )
+    session.commit()
 
 
 def _check_open(task: Task) -> None:
