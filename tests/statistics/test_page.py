@@ -28,6 +28,7 @@ MEMBER = "wijkagent@politie.example"
 FG = "fg@dorpsveen.example"
 ROW = re.compile(r'<th class="utrecht-table__header-cell" scope="row">(.*?)</th>(.*?)</tr>', re.S)
 CELL = re.compile(r'<td class="utrecht-table__cell utrecht-table__cell--numeric">(.*?)</td>')
+COLUMN = re.compile(r'scope="col">(.*?)</th>')
 CSV_LINK = re.compile(r'href="(/beleidsinformatie/[a-z0-9-]+\.csv\?[^"]*)" download')
 
 
@@ -169,6 +170,7 @@ def test_each_table_downloads_as_the_csv_it_shows(
         text = download.content.decode("utf-8-sig")
         header, *rows = csv.reader(io.StringIO(text), delimiter=";")
         assert ";" in text.splitlines()[0]
+        assert header == [html.unescape(name) for name in COLUMN.findall(section)]
         assert rows == shown
     exported = events(session, "beleidsinformatie.geexporteerd")
     assert len(exported) == len(links)
