@@ -18,7 +18,7 @@ from app.web import FormErrors
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 60
 EARLIEST_MONTH = date(2000, 1, 1)
-MONTH = re.compile(r"(\d{4})-(\d{2})")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIELDS = ("van", "tot", "overleg")
 
 

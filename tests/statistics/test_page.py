@@ -121,6 +121,7 @@ def test_members_and_the_fg_get_no_link_and_a_404(
         ("van=2026-05&tot=2026-02", "tot", "Kies een eindmaand op of na de beginmaand."),
         ("van=2020-01&tot=2025-01", "tot", "Kies een periode van hoogstens 60 maanden."),
         ("van=2026-01&tot=2026-02&overleg=abc", "overleg", "Kies een van de mogelijkheden."),
+        ("van=2026-01&tot=2026-02&overleg=²", "overleg", "Kies een van de mogelijkheden."),
         ("van=2026-01&tot=2026-02&overleg=99999999999999999999", "overleg", "Kies een van de"),
     ],
 )
