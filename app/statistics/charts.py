@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from app.statistics.tables import Chart, Figure, StatTable
 
 WIDTH = 640
-LABEL_WIDTH = 180  # row labels, left of the bars
-VALUE_ROOM = 56  # the figure beside the longest bar
+LABEL_WIDTH = 200  # row labels, left of the bars
+CHARACTER_WIDTH = 7  # about, at the chart's 12px text
 BAR_HEIGHT = 14
 BAR_GAP = 2
 BAND_GAP = 10
@@ -19,7 +19,7 @@ LEGEND_LINE = 20
 AXIS_ROOM = 26
 STUB_WIDTH = 10  # a hidden figure: not to scale, so always this wide
 MAX_TICKS = 5
-LABEL_CHARACTERS = 28
+LABEL_CHARACTERS = 26
 # How many distinct fills there are: colours (CSS classes) times patterns in the template.
 PATTERNS = 4
 COLOURS = 8
@@ -100,8 +100,8 @@ def draw(table: StatTable) -> Drawing:
     legend = _legend(table)
     top = (legend[-1].y + LEGEND_LINE) if legend else BAND_GAP
     axis_max, ticks_at = _axis(_largest(table))
-    scale = (WIDTH - LABEL_WIDTH - VALUE_ROOM) / axis_max
     stacked = table.chart == Chart.STACKED
+    scale = (WIDTH - LABEL_WIDTH - _room_for_figures(table, stacked)) / axis_max
     bands, y = [], top
     for row in table.rows:
         draw_row = _stacked_row if stacked else _grouped_row
@@ -160,6 +160,18 @@ def _stacked_row(
     return tuple(bars), (Label(x + 4, y + BAR_HEIGHT - 3, total),)
 
 
+def _room_for_figures(table: StatTable, stacked: bool) -> float:
+    """Room right of the longest bar for the figure written beside it (and hidden stubs)."""
+    if stacked:
+        widest = max(
+            (len(" + ".join(f.text for f in row.figures)) for row in table.rows), default=0
+        )
+        stubs = max((sum(f.hidden for f in row.figures) for row in table.rows), default=0)
+        return 8 + CHARACTER_WIDTH * widest + STUB_WIDTH * stubs
+    widest = max((len(f.text) for row in table.rows for f in row.figures), default=0)
+    return 8 + CHARACTER_WIDTH * widest
+
+
 def _largest(table: StatTable) -> float:
     if table.chart == Chart.STACKED:
         sums = (sum(f.value or 0 for f in row.figures) for row in table.rows)
@@ -174,7 +186,7 @@ def _axis(largest: float) -> tuple[float, tuple[float, ...]]:
     magnitude = 10 ** math.floor(math.log10(largest / MAX_TICKS)) if largest >= 1 else 0.1
     step = next(
         magnitude * factor
-        for factor in (1, 2, 2.5, 5, 10, 20)
+        for factor in (1, 2, 5, 10)
         if largest / (magnitude * factor) <= MAX_TICKS
     )
     count = math.ceil(largest / step - 1e-9)
@@ -191,7 +203,7 @@ def _legend(table: StatTable) -> tuple[LegendItem, ...]:
         return ()
     items, x, y = [], 0.0, BAND_GAP + 4
     for column, text, hidden in entries:
-        width = 24 + 7 * len(text)
+        width = 24 + CHARACTER_WIDTH * len(text)
         if x and x + width > WIDTH:
             x, y = 0.0, y + LEGEND_LINE
         items.append(LegendItem(x, y, text, column, hidden))
