@@ -32,7 +32,8 @@ def birth_date(value: date) -> date:
 def id_from(text: object) -> int | None:
     """A chosen id typed as text (a select, a filter), or None when it is not a valid one."""
     value = str(text or "")
-    if not value.isdigit() or len(value) > len(str(MAX_ROW_ID)):
+    # isdigit() also takes '²' and other digits int() refuses: only 0-9 make an id.
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ROW_ID)):
         return None
     number = int(value)
     return number if 1 <= number <= MAX_ROW_ID else None

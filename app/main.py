@@ -46,6 +46,7 @@ from app.security.deps import refuse_read_only
 from app.security.headers import SecurityHeadersMiddleware
 from app.security.limits import BodyLimitMiddleware
 from app.sso.routes import router as sso_router
+from app.statistics.routes import router as statistics_router
 from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
 from app.web import confirmation_url, login_redirect, redirect, render
@@ -253,6 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         factor_admin_router,
         rights_router,
         retention_router,
+        statistics_router,
     ):
         open_to_fg = router in OWN_ACCOUNT_ROUTERS or router in FG_WORK_ROUTERS
         guard = [] if open_to_fg else read_only_guard

@@ -25,6 +25,8 @@ ACTION_LABELS: dict[str, str] = {
     "avg-verzoek.persoon.gekoppeld": "Persoon gekoppeld aan AVG-verzoek",
     "avg-verzoek.persoon.gezocht": "Persoon gezocht voor AVG-verzoek",
     "avg-verzoek.verlengd": "Termijn van AVG-verzoek verlengd",
+    "beleidsinformatie.bekeken": "Beleidsinformatie bekeken",
+    "beleidsinformatie.geexporteerd": "Beleidsinformatie geëxporteerd (CSV)",
     "bevestiging": "Identiteit opnieuw bevestigd",
     "bijeenkomst.afgerond": "Bijeenkomst afgerond",
     "bijeenkomst.gast": "Gast aan bijeenkomst toegevoegd",

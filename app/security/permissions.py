@@ -107,6 +107,19 @@ def can_run_meetings(user: User, membership: SeriesMember | None) -> bool:
     return user.is_admin or chairing
 
 
+def can_see_all_statistics(user: User) -> bool:
+    """Beheerders report on every overleg, so the Beleidsinformatie is in their menu."""
+    return user.is_admin
+
+
+def can_see_series_statistics(user: User, membership: SeriesMember | None) -> bool:
+    """The Beleidsinformatie of an overleg: beheerders, and the overleg's chairs (a secretary or
+    member only runs or attends it). The FG reads the audit trail, not policy figures; to
+    anyone else the page is a 404."""
+    chairing = membership is not None and membership.role == MemberRole.CHAIR
+    return can_see_all_statistics(user) or chairing
+
+
 def can_see_case(user: User, membership: SeriesMember | None) -> bool:
     """Only members of the overleg know a casus exists; to anyone else it is a 404."""
     return membership is not None

@@ -65,6 +65,7 @@ def demo_ids(session: Session) -> dict[str, object]:
         "field": "discussion",
         "token": "onbekend",
         "name": "onbekend",
+        "key": "casussen-per-maand",  # a figure of the Beleidsinformatie
     }
 
 
