@@ -18,7 +18,7 @@ from app.overleg.models import Meeting, MeetingSeries, MeetingStatus
 from app.overleg.schedule import working_days_between
 from app.statistics import disclosure_control as dc
 from app.statistics.period import Period
-from app.statistics.sql import between, counted_if, organisation_rows
+from app.statistics.sql import between, counted_if, per_organisation
 from app.statistics.tables import Chart, Figure, Row, StatTable
 from app.tasks.models import CARRY_FORWARD_FLAG, Task, TaskStatus
 from app.users.models import User
@@ -108,18 +108,18 @@ def tasks(
     session: Session, series_ids: Sequence[int], period: Period, today: date, min_count: int
 ) -> StatTable:
     """Per assignee organisation: the tasks agreed in the period, done, late and carried on."""
-    query = organisation_rows(
+    query = per_organisation(
         series_ids,
-        Task,
-        Task.assignee_organisation_id,
+        col(Task.assignee_organisation_id),
+        [
+            func.count(),
+            counted_if(col(Task.status) == TaskStatus.DONE),
+            counted_if((col(Task.status) == TaskStatus.OPEN) & (col(Task.due_on) < today)),
+            counted_if(col(Task.carried_forward) >= CARRY_FORWARD_FLAG),
+        ],
         col(Task.series_id).in_(series_ids),
         between(Task.created_at, period.start_moment, period.end_moment),
         col(Task.status) != TaskStatus.LAPSED,
-    ).add_columns(
-        func.count(col(Task.id)),
-        counted_if(col(Task.status) == TaskStatus.DONE),
-        counted_if((col(Task.status) == TaskStatus.OPEN) & (col(Task.due_on) < today)),
-        counted_if(col(Task.carried_forward) >= CARRY_FORWARD_FLAG),
     )
     rows = tuple(
         Row(

@@ -2,11 +2,12 @@
 see: a fixed number of statements whatever the period, nothing decrypted (repeats are found
 through the blind indexes), every number made safe in app/statistics/disclosure_control.py."""
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, union_all
+from sqlalchemy import ColumnElement, Select, case, func, literal, union, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -19,7 +20,8 @@ from app.statistics.sql import (
     between,
     counted_if,
     days_from,
-    organisation_rows,
+    per_organisation,
+    plain,
 )
 from app.statistics.tables import Chart, Figure, Row, StatTable
 
@@ -136,19 +138,28 @@ class CaseFigures:
 
     def profile(self) -> list[StatTable]:
         """Escalations per body, and the new casussen per category and per urgency."""
-        new, escalated = self.new, self.escalated
-        bodies = [counted_if(escalated & (Case.escalated_to == body)) for body in EscalationBody]
-        categories = [
-            counted_if(new & (literal("|") + Case.categories + literal("|")).like(f"%|{c}|%"))
-            for c in CaseCategory
-        ]
-        urgencies = [counted_if(new & (Case.urgency == urgency)) for urgency in Urgency]
-        found = self.session.execute(
-            select(*bodies, *categories, *urgencies).where(*self.counted, or_(new, escalated))
-        ).one()
-        per_body = found[: len(bodies)]
-        per_category = found[len(bodies) : len(bodies) + len(categories)]
-        per_urgency = found[len(bodies) + len(categories) :]
+        # Grouped by the stored list of categories (a few dozen combinations at most), which
+        # Python then splits: cheaper than matching every category against every casus.
+        new_cases = (
+            select(literal("nieuw"), plain(Case.categories), plain(Case.urgency), func.count())
+            .where(*self.counted, self.new)
+            .group_by(col(Case.categories), col(Case.urgency))
+        )
+        escalations = (
+            select(literal("opgeschaald"), plain(Case.escalated_to), literal(""), func.count())
+            .where(*self.counted, self.escalated)
+            .group_by(col(Case.escalated_to))
+        )
+        per_body: Counter[str] = Counter()
+        per_category: Counter[str] = Counter()
+        per_urgency: Counter[str] = Counter()
+        for measure, value, urgency, n in self.session.execute(union_all(new_cases, escalations)):
+            if measure == "opgeschaald":
+                per_body[value] += n
+                continue
+            per_urgency[urgency] += n
+            for category in set(value.split("|")):
+                per_category[category] += n
         return [
             self._one_column(
                 key="opgeschaald-per-instantie",
@@ -159,7 +170,7 @@ class CaseFigures:
                 ),
                 row_header="Instantie",
                 labels=[body.value for body in EscalationBody],
-                counts=per_body,
+                counts=[per_body[body] for body in EscalationBody],
             ),
             self._one_column(
                 key="casussen-per-categorie",
@@ -171,7 +182,7 @@ class CaseFigures:
                 ),
                 row_header="Categorie",
                 labels=[category.value for category in CaseCategory],
-                counts=per_category,
+                counts=[per_category[category] for category in CaseCategory],
             ),
             self._one_column(
                 key="casussen-per-urgentie",
@@ -182,7 +193,7 @@ class CaseFigures:
                 ),
                 row_header="Urgentie",
                 labels=[urgency.value for urgency in Urgency],
-                counts=per_urgency,
+                counts=[per_urgency[urgency] for urgency in Urgency],
             ),
         ]
 
@@ -197,13 +208,13 @@ class CaseFigures:
 
     def per_organisation(self) -> StatTable:
         """New casussen per submitting organisation (every organisation of the overleggen)."""
-        query = organisation_rows(
+        query = per_organisation(
             self.series_ids,
-            Case,
-            Case.submitting_organisation_id,
+            col(Case.submitting_organisation_id),
+            [func.count()],
             *self.counted,
             self.new,
-        ).add_columns(func.count(col(Case.id)))
+        )
         found = self.session.execute(query).all()
         return self._one_column(
             key="casussen-per-organisatie",
@@ -278,9 +289,18 @@ class CaseFigures:
 
     def repeats(self) -> StatTable:
         """Of the new casussen, how many concern a person of an earlier casus within 12 months."""
+        # One set of repeated casussen from three joins (an earlier casus through the BSN,
+        # through name and birth date, through the link), not a test per casus: joins the
+        # databases can hash or merge.
+        repeated_cases = union(
+            self._repeated_through(CasePerson.bsn_index),
+            self._repeated_through(CasePerson.name_birth_index),
+            self._linked_repeats(),
+        ).subquery()
         new_cases, repeated = self.session.execute(
-            select(func.count(), counted_if(or_(self._person_seen(), self._linked_repeat()))).where(
-                *self.counted, self.new
+            select(
+                select(func.count()).where(*self.counted, self.new).scalar_subquery(),
+                select(func.count()).select_from(repeated_cases).scalar_subquery(),
             )
         ).one()
         row = Row(
@@ -317,28 +337,23 @@ class CaseFigures:
         )
         return [*counted_cases(self.series_ids, earlier), col(earlier.id) != Case.id, window]
 
-    def _person_seen(self) -> ColumnElement[bool]:
-        """A person of the casus is in an earlier one: the same BSN or name and birth date."""
+    def _repeated_through(self, index: Any) -> Select[Any]:
+        """The new casussen with a person whose blind index is that of a person in an earlier
+        casus."""
         own, other, earlier = aliased(CasePerson), aliased(CasePerson), aliased(Case)
-        same_person = or_(
-            col(other.bsn_index) == col(own.bsn_index),
-            col(other.name_birth_index) == col(own.name_birth_index),
-        )
         return (
-            select(literal(1))
-            .select_from(own)
-            .join(other, same_person)
+            select(Case.id)
+            .join(own, col(own.case_id) == Case.id)
+            .join(other, getattr(other, index.key) == getattr(own, index.key))
             .join(earlier, col(earlier.id) == col(other.case_id))
-            .where(col(own.case_id) == Case.id, *self._earlier(earlier))
-            .exists()
+            .where(*self.counted, self.new, *self._earlier(earlier))
         )
 
-    def _linked_repeat(self) -> ColumnElement[bool]:
-        """The casus is linked to an earlier one (what is left when its persons are gone)."""
+    def _linked_repeats(self) -> Select[Any]:
+        """The new casussen linked to an earlier one (all that is left once persons are gone)."""
         earlier = aliased(Case)
         return (
-            select(literal(1))
-            .select_from(earlier)
-            .where(col(earlier.id) == col(Case.repeat_of_case_id), *self._earlier(earlier))
-            .exists()
+            select(Case.id)
+            .join(earlier, col(earlier.id) == col(Case.repeat_of_case_id))
+            .where(*self.counted, self.new, *self._earlier(earlier))
         )

@@ -6,7 +6,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Integer, Interval, and_, case, cast, func, literal_column, or_
+from sqlalchemy import (
+    Date,
+    Integer,
+    Interval,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    type_coerce,
+)
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
@@ -14,20 +27,31 @@ from app.organisations.models import Organisation
 from app.overleg.models import SeriesOrganisation
 
 
-def organisation_rows(
-    series_ids: Sequence[int], joined: Any, organisation_id: Any, *conditions: Any
-) -> Any:
-    """A select from every organisation of these overleggen, plus any other one with a row of
-    `joined` meeting the conditions: add the aggregates with `.add_columns`."""
+def per_organisation(
+    series_ids: Sequence[int],
+    organisation_id: Any,
+    aggregates: Sequence[ColumnElement[int]],
+    *conditions: ColumnElement[bool],
+) -> Select[Any]:
+    """The aggregates grouped by `organisation_id` over the rows meeting the conditions, one row
+    (name, *aggregates) for every organisation of these overleggen and any other that has
+    rows, by name: aggregated first, then joined, so each row is read once."""
+    grouped = (
+        select(organisation_id.label("organisation_id"), *aggregates)
+        .where(*conditions)
+        .group_by(organisation_id)
+        .subquery()
+    )
     of_the_overleggen = select(SeriesOrganisation.organisation_id).where(
         col(SeriesOrganisation.series_id).in_(series_ids)
     )
+    totals = [func.coalesce(column, 0) for column in list(grouped.c)[1:]]
     return (
-        select(Organisation.name)
-        .select_from(Organisation)
-        .outerjoin(joined, and_(organisation_id == Organisation.id, *conditions))
-        .where(or_(col(Organisation.id).in_(of_the_overleggen), col(joined.id).is_not(None)))
-        .group_by(col(Organisation.id), col(Organisation.name))
+        select(Organisation.name, *totals)
+        .outerjoin(grouped, grouped.c.organisation_id == Organisation.id)
+        .where(
+            or_(col(Organisation.id).in_(of_the_overleggen), grouped.c.organisation_id.is_not(None))
+        )
         .order_by(col(Organisation.name))
     )
 
@@ -40,6 +64,11 @@ def between(column: Any, start: date | datetime, end: date | datetime) -> Column
 def counted_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """How many rows meet the condition (a conditional count, the same in both dialects)."""
     return func.count(case((condition, 1)))
+
+
+def plain(column: Any) -> ColumnElement[str]:
+    """The column's stored text, whatever its type (an enum's value, a list of categories)."""
+    return type_coerce(column, String)
 
 
 def local_date(dialect: str, moment: ColumnElement[datetime]) -> ColumnElement[date]:
