@@ -36,11 +36,17 @@ class Period:
     first_month: date
     last_month: date
 
+    def __post_init__(self) -> None:
+        if self.first_month.day != 1 or self.last_month.day != 1:
+            raise ValueError("a period runs from the first of a month to the first of a month")
+        if self.last_month < self.first_month:
+            raise ValueError("the period ends before it starts")
+
     @property
     def months(self) -> list[date]:
         count = (self.last_month.year - self.first_month.year) * 12
         count += self.last_month.month - self.first_month.month + 1
-        return [add_months(self.first_month, n) for n in range(max(count, 0))]
+        return [add_months(self.first_month, n) for n in range(count)]
 
     @property
     def end_day(self) -> date:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, union, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, union, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -20,6 +20,7 @@ from app.statistics.sql import (
     between,
     counted_if,
     days_from,
+    interval_index,
     per_organisation,
     plain,
 )
@@ -104,11 +105,10 @@ class CaseFigures:
         )
         parts = []
         for name, column, bounds in measures:
-            month = case(*((column < end, n) for n, end in enumerate(bounds[1:])))
             # Bucketed in a subquery: PostgreSQL would not group by an expression whose
             # parameters are bound twice.
             bucketed = (
-                select(month.label("month"))
+                select(interval_index(column, bounds).label("month"))
                 .where(*self.counted, between(column, bounds[0], bounds[-1]))
                 .subquery()
             )

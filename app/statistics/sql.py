@@ -15,6 +15,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     literal_column,
     or_,
     type_coerce,
@@ -59,6 +60,19 @@ def per_organisation(
 def between(column: Any, start: date | datetime, end: date | datetime) -> ColumnElement[bool]:
     """From `start` up to (not including) `end`."""
     return and_(column >= start, column < end)
+
+
+def interval_index(column: Any, bounds: Sequence[date | datetime]) -> ColumnElement[int]:
+    """The n for which bounds[n] <= column < bounds[n + 1] (for a column known to lie within
+    the bounds), found by halving: a handful of comparisons per row, however many months."""
+
+    def within(low: int, high: int) -> ColumnElement[int]:
+        if high - low == 1:
+            return literal(low)
+        middle = (low + high) // 2
+        return case((column < bounds[middle], within(low, middle)), else_=within(middle, high))
+
+    return within(0, len(bounds) - 1)
 
 
 def counted_if(condition: ColumnElement[bool]) -> ColumnElement[int]:

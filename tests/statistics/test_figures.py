@@ -14,6 +14,7 @@ from app.cases.models import CaseCategory, CaseStatus, EscalationBody, Urgency
 from app.meetings.models import Presence
 from app.organisations.models import Organisation
 from app.overleg.models import MeetingStatus
+from app.statistics.period import Period
 from app.statistics.sql import local_date
 from app.tasks.models import TaskStatus
 from tests.factories import make_organisation
@@ -358,3 +359,11 @@ def test_the_number_of_statements_does_not_grow_with_the_period_or_the_overlegge
     assert cost(date(2021, 1, 1), date(2025, 12, 1), [history.series]) == one_month
     assert cost(JAN, JAN, both) == one_month
     assert one_month <= 10
+
+
+def test_a_period_runs_from_a_first_of_the_month_forwards() -> None:
+    assert Period(JAN, MAR).label == "jan 2025 – mrt 2025"
+    with pytest.raises(ValueError):
+        Period(MAR, JAN)
+    with pytest.raises(ValueError):
+        Period(date(2025, 1, 15), MAR)
