@@ -194,7 +194,7 @@ class History:
                 Task(
                     series_id=of.id,
                     meeting_id=self.anchor(of).id,
-                    description='=HYPERLINK("https://kwaad.example")',
+                    description="Een actie",
                     assignee_organisation_id=organisation_id,
                     due_on=due_on,
                     status=status,
