@@ -1,15 +1,41 @@
-"""The dashboard's figures, aggregated in SQL over the overleggen a viewer may see.
-
-PLACEHOLDER: one table only, until the full set lands."""
+"""The dashboard's figures about casussen, aggregated in SQL over the overleggen a viewer may
+see: a fixed number of statements whatever the period, nothing decrypted (repeats are found
+through the blind indexes), every number made safe in app/statistics/disclosure_control.py."""
 
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
+from sqlalchemy import ColumnElement, Select, func, literal, union, union_all
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.cases.models import Case
+from app.cases.models import Case, CaseCategory, CasePerson, CaseStatus, EscalationBody, Urgency
+from app.statistics import disclosure_control as dc
+from app.statistics import meeting_figures
+from app.statistics.period import Period, midnight, month_label, months_before
+from app.statistics.sql import (
+    at_most_months_before,
+    between,
+    counted_if,
+    days_from,
+    interval_index,
+    per_organisation,
+    plain,
+)
 from app.statistics.tables import Chart, Figure, Row, StatTable
+
+REPEAT_WINDOW_MONTHS = 12
+OPEN = (CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS, CaseStatus.ESCALATED)
+# (label, months since aangemeld from, up to): the open casussen by age.
+AGE_BANDS = (("0–3 maanden", 0, 3), ("3–6 maanden", 3, 6), ("6–12 maanden", 6, 12))
+OLDEST_BAND = "meer dan 12 maanden"
+COUNTED = (
+    "Ingetrokken casussen en te late aanmeldingen die de voorzitter (nog) niet op de agenda "
+    "heeft gezet tellen niet mee; casussen waarvan de gegevens na de bewaartermijn zijn "
+    "verwijderd wel."
+)
 
 
 def dashboard(
@@ -24,29 +50,310 @@ def dashboard(
 ) -> list[StatTable]:
     """Every figure for these overleggen from the first day of `first_month` to the end of
     `last_month` (both the first of a month), each made safe to publish."""
-    counts = Counter(
-        f"{submitted.year}-{submitted.month:02d}"
-        for submitted in session.exec(
-            select(Case.submitted_at).where(col(Case.series_id).in_(series_ids))
-        ).all()
-    )
-    rows = tuple(
-        Row(label=label, figures=(_count(n, min_count),)) for label, n in sorted(counts.items())
-    )
+    period = Period(first_month, last_month)
+    figures = CaseFigures(session, list(series_ids), period, min_count)
     return [
-        StatTable(
-            key="casussen-per-maand",
-            title="Casussen per maand",
-            explanation="Nieuw aangemelde casussen per maand.",
-            row_header="Maand",
-            columns=("Nieuw",),
-            rows=rows,
-            chart=Chart.BARS,
-        )
+        figures.per_month(),
+        *figures.profile(),
+        figures.per_organisation(),
+        figures.lead_time(),
+        figures.open_by_age(today),
+        figures.repeats(),
+        *meeting_figures.tables(
+            session,
+            series_ids=list(series_ids),
+            period=period,
+            today=today,
+            min_count=min_count,
+            target_working_days=target_working_days,
+        ),
     ]
 
 
-def _count(n: int, min_count: int) -> Figure:
-    if n < min_count:
-        return Figure(text=f"< {min_count}", hidden=True)
-    return Figure(text=str(n), value=float(n))
+def counted_cases(series_ids: Sequence[int], table: Any = Case) -> list[ColumnElement[bool]]:
+    """The casussen of these overleggen the figures count (see COUNTED)."""
+    return [
+        col(table.series_id).in_(series_ids),
+        col(table.accepted),
+        col(table.status) != CaseStatus.WITHDRAWN,
+    ]
+
+
+class CaseFigures:
+    """The tables about casussen; each method sends one statement."""
+
+    def __init__(self, session: Session, series_ids: list[int], period: Period, min_count: int):
+        self.session = session
+        self.series_ids = series_ids
+        self.period = period
+        self.min_count = min_count
+        self.dialect = session.get_bind().dialect.name
+        self.counted = counted_cases(series_ids)
+        self.new = between(Case.submitted_at, period.start_moment, period.end_moment)
+        self.escalated = between(Case.escalated_on, period.first_month, period.end_day)
+
+    def _count(self, n: int) -> Figure:
+        return dc.count(n, self.min_count)
+
+    def per_month(self) -> StatTable:
+        """New, closed and escalated casussen per month of the period."""
+        days = [*self.period.months, self.period.end_day]  # the months' boundaries
+        measures = (
+            ("nieuw", Case.submitted_at, [midnight(day) for day in days]),
+            ("afgesloten", Case.closed_on, days),
+            ("opgeschaald", Case.escalated_on, days),
+        )
+        parts = []
+        for name, column, bounds in measures:
+            # Bucketed in a subquery: PostgreSQL would not group by an expression whose
+            # parameters are bound twice.
+            bucketed = (
+                select(interval_index(column, bounds).label("month"))
+                .where(*self.counted, between(column, bounds[0], bounds[-1]))
+                .subquery()
+            )
+            parts.append(
+                select(literal(name), bucketed.c.month, func.count()).group_by(bucketed.c.month)
+            )
+        found = {(m, n): total for m, n, total in self.session.execute(union_all(*parts)).all()}
+        rows = tuple(
+            Row(
+                label=month_label(month),
+                figures=tuple(self._count(found.get((name, n), 0)) for name, _, _ in measures),
+            )
+            for n, month in enumerate(self.period.months)
+        )
+        return StatTable(
+            key="casussen-per-maand",
+            title="Casussen per maand",
+            explanation=(
+                "Per maand: hoeveel casussen zijn aangemeld (nieuw), hoeveel zijn afgesloten "
+                "(afsluitdatum in die maand) en hoeveel zijn opgeschaald (datum van opschalen "
+                f"in die maand), ongeacht wanneer ze zijn aangemeld. {COUNTED}"
+            ),
+            row_header="Maand",
+            columns=("Nieuw", "Afgesloten", "Opgeschaald"),
+            rows=rows,
+        )
+
+    def profile(self) -> list[StatTable]:
+        """Escalations per body, and the new casussen per category and per urgency."""
+        # Grouped by the stored list of categories (a few dozen combinations at most), which
+        # Python then splits: cheaper than matching every category against every casus.
+        new_cases = (
+            select(literal("nieuw"), plain(Case.categories), plain(Case.urgency), func.count())
+            .where(*self.counted, self.new)
+            .group_by(col(Case.categories), col(Case.urgency))
+        )
+        escalations = (
+            select(literal("opgeschaald"), plain(Case.escalated_to), literal(""), func.count())
+            .where(*self.counted, self.escalated)
+            .group_by(col(Case.escalated_to))
+        )
+        per_body: Counter[str] = Counter()
+        per_category: Counter[str] = Counter()
+        per_urgency: Counter[str] = Counter()
+        for measure, value, urgency, n in self.session.execute(union_all(new_cases, escalations)):
+            if measure == "opgeschaald":
+                per_body[value] += n
+                continue
+            per_urgency[urgency] += n
+            for category in set(value.split("|")):
+                per_category[category] += n
+        return [
+            self._one_column(
+                key="opgeschaald-per-instantie",
+                title="Opgeschaald per instantie",
+                explanation=(
+                    "Casussen die in de periode zijn opgeschaald, naar de instantie waaraan ze "
+                    f"zijn overgedragen. {COUNTED}"
+                ),
+                row_header="Instantie",
+                labels=[body.value for body in EscalationBody],
+                counts=[per_body[body] for body in EscalationBody],
+            ),
+            self._one_column(
+                key="casussen-per-categorie",
+                title="Nieuwe casussen per categorie",
+                explanation=(
+                    "Casussen die in de periode zijn aangemeld, per categorie van zorg. Een casus "
+                    "met meer categorieën telt bij elk daarvan één keer mee, dus de rijen "
+                    f"samen zijn meer dan het aantal casussen. {COUNTED}"
+                ),
+                row_header="Categorie",
+                labels=[category.value for category in CaseCategory],
+                counts=[per_category[category] for category in CaseCategory],
+            ),
+            self._one_column(
+                key="casussen-per-urgentie",
+                title="Nieuwe casussen per urgentie",
+                explanation=(
+                    "Casussen die in de periode zijn aangemeld, naar de urgentie die de "
+                    f"indiener opgaf. {COUNTED}"
+                ),
+                row_header="Urgentie",
+                labels=[urgency.value for urgency in Urgency],
+                counts=[per_urgency[urgency] for urgency in Urgency],
+            ),
+        ]
+
+    def _one_column(
+        self, *, labels: Sequence[str], counts: Sequence[int], **table: Any
+    ) -> StatTable:
+        rows = tuple(
+            Row(label=label, figures=(self._count(n),))
+            for label, n in zip(labels, counts, strict=True)
+        )
+        return StatTable(columns=("Casussen",), rows=rows, **table)
+
+    def per_organisation(self) -> StatTable:
+        """New casussen per submitting organisation (every organisation of the overleggen)."""
+        query = per_organisation(
+            self.series_ids,
+            col(Case.submitting_organisation_id),
+            [func.count()],
+            *self.counted,
+            self.new,
+        )
+        found = self.session.execute(query).all()
+        return self._one_column(
+            key="casussen-per-organisatie",
+            title="Nieuwe casussen per indienende organisatie",
+            explanation=(
+                "Casussen die in de periode zijn aangemeld, naar de organisatie die ze indiende; "
+                "elke organisatie van het overleg staat erin, ook zonder aanmeldingen. "
+                f"{COUNTED}"
+            ),
+            row_header="Organisatie",
+            labels=[name for name, _ in found],
+            counts=[n for _, n in found],
+        )
+
+    def lead_time(self) -> StatTable:
+        """Median and 75th percentile of the days from aangemeld to afgesloten."""
+        days = days_from(self.dialect, col(Case.submitted_at), col(Case.closed_on)).label("days")
+        closed = (
+            select(days)
+            .where(
+                *self.counted, between(Case.closed_on, self.period.first_month, self.period.end_day)
+            )
+            .subquery()
+        )
+        histogram = self.session.execute(
+            select(closed.c.days, func.count()).group_by(closed.c.days)
+        ).all()
+        durations = sorted(d for d, n in histogram for _ in range(n))
+        return StatTable(
+            key="doorlooptijd",
+            title="Doorlooptijd van aangemeld tot afgesloten",
+            explanation=(
+                "Over de casussen die in de periode zijn afgesloten: het aantal kalenderdagen "
+                "van de dag van aanmelding tot de afsluitdatum. De mediaan is de middelste "
+                "waarde (de helft duurde korter), het 75e percentiel de waarde waar driekwart "
+                "van de casussen binnen bleef. Alleen getoond als ze op minstens "
+                f"{self.min_count} afgesloten casussen berusten. {COUNTED}"
+            ),
+            row_header="Maat",
+            columns=("Doorlooptijd",),
+            rows=(
+                Row("Mediaan", (dc.median_days(durations, self.min_count),)),
+                Row("75e percentiel", (dc.percentile_75_days(durations, self.min_count),)),
+            ),
+            unit="dagen",
+        )
+
+    def open_by_age(self, today: date) -> StatTable:
+        """The casussen open today, by how long ago they were aangemeld."""
+        since = {months: midnight(months_before(today, months)) for months in (0, 3, 6, 12)}
+        bands = [
+            counted_if(between(Case.submitted_at, since[oldest], since[youngest]))
+            for _, youngest, oldest in AGE_BANDS
+        ]
+        found = self.session.execute(
+            select(*bands, counted_if(col(Case.submitted_at) < since[12])).where(
+                *self.counted, col(Case.status).in_(OPEN)
+            )
+        ).one()
+        return self._one_column(
+            key="open-casussen-naar-leeftijd",
+            title="Open casussen naar leeftijd",
+            explanation=(
+                "Casussen die vandaag nog open zijn (aangemeld, in behandeling of opgeschaald "
+                "en niet afgesloten), naar de tijd sinds de aanmelding. Dit telt op de dag van "
+                f"vandaag, los van de gekozen periode. {COUNTED}"
+            ),
+            row_header="Sinds aanmelding",
+            labels=[label for label, _, _ in AGE_BANDS] + [OLDEST_BAND],
+            counts=list(found),
+        )
+
+    def repeats(self) -> StatTable:
+        """Of the new casussen, how many concern a person of an earlier casus within 12 months."""
+        # One set of repeated casussen from three joins (an earlier casus through the BSN,
+        # through name and birth date, through the link), not a test per casus: joins the
+        # databases can hash or merge.
+        repeated_cases = union(
+            self._repeated_through(CasePerson.bsn_index),
+            self._repeated_through(CasePerson.name_birth_index),
+            self._linked_repeats(),
+        ).subquery()
+        new_cases, repeated = self.session.execute(
+            select(
+                select(func.count()).where(*self.counted, self.new).scalar_subquery(),
+                select(func.count()).select_from(repeated_cases).scalar_subquery(),
+            )
+        ).one()
+        row = Row(
+            label=self.period.label,
+            figures=(
+                self._count(new_cases),
+                self._count(repeated),
+                dc.percentage(repeated, new_cases, self.min_count),
+            ),
+        )
+        return StatTable(
+            key="herhaalde-bespreking",
+            title="Herhaalde bespreking",
+            explanation=(
+                "Van de casussen die in de periode zijn aangemeld: hoeveel gaan over een persoon "
+                "over wie in hetzelfde overleg (of dezelfde gekozen overleggen) in de "
+                f"{REPEAT_WINDOW_MONTHS} maanden daarvoor al een casus was aangemeld. Dezelfde "
+                "persoon herkent Casustafel aan het BSN of aan naam en geboortedatum, via "
+                "versleutelde zoeksleutels: niets wordt ontsleuteld. Geanonimiseerde casussen "
+                "en casussen waarvan de gegevens al zijn verwijderd tellen mee als ze aan die "
+                "eerdere casus gekoppeld zijn. Het aandeel staat er alleen als het op minstens "
+                f"{self.min_count} nieuwe casussen berust. {COUNTED}"
+            ),
+            row_header="Periode",
+            columns=("Nieuwe casussen", "Herhaald besproken", "Aandeel herhaald"),
+            rows=(row,),
+            chart=Chart.NONE,
+        )
+
+    def _earlier(self, earlier: Any) -> list[ColumnElement[bool]]:
+        """`earlier` is another counted casus of these overleggen in the window before."""
+        window = at_most_months_before(
+            self.dialect, col(earlier.submitted_at), col(Case.submitted_at), REPEAT_WINDOW_MONTHS
+        )
+        return [*counted_cases(self.series_ids, earlier), col(earlier.id) != Case.id, window]
+
+    def _repeated_through(self, index: Any) -> Select[Any]:
+        """The new casussen with a person whose blind index is that of a person in an earlier
+        casus."""
+        own, other, earlier = aliased(CasePerson), aliased(CasePerson), aliased(Case)
+        return (
+            select(Case.id)
+            .join(own, col(own.case_id) == Case.id)
+            .join(other, getattr(other, index.key) == getattr(own, index.key))
+            .join(earlier, col(earlier.id) == col(other.case_id))
+            .where(*self.counted, self.new, *self._earlier(earlier))
+        )
+
+    def _linked_repeats(self) -> Select[Any]:
+        """The new casussen linked to an earlier one (all that is left once persons are gone)."""
+        earlier = aliased(Case)
+        return (
+            select(Case.id)
+            .join(earlier, col(earlier.id) == col(Case.repeat_of_case_id))
+            .where(*self.counted, self.new, *self._earlier(earlier))
+        )
