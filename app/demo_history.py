@@ -148,9 +148,25 @@ DECISIONS = [
 # Fictitious residents of Dorpsveen, obviously made up; some are brought to the table twice.
 FIRST_NAMES = ["Anna", "Bert", "Carin", "Dirk", "Els", "Frank", "Greet", "Hans", "Ilse", "Joop"]
 SURNAMES = ["Voorbeeld", "Proefsloot", "Oefenveen", "Testerink", "Nepveld", "Demokamp"]
+
+
+def _residents() -> tuple[PersonData, ...]:
+    rng = random.Random(SEED)
+    return tuple(
+        PersonData(
+            name=f"{first} {surname}",
+            birth_date=date(rng.randint(1950, 2012), rng.randint(1, 12), rng.randint(1, 28)),
+            address=f"Voorbeeldstraat {number}, Dorpsveen",
+        )
+        for number, (first, surname) in enumerate(itertools.product(FIRST_NAMES, SURNAMES), 1)
+    )
+
+
+RESIDENTS = _residents()
 IDENTIFIED_SHARE = 0.25
 ESCALATED_SHARE = 0.08
 STUCK_SHARE = 0.04
+LATE_MINUTES_EVERY = 6
 Choice = TypeVar("Choice")
 
 
@@ -173,7 +189,6 @@ class History:
     crypto: CaseCrypto
     access: SeriesAccess
     inbox: Meeting
-    people: list[PersonData]
     stories: dict[int, Story] = field(default_factory=dict)
     # Per open task: how many more times it is carried forward before it is done.
     carries: dict[int, int] = field(default_factory=dict)
@@ -205,11 +220,10 @@ def seed_history(session: Session, *, crypto: CaseCrypto) -> None:
         crypto=crypto,
         access=SeriesAccess(series=series, user=chair, membership=membership),
         inbox=inbox,
-        people=_people(rng),
     )
     for number, meeting in enumerate(held):
         _hold(session, history, number, meeting, last=number == len(held) - 1)
-    _report_back(session, history, on=today())
+    _report_back(session, history, on=today() - timedelta(days=1))
     case_service.add_follow_ups(session, meeting=inbox, by=_actor(chair))
 
 
@@ -288,17 +302,6 @@ def _series(
     return series
 
 
-def _people(rng: random.Random) -> list[PersonData]:
-    return [
-        PersonData(
-            name=f"{first} {surname}",
-            birth_date=date(rng.randint(1950, 2012), rng.randint(1, 12), rng.randint(1, 28)),
-            address=f"Voorbeeldstraat {number}, Dorpsveen",
-        )
-        for number, (first, surname) in enumerate(itertools.product(FIRST_NAMES, SURNAMES), 1)
-    ]
-
-
 def _weighted(rng: random.Random, weights: dict[Choice, int]) -> Choice:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -333,7 +336,7 @@ def _hold(session: Session, history: History, number: int, meeting: Meeting, las
     )
     _backdate(session, mark, meeting.ends_at)
     if not last:
-        _finalise(session, history, meeting)
+        _finalise(session, history, number, meeting)
 
 
 def _submit(session: Session, history: History, number: int, meeting: Meeting) -> int:
@@ -345,7 +348,11 @@ def _submit(session: Session, history: History, number: int, meeting: Meeting) -
         categories = list(dict.fromkeys([*categories, _weighted(rng, CATEGORIES)]))
     reason, question = TEXTS[categories[0]]
     person = _free_person(history) if rng.random() < IDENTIFIED_SHARE else None
-    band = rng.choice(list(AgeBand) if categories[0] in ABOUT_MINORS else list(AgeBand)[2:])
+    band = (
+        _band_of(RESIDENTS[person].birth_date)
+        if person is not None
+        else rng.choice(list(AgeBand) if categories[0] in ABOUT_MINORS else list(AgeBand)[2:])
+    )
     submission = CaseSubmission(
         meeting_id=history.inbox.id,
         pseudonym=f"{AGE_WORDS[band]}, {categories[0]}",
@@ -361,7 +368,7 @@ def _submit(session: Session, history: History, number: int, meeting: Meeting) -
         session,
         series=history.series,
         data=submission,
-        people=[history.people[person]] if person is not None else [],
+        people=[RESIDENTS[person]] if person is not None else [],
         details=IdentifiedFields(consent=Consent.NOT_ASKED, legal_basis=LegalBasis.COVENANT)
         if person is not None
         else AnonymisedFields(age_band=band, situation=reason),
@@ -389,8 +396,17 @@ def _submit(session: Session, history: History, number: int, meeting: Meeting) -
     return case.id
 
 
+def _band_of(born: date) -> AgeBand:
+    age = today().year - born.year
+    bands = [AgeBand.CHILD, AgeBand.TEEN, AgeBand.YOUNG_ADULT, AgeBand.ADULT, AgeBand.MIDDLE_AGED]
+    return next(
+        (b for b, upto in zip(bands, (12, 18, 27, 46, 67), strict=True) if age < upto),
+        AgeBand.SENIOR,
+    )
+
+
 def _free_person(history: History) -> int | None:
-    free = [p for p in range(len(history.people)) if p not in history.busy]
+    free = [p for p in range(len(RESIDENTS)) if p not in history.busy]
     return history.rng.choice(free) if free else None
 
 
@@ -556,11 +572,12 @@ def _task(
     history.carries[task.id] = 99 if roll < STUCK_SHARE else 1 if roll < 0.2 else 0
 
 
-def _finalise(session: Session, history: History, meeting: Meeting) -> None:
-    """The chair vaststelt the verslag, mostly within ten working days, sometimes late."""
+def _finalise(session: Session, history: History, number: int, meeting: Meeting) -> None:
+    """The chair vaststelt the verslag within ten working days, one meeting in six late."""
     rng = history.rng
     day = local(meeting.starts_at).date()
-    for _ in range(rng.randint(2, 9) if rng.random() < 0.85 else rng.randint(11, 20)):
+    late = number % LATE_MINUTES_EVERY == LATE_MINUTES_EVERY - 2
+    for _ in range(rng.randint(12, 20) if late else rng.randint(2, 9)):
         day = next_working_day(day)
     at = at_local_time(day, time(16, 0))
     mark = _marks(session)
