@@ -311,7 +311,7 @@ def _hold(session: Session, history: History, number: int, meeting: Meeting, las
     earlier tasks, each casus discussed, the meeting finished and (later) its verslag."""
     day = local(meeting.starts_at).date()
     chair = _actor(history.users[CHAIR])
-    new = [_submit(session, history, number, meeting) for _ in range(history.rng.randint(7, 11))]
+    new = [_submit(session, history, number, meeting) for _ in range(history.rng.randint(6, 10))]
     _report_back(session, history, on=day - timedelta(days=2))
     mark = _marks(session)
     case_service.add_follow_ups(session, meeting=meeting, by=chair)
@@ -412,7 +412,7 @@ def _free_person(history: History) -> int | None:
 
 def _story(rng: random.Random, number: int, category: CaseCategory, person: int | None) -> Story:
     escalates_at = number + rng.randint(0, 1) if rng.random() < ESCALATED_SHARE else None
-    closes_at = number + rng.choice([1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6])
+    closes_at = number + rng.choice([1, 1, 1, 1, 2, 2, 2, 3, 4, 5, 6])
     if escalates_at is not None:
         closes_at = max(closes_at, escalates_at + 2)
     return Story(closes_at=closes_at, escalates_at=escalates_at, person=person)
