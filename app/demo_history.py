@@ -1,23 +1,23 @@
-"""Eighteen months of an older overleg of Dorpsveen, the Casusoverleg Zorg en Veiligheid, so the
-beleidsinformatie has figures to show: every four weeks a meeting with about ten new casussen
-(most anonymised, some identified, a few people brought again), attendance, owners, tasks done
-or carried forward, escalations, closings and a verslag vastgesteld afterwards.
+"""A year and a half of an older overleg of Dorpsveen, the Casusoverleg Zorg en Veiligheid, so
+the beleidsinformatie has figures to show: every four weeks a meeting with six to ten new
+casussen (most anonymised, some identified, a few people brought again) and the open ones as
+vervolg, attendance, owners, tasks done or carried forward, escalations, closings, and a verslag
+vastgesteld (its PDF rendered as always) a few working days later.
 
 Everything goes through the use cases, on the day it happened where a use case takes the day;
 what a use case stamps with the clock (submitted, created, the mails it queued) is moved back to
 that day afterwards. The mails the history queued went out back then: they are marked sent, so
 a worker does not send them now. Deterministic: one seeded random generator."""
 
-import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from app import demo
+from app import demo_history_story as story
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases import service as case_service
@@ -31,8 +31,6 @@ from app.cases.models import (
     EscalationBody,
     IdentifiedFields,
     LegalBasis,
-    PersonData,
-    Urgency,
 )
 from app.covenants.models import Covenant, CovenantSignature, CovenantVersion
 from app.db import today, utcnow
@@ -42,7 +40,7 @@ from app.meetings import queries as live_queries
 from app.meetings import service as live_service
 from app.meetings.models import Informing, NextStep, Presence
 from app.minutes import flows as minutes_flows
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation
 from app.overleg import service as planning_service
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, MemberRole, SeriesKind, SeriesMember
@@ -52,126 +50,9 @@ from app.tasks import service as task_service
 from app.tasks.models import NotDoneReason, Task, TaskCreate, TaskFeedback, TaskStatus
 from app.users.models import User
 
-SEED = 20260117
-HISTORY_SERIES = "Casusoverleg Zorg en Veiligheid Dorpsveen"
-HISTORY_COVENANT = "Convenant Zorg en Veiligheid Veenland"
-HISTORY_MONTHS = 18
-HISTORY_ORGANISATIONS = {
-    "GGZ Veenland, bemoeizorg": OrganisationKind.MENTAL_HEALTH_OUTREACH,
-    "Leerplicht Veenland": OrganisationKind.SCHOOL_ATTENDANCE,
-    "Jongerenwerk Dorpsveen": OrganisationKind.YOUTH_WORK,
-}
-# Jongerenwerk sits at the table without having signed: when it is in the room, an identified
-# casus is discussed anonymously.
-UNSIGNED = "Jongerenwerk Dorpsveen"
-TABLE_ORGANISATIONS = [*list(demo.DEMO_ORGANISATIONS), *HISTORY_ORGANISATIONS]
-CHAIR, SECRETARY = "casusregie@dorpsveen.example", "notulist@dorpsveen.example"
-# Who brings casussen, how often (relative weights).
-SUBMITTERS = {
-    "recherche@politie.example": 30,
-    "schuldhulp@dorpsveen.example": 24,
-    "huurzaken@wonen.example": 14,
-    "bemoeizorg@ggz-veenland.example": 14,
-    "leerplicht@veenland.example": 8,
-    "jongerenwerk@dorpsveen.example": 6,
-    CHAIR: 4,
-}
-CATEGORIES = {
-    CaseCategory.DOMESTIC_VIOLENCE: 18,
-    CaseCategory.NUISANCE: 16,
-    CaseCategory.CONFUSED_BEHAVIOUR: 14,
-    CaseCategory.DEBT_EVICTION: 12,
-    CaseCategory.ADDICTION: 10,
-    CaseCategory.YOUTH_CRIME: 8,
-    CaseCategory.HOARDING: 6,
-    CaseCategory.NEGLECT: 5,
-    CaseCategory.CHILD_ABUSE: 4,
-    CaseCategory.OTHER: 5,
-    CaseCategory.RADICALISATION: 1,
-}
-URGENCIES = {Urgency.REGULAR: 72, Urgency.URGENT: 22, Urgency.CRISIS: 6}
-# Who usually takes a casus of this kind on (the first category decides).
-OWNERS = {
-    CaseCategory.DOMESTIC_VIOLENCE: "schuldhulp@dorpsveen.example",
-    CaseCategory.CHILD_ABUSE: "schuldhulp@dorpsveen.example",
-    CaseCategory.NEGLECT: "schuldhulp@dorpsveen.example",
-    CaseCategory.DEBT_EVICTION: "huurzaken@wonen.example",
-    CaseCategory.HOARDING: "huurzaken@wonen.example",
-    CaseCategory.NUISANCE: "recherche@politie.example",
-    CaseCategory.RADICALISATION: "recherche@politie.example",
-    CaseCategory.CONFUSED_BEHAVIOUR: "bemoeizorg@ggz-veenland.example",
-    CaseCategory.ADDICTION: "bemoeizorg@ggz-veenland.example",
-    CaseCategory.YOUTH_CRIME: "leerplicht@veenland.example",
-    CaseCategory.OTHER: "schuldhulp@dorpsveen.example",
-}
-# What brought the casus to the table and what the table is asked (no personal data).
-TEXTS = {
-    CaseCategory.DOMESTIC_VIOLENCE: ("Meldingen van huiselijk geweld in het gezin.", "veiligheid"),
-    CaseCategory.CHILD_ABUSE: ("School maakt zich zorgen over de veiligheid van een kind.", "zorg"),
-    CaseCategory.NEGLECT: ("De woning en de verzorging gaan achteruit.", "zorg"),
-    CaseCategory.DEBT_EVICTION: ("Oplopende huurachterstand; ontruiming dreigt.", "woning"),
-    CaseCategory.HOARDING: ("Bij een inspectie bleek de woning ernstig vervuild.", "woning"),
-    CaseCategory.NUISANCE: ("Buren melden aanhoudende overlast.", "veiligheid"),
-    CaseCategory.RADICALISATION: ("Signalen van radicalisering uit de omgeving.", "veiligheid"),
-    CaseCategory.CONFUSED_BEHAVIOUR: ("Herhaalde meldingen van verward gedrag.", "zorg"),
-    CaseCategory.ADDICTION: ("Zorgen over middelengebruik en de gevolgen thuis.", "zorg"),
-    CaseCategory.YOUTH_CRIME: ("Aanhoudingen en schoolverzuim van een jongere.", "school"),
-    CaseCategory.OTHER: ("Meerdere partners hebben losse signalen.", "zorg"),
-}
-QUESTIONS = {
-    "veiligheid": "Hoe zorgen we samen voor veiligheid, en wie neemt de regie?",
-    "zorg": "Wie kan contact leggen en beoordelen welke hulp nodig is?",
-    "woning": "Kan het overleg een uitzetting of escalatie voorkomen?",
-    "school": "Wie pakt dit op met school en ouders?",
-}
-# Casussen of these kinds may be about a child or a teenager; the others are about adults.
-ABOUT_MINORS = (
-    CaseCategory.DOMESTIC_VIOLENCE,
-    CaseCategory.CHILD_ABUSE,
-    CaseCategory.NEGLECT,
-    CaseCategory.YOUTH_CRIME,
-    CaseCategory.OTHER,
-)
-AGE_WORDS = {
-    AgeBand.CHILD: "Kind",
-    AgeBand.TEEN: "Jongere",
-    AgeBand.YOUNG_ADULT: "Jongvolwassene",
-    AgeBand.ADULT: "Volwassene",
-    AgeBand.MIDDLE_AGED: "Bewoner",
-    AgeBand.SENIOR: "Oudere",
-}
-DECISIONS = [
-    "De casus-eigenaar legt huisbezoek af en koppelt terug.",
-    "Partners delen hun signalen met de casus-eigenaar; die stelt een plan op.",
-    "De casus-eigenaar belegt een gesprek met de betrokken partners.",
-]
-# Fictitious residents of Dorpsveen, obviously made up; some are brought to the table twice.
-FIRST_NAMES = ["Anna", "Bert", "Carin", "Dirk", "Els", "Frank", "Greet", "Hans", "Ilse", "Joop"]
-SURNAMES = ["Voorbeeld", "Proefsloot", "Oefenveen", "Testerink", "Nepveld", "Demokamp"]
-
-
-def _residents() -> tuple[PersonData, ...]:
-    rng = random.Random(SEED)
-    return tuple(
-        PersonData(
-            name=f"{first} {surname}",
-            birth_date=date(rng.randint(1950, 2012), rng.randint(1, 12), rng.randint(1, 28)),
-            address=f"Voorbeeldstraat {number}, Dorpsveen",
-        )
-        for number, (first, surname) in enumerate(itertools.product(FIRST_NAMES, SURNAMES), 1)
-    )
-
-
-RESIDENTS = _residents()
-IDENTIFIED_SHARE = 0.25
-ESCALATED_SHARE = 0.08
-STUCK_SHARE = 0.04
-LATE_MINUTES_EVERY = 6
-Choice = TypeVar("Choice")
-
 
 @dataclass
-class Story:
+class Course:
     """How a casus of the history goes: closed (and perhaps escalated) at a meeting number."""
 
     closes_at: int
@@ -189,7 +70,7 @@ class History:
     crypto: CaseCrypto
     access: SeriesAccess
     inbox: Meeting
-    stories: dict[int, Story] = field(default_factory=dict)
+    courses: dict[int, Course] = field(default_factory=dict)
     # Per open task: how many more times it is carried forward before it is done.
     carries: dict[int, int] = field(default_factory=dict)
     # People with an open casus are not brought again until it is closed.
@@ -198,11 +79,11 @@ class History:
 
 def seed_history(session: Session, *, crypto: CaseCrypto) -> None:
     """Load the older overleg and hold its meetings of the past eighteen months."""
-    rng = random.Random(SEED)
+    rng = random.Random(story.SEED)
     organisations = _organisations(session)
     users = demo.seed_accounts(session, organisations, demo.HISTORY_USERS)
     series = _series(session, organisations, users, _covenant(session, organisations))
-    chair = users[CHAIR]
+    chair = users[story.CHAIR]
     membership = session.exec(
         select(SeriesMember).where(
             SeriesMember.series_id == series.id, SeriesMember.user_id == chair.id
@@ -211,7 +92,7 @@ def seed_history(session: Session, *, crypto: CaseCrypto) -> None:
     meetings = session.exec(
         select(Meeting).where(Meeting.series_id == series.id).order_by(col(Meeting.starts_at))
     ).all()
-    held = [m for m in meetings if local(m.starts_at).date() <= today() - timedelta(days=7)]
+    held = [m for m in meetings if m.starts_at < utcnow()]
     inbox = next(m for m in meetings if m.starts_at > utcnow())
     history = History(
         rng=rng,
@@ -232,7 +113,7 @@ def _actor(user: User) -> Actor:
 
 
 def _organisations(session: Session) -> dict[str, Organisation]:
-    new = [Organisation(name=name, kind=kind) for name, kind in HISTORY_ORGANISATIONS.items()]
+    new = [Organisation(name=name, kind=kind) for name, kind in story.HISTORY_ORGANISATIONS.items()]
     session.add_all(new)
     session.flush()
     existing = session.exec(
@@ -242,11 +123,15 @@ def _organisations(session: Session) -> dict[str, Organisation]:
 
 
 def _start_day() -> date:
-    return today() - timedelta(days=HISTORY_MONTHS * 365 // 12)
+    """The first meeting's day, so that the last was 8 to 14 days ago: its tasks due within a
+    week are overdue, and no meeting lies unheld in the past."""
+    last = today() - timedelta(days=8)
+    last -= timedelta(days=(last.weekday() - story.WEEKDAY) % 7)
+    return last - timedelta(weeks=4 * (story.MEETINGS - 1))
 
 
 def _covenant(session: Session, organisations: dict[str, Organisation]) -> Covenant:
-    covenant = Covenant(title=HISTORY_COVENANT)
+    covenant = Covenant(title=story.HISTORY_COVENANT)
     session.add(covenant)
     session.flush()
     start = _start_day()
@@ -266,8 +151,8 @@ def _covenant(session: Session, organisations: dict[str, Organisation]) -> Coven
             signatory_name="namens de directie",
             signatory_function="directeur",
         )
-        for name in TABLE_ORGANISATIONS
-        if name != UNSIGNED
+        for name in story.TABLE_ORGANISATIONS
+        if name != story.UNSIGNED
     )
     return covenant
 
@@ -279,20 +164,22 @@ def _series(
     covenant: Covenant,
 ) -> MeetingSeries:
     series = MeetingSeries(
-        name=HISTORY_SERIES,
+        name=story.HISTORY_SERIES,
         kind=SeriesKind.CASE_MEETING,
         covenant_id=covenant.id,
         default_location="Politiebureau Dorpsveen, vergaderzaal",
         interval_weeks=4,
-        weekday=2,
+        weekday=story.WEEKDAY,
         start_time=time(13, 30),
         duration_minutes=150,
         starts_on=_start_day(),
         deadline_working_days=5,
     )
-    roles = {CHAIR: MemberRole.CHAIR, SECRETARY: MemberRole.SECRETARY}
+    roles = {story.CHAIR: MemberRole.CHAIR, story.SECRETARY: MemberRole.SECRETARY}
     table = {email: roles.get(email, MemberRole.MEMBER) for email, *_ in demo.HISTORY_USERS}
-    demo.seat_table(session, series, [organisations[n] for n in TABLE_ORGANISATIONS], users, table)
+    demo.seat_table(
+        session, series, [organisations[n] for n in story.TABLE_ORGANISATIONS], users, table
+    )
     existing: set[date | None] = set()
     for planned_from in (series.starts_on, series.starts_on + timedelta(days=270), today()):
         new = planning_service.missing_meetings(series, today=planned_from, existing=existing)
@@ -302,15 +189,11 @@ def _series(
     return series
 
 
-def _weighted(rng: random.Random, weights: dict[Choice, int]) -> Choice:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
 def _hold(session: Session, history: History, number: int, meeting: Meeting, last: bool) -> None:
     """One meeting: the casussen brought for it, the follow-ups, attendance, the review of
     earlier tasks, each casus discussed, the meeting finished and (later) its verslag."""
     day = local(meeting.starts_at).date()
-    chair = _actor(history.users[CHAIR])
+    chair = _actor(history.users[story.CHAIR])
     new = [_submit(session, history, number, meeting) for _ in range(history.rng.randint(6, 10))]
     _report_back(session, history, on=day - timedelta(days=2))
     mark = _marks(session)
@@ -343,37 +226,37 @@ def _submit(session: Session, history: History, number: int, meeting: Meeting) -
     """A partner brings a casus a week or two before the meeting; it is submitted for the coming
     meeting of today's calendar (the use case takes no meeting in the past), then moved."""
     rng = history.rng
-    categories = [_weighted(rng, CATEGORIES)]
+    categories = [story.pick(rng, story.CATEGORIES)]
     if rng.random() < 0.3:
-        categories = list(dict.fromkeys([*categories, _weighted(rng, CATEGORIES)]))
-    reason, question = TEXTS[categories[0]]
-    person = _free_person(history) if rng.random() < IDENTIFIED_SHARE else None
+        categories = list(dict.fromkeys([*categories, story.pick(rng, story.CATEGORIES)]))
+    reason, question = story.TEXTS[categories[0]]
+    person = _free_person(history) if rng.random() < story.IDENTIFIED_SHARE else None
     band = (
-        _band_of(RESIDENTS[person].birth_date)
+        _band_of(story.RESIDENTS[person].birth_date)
         if person is not None
-        else rng.choice(list(AgeBand) if categories[0] in ABOUT_MINORS else list(AgeBand)[2:])
+        else rng.choice(list(AgeBand) if categories[0] in story.ABOUT_MINORS else list(AgeBand)[2:])
     )
     submission = CaseSubmission(
         meeting_id=history.inbox.id,
-        pseudonym=f"{AGE_WORDS[band]}, {categories[0]}",
+        pseudonym=f"{story.AGE_WORDS[band]}, {categories[0]}",
         categories=categories,
         identified=person is not None,
         children_involved=CaseCategory.CHILD_ABUSE in categories or band == AgeBand.CHILD,
-        urgency=_weighted(rng, URGENCIES),
+        urgency=story.pick(rng, story.URGENCIES),
         reason=reason,
-        question=QUESTIONS[question],
+        question=story.QUESTIONS[question],
     )
     submitted_on = meeting.agenda_deadline - timedelta(days=rng.randint(0, 14))
     case = case_service.submit_case(
         session,
         series=history.series,
         data=submission,
-        people=[RESIDENTS[person]] if person is not None else [],
+        people=[story.RESIDENTS[person]] if person is not None else [],
         details=IdentifiedFields(consent=Consent.NOT_ASKED, legal_basis=LegalBasis.COVENANT)
         if person is not None
         else AnonymisedFields(age_band=band, situation=reason),
         crypto=history.crypto,
-        by=_actor(history.users[_weighted(rng, SUBMITTERS)]),
+        by=_actor(history.users[story.pick(rng, story.SUBMITTERS)]),
         today=submitted_on,
     )
     assert case.id is not None
@@ -390,7 +273,7 @@ def _submit(session: Session, history: History, number: int, meeting: Meeting) -
         update(CaseEvent).where(col(CaseEvent.case_id) == case.id).values(occurred_at=moment)
     )
     session.commit()
-    history.stories[case.id] = _story(rng, number, categories[0], person)
+    history.courses[case.id] = _course(rng, number, categories[0], person)
     if person is not None:
         history.busy.add(person)
     return case.id
@@ -406,16 +289,16 @@ def _band_of(born: date) -> AgeBand:
 
 
 def _free_person(history: History) -> int | None:
-    free = [p for p in range(len(RESIDENTS)) if p not in history.busy]
+    free = [p for p in range(len(story.RESIDENTS)) if p not in history.busy]
     return history.rng.choice(free) if free else None
 
 
-def _story(rng: random.Random, number: int, category: CaseCategory, person: int | None) -> Story:
-    escalates_at = number + rng.randint(0, 1) if rng.random() < ESCALATED_SHARE else None
+def _course(rng: random.Random, number: int, category: CaseCategory, person: int | None) -> Course:
+    escalates_at = number + rng.randint(0, 1) if rng.random() < story.ESCALATED_SHARE else None
     closes_at = number + rng.choice([1, 1, 1, 1, 2, 2, 2, 3, 4, 5, 6])
     if escalates_at is not None:
         closes_at = max(closes_at, escalates_at + 2)
-    return Story(closes_at=closes_at, escalates_at=escalates_at, person=person)
+    return Course(closes_at=closes_at, escalates_at=escalates_at, person=person)
 
 
 def _attendance(session: Session, history: History, meeting: Meeting) -> None:
@@ -423,18 +306,18 @@ def _attendance(session: Session, history: History, meeting: Meeting) -> None:
     rng = history.rng
     presences = {Presence.PRESENT: 82, Presence.EXCUSED: 12, Presence.ABSENT: 6}
     changes = {
-        user.id: (None, Presence.PRESENT if email == CHAIR else _weighted(rng, presences))
+        user.id: (None, Presence.PRESENT if email == story.CHAIR else story.pick(rng, presences))
         for email, user in history.users.items()
         if user.id is not None
     }
     live_service.set_attendance(
-        session, meeting=meeting, changes=changes, by=_actor(history.users[CHAIR])
+        session, meeting=meeting, changes=changes, by=_actor(history.users[story.CHAIR])
     )
 
 
 def _review(session: Session, history: History, meeting: Meeting) -> None:
     """The terugkoppeling on the open tasks of earlier meetings: done, or carried forward."""
-    chair = _actor(history.users[CHAIR])
+    chair = _actor(history.users[story.CHAIR])
     open_tasks = session.exec(
         select(Task)
         .where(
@@ -493,17 +376,17 @@ def _discuss(
     is_new: bool,
 ) -> None:
     """One casus at the table: an owner the first time, the next step, perhaps a task."""
-    rng, chair = history.rng, _actor(history.users[CHAIR])
+    rng, chair = history.rng, _actor(history.users[story.CHAIR])
     case = case_service.case_by_id(session, case_id=item.case_id)
-    story = history.stories[case.id]
-    owner = history.users[OWNERS[CaseCategory(case.categories.split("|")[0])]]
+    course = history.courses[case.id]
+    owner = history.users[story.OWNERS[CaseCategory(case.categories.split("|")[0])]]
     if is_new:
         case_service.set_owner(
             session, case=case, organisation_id=owner.organisation_id, user_id=owner.id, by=chair
         )
-        _text(session, meeting, item, "decisions", rng.choice(DECISIONS), chair)
+        _text(session, meeting, item, "decisions", rng.choice(story.DECISIONS), chair)
     step, body = NextStep.NEXT_MEETING, None
-    if story.escalates_at == number:
+    if course.escalates_at == number:
         step = NextStep.ESCALATE
         body = (
             EscalationBody.VEILIG_THUIS
@@ -512,11 +395,11 @@ def _discuss(
             else EscalationBody.SAFETY_HOUSE
         )
         _text(session, meeting, item, "outcome_reason", "Zware problematiek; regie daar.", chair)
-    elif story.closes_at <= number:
+    elif course.closes_at <= number:
         step = NextStep.CLOSE
         _text(session, meeting, item, "outcome_reason", "Hulp loopt; het doel is bereikt.", chair)
-        if story.person is not None:
-            history.busy.discard(story.person)
+        if course.person is not None:
+            history.busy.discard(course.person)
     live_service.save_outcome(
         session,
         meeting=meeting,
@@ -557,26 +440,26 @@ def _task(
         session,
         meeting=meeting,
         item=item,
-        by=_actor(history.users[CHAIR]),
+        by=_actor(history.users[story.CHAIR]),
         data=TaskCreate(
             description=rng.choice(
                 ["Huisbezoek afleggen", "Hulpaanbod bespreken", "Partners informeren"]
             ),
-            due_on=day + timedelta(days=7) if rng.random() < 0.3 else None,
+            due_on=day + timedelta(days=7) if rng.random() < 0.4 else None,
             assignee_organisation_id=owner.organisation_id,
             assignee_user_id=owner.id,
         ),
     )
     assert task.id is not None
     roll = rng.random()
-    history.carries[task.id] = 99 if roll < STUCK_SHARE else 1 if roll < 0.2 else 0
+    history.carries[task.id] = 99 if roll < story.STUCK_SHARE else 1 if roll < 0.2 else 0
 
 
 def _finalise(session: Session, history: History, number: int, meeting: Meeting) -> None:
     """The chair vaststelt the verslag within ten working days, one meeting in six late."""
     rng = history.rng
     day = local(meeting.starts_at).date()
-    late = number % LATE_MINUTES_EVERY == LATE_MINUTES_EVERY - 2
+    late = number % story.LATE_MINUTES_EVERY == story.LATE_MINUTES_EVERY - 2
     for _ in range(rng.randint(12, 20) if late else rng.randint(2, 9)):
         day = next_working_day(day)
     at = at_local_time(day, time(16, 0))
@@ -586,7 +469,7 @@ def _finalise(session: Session, history: History, number: int, meeting: Meeting)
         access=history.access,
         meeting=meeting,
         crypto=history.crypto,
-        by=_actor(history.users[CHAIR]),
+        by=_actor(history.users[story.CHAIR]),
         mail=DEMO_MAIL,
         at=at,
     )

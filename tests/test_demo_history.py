@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
 from app import demo, demo_history
+from app import demo_history_story as story
 from app.cases.models import Case, CasePerson, CaseStatus, EscalationBody
 from app.db import today, utcnow
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -38,7 +39,7 @@ def test_the_history_fills_the_beleidsinformatie_with_a_believable_year(
     demo.seed_demo(session, crypto=app.state.crypto)
     demo_history.seed_history(session, crypto=app.state.crypto)
     series = session.exec(
-        select(MeetingSeries).where(MeetingSeries.name == demo_history.HISTORY_SERIES)
+        select(MeetingSeries).where(MeetingSeries.name == story.HISTORY_SERIES)
     ).one()
     cases = session.exec(select(Case).where(Case.series_id == series.id)).all()
     year = months_back(12)
@@ -67,7 +68,7 @@ def test_the_history_fills_the_beleidsinformatie_with_a_believable_year(
         EscalationBody.SAFETY_HOUSE,
     }
     assert any(c.identified for c in cases) and sum(c.identified for c in cases) < len(cases) / 2
-    names = {person.name for person in demo_history.RESIDENTS}
+    names = {person.name for person in story.RESIDENTS}
     stored = session.exec(select(CasePerson.name_encrypted)).all()
     assert not any(name in text for name in names for text in stored)
     assert not any(name in c.pseudonym + c.reason for name in names for c in cases)
