@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 from uvicorn.supervisors import Multiprocess
 
-from app import audit, demo, jobs
+from app import audit, demo, demo_history, jobs
 from app.audit import Actor
 from app.cases import disclosure
 from app.config import PROJECT_ROOT, get_settings
@@ -113,11 +113,15 @@ def seed_demo(
         if if_empty and not demo.is_empty(session):
             typer.echo("De database bevat al gegevens; de demo is niet opnieuw geladen.")
             return
+        crypto = CaseCrypto.from_settings(get_settings())
         try:
-            loaded = demo.seed_demo(session, crypto=CaseCrypto.from_settings(get_settings()))
+            loaded = demo.seed_demo(session, crypto=crypto)
         except demo.NotADemoDatabase as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from exc
+        if loaded:
+            # Eighteen months of an older overleg, so the beleidsinformatie has figures to show.
+            demo_history.seed_history(session, crypto=crypto)
     typer.echo("Demo geladen." if loaded else "De demo staat al in de database.")
 
 

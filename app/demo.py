@@ -1,6 +1,7 @@
 """Demo data: the fictional municipality Dorpsveen (every password Casustafel-demo-2026)."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, time, timedelta
 from functools import lru_cache
 
@@ -71,7 +72,22 @@ DEMO_USERS = [
     ),
     ("fg@dorpsveen.example", "Fenna Gegevens", "Gemeente Dorpsveen", (False, False, True)),
 ]
-DEMO_EMAILS = frozenset(email for email, *_ in DEMO_USERS)
+DemoAccount = tuple[str, str, str, tuple[bool, bool, bool]]
+# The people of the older overleg whose history app/demo_history.py loads (all participants).
+HISTORY_USERS = [
+    (email, name, organisation, (False, True, False))
+    for email, name, organisation in (
+        ("casusregie@dorpsveen.example", "Carla Casusregie", "Gemeente Dorpsveen"),
+        ("notulist@dorpsveen.example", "Nico Notulist", "Gemeente Dorpsveen"),
+        ("recherche@politie.example", "Rik Recherche", "Politie, basisteam Dorpsveen"),
+        ("schuldhulp@dorpsveen.example", "Sara Schuldhulp", "Sociaal team Dorpsveen"),
+        ("huurzaken@wonen.example", "Hanneke Huurzaken", "Woonstichting Dorpsveen"),
+        ("bemoeizorg@ggz-veenland.example", "Gijs Bemoeizorg", "GGZ Veenland, bemoeizorg"),
+        ("leerplicht@veenland.example", "Lotte Leerplicht", "Leerplicht Veenland"),
+        ("jongerenwerk@dorpsveen.example", "Jesse Jongerenwerk", "Jongerenwerk Dorpsveen"),
+    )
+]
+DEMO_EMAILS = frozenset(email for email, *_ in DEMO_USERS + HISTORY_USERS)
 
 DEMO_COVENANT = "Privacyconvenant Zorg en Veiligheid Dorpsveen 2026"
 # organisation, signed on, signatory, function; the Woonstichting has not signed.
@@ -120,7 +136,7 @@ def seed_demo(session: Session, *, crypto: CaseCrypto) -> bool:
     }
     session.add_all(organisations.values())
     session.flush()
-    users = _seed_accounts(session, organisations)
+    users = seed_accounts(session, organisations, DEMO_USERS)
     covenant = _seed_covenant(session, organisations)
     series = _seed_overleg(session, organisations, users, covenant)
     audit.record(
@@ -147,9 +163,12 @@ def _seed_rights_request(session: Session, fg: User) -> None:
     rights_service.register(session, data=request, by=actor)
 
 
-def _seed_accounts(session: Session, organisations: dict[str, Organisation]) -> dict[str, User]:
+def seed_accounts(
+    session: Session, organisations: dict[str, Organisation], accounts: list[DemoAccount]
+) -> dict[str, User]:
+    """The demo's accounts, each with the demo password."""
     users = {}
-    for email, name, organisation_name, (admin, participant, privacy) in DEMO_USERS:
+    for email, name, organisation_name, (admin, participant, privacy) in accounts:
         users[email] = User(
             email=email,
             name=name,
@@ -219,18 +238,28 @@ def _seed_overleg(
         starts_on=date(2026, 1, 6),
         deadline_working_days=5,
     )
+    seat_table(session, series, organisations.values(), users, DEMO_TABLE)
+    session.add_all(planning_service.missing_meetings(series, today=today(), existing=set()))
+    return series
+
+
+def seat_table(
+    session: Session,
+    series: MeetingSeries,
+    organisations: Iterable[Organisation],
+    users: dict[str, User],
+    table: dict[str, MemberRole],
+) -> None:
+    """Store the overleg with its organisations and the people at its table."""
     session.add(series)
     session.flush()
     session.add_all(
-        SeriesOrganisation(series_id=series.id, organisation_id=o.id)
-        for o in organisations.values()
+        SeriesOrganisation(series_id=series.id, organisation_id=o.id) for o in organisations
     )
     session.add_all(
         SeriesMember(series_id=series.id, user_id=users[email].id, role=role)
-        for email, role in DEMO_TABLE.items()
+        for email, role in table.items()
     )
-    session.add_all(planning_service.missing_meetings(series, today=today(), existing=set()))
-    return series
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ from, stamp downloaded copies."""
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -126,10 +127,12 @@ def finalise(
     crypto: CaseCrypto,
     by: Actor,
     mail: MailContext,
+    at: datetime | None = None,
 ) -> MinutesVersion:
-    """'Verslag vaststellen': render the record once more and store exactly that PDF."""
+    """'Verslag vaststellen': render the record once more and store exactly that PDF (`at`
+    backdates it, for the demo's history)."""
     service.check_finalisable(session, meeting=meeting)
-    return _render_and_store(session, access, meeting, crypto, by, mail, reason=None)
+    return _render_and_store(session, access, meeting, crypto, by, mail, reason=None, at=at)
 
 
 def correct(
@@ -155,10 +158,11 @@ def _render_and_store(
     by: Actor,
     mail: MailContext,
     reason: str | None,
+    at: datetime | None = None,
 ) -> MinutesVersion:
     user = by.user
     assert user is not None
-    number, at = service.next_number(session, meeting=meeting), utcnow()
+    number, at = service.next_number(session, meeting=meeting), at or utcnow()
     record = queries.load(session, access=access, meeting=meeting)
     # Taken before with_names adds the residents' names, which are never stored in plain text.
     frozen = snapshot.dump(record)
