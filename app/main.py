@@ -36,6 +36,7 @@ from app.jobs import background_jobs
 from app.meetings.presence_routes import router as presence_router
 from app.meetings.routes import router as meetings_router
 from app.minutes.routes import router as minutes_router
+from app.ops.health import HealthEndpoints
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
 from app.retention.routes import router as retention_router
@@ -268,5 +269,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         refuse=lambda request: error_page(request, 413),
     )
     app.add_middleware(UnhandledErrorMiddleware)
+    # Outside the session and CSRF layers, inside the security headers.
+    app.add_middleware(HealthEndpoints)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

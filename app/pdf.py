@@ -119,6 +119,22 @@ class _RenderPool:
                     self._executor = None
             raise
 
+    def alive(self) -> bool:
+        """Whether the rendering process is up, or not needed yet (it starts on first use). A
+        dead one is let go here, so the next PDF starts a fresh one instead of failing."""
+        with self._lock:
+            executor = self._executor
+            if executor is None:
+                return True
+            # The pool's own record of its processes: asking it to render would wait behind a
+            # long PDF, and a probe must answer at once.
+            processes = list((executor._processes or {}).values())
+            if not executor._broken and all(process.is_alive() for process in processes):
+                return True
+            self._executor = None
+        executor.shutdown(wait=False, cancel_futures=True)
+        return False
+
     def shutdown(self) -> None:
         with self._lock:
             if self._executor is not None:
@@ -128,6 +144,11 @@ class _RenderPool:
 
 _pool = _RenderPool()
 atexit.register(_pool.shutdown)
+
+
+def renderer_alive() -> bool:
+    """Whether this app process's rendering process is alive (or not started yet); cheap."""
+    return _pool.alive()
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:

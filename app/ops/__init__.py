@@ -1,0 +1,1 @@
+"""Running Casustafel: health and readiness, and what it refuses at start-up."""
