@@ -36,7 +36,7 @@ $(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
 run: install
 	$(BIN)/casustafel db upgrade
 	$(BIN)/casustafel seed-demo --if-empty
-	$(BIN)/casustafel serve
+	$(BIN)/casustafel serve --demo
 
 # What the tests need from the machine: Chromium for the browser tests, PostgreSQL's server
 # programs and pg_dump, qpdf to check downloaded PDFs, npm and Java for the Nu HTML Checker, and a

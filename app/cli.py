@@ -1,8 +1,10 @@
 """The `casustafel` command: database, accounts, demo data, audit check and the server."""
 
 import getpass
+import signal
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +19,10 @@ from uvicorn.supervisors import Multiprocess
 from app import audit, demo, demo_history, jobs
 from app.audit import Actor
 from app.cases import disclosure
-from app.config import PROJECT_ROOT, get_settings
+from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, today, utcnow
 from app.errors import DomainError
+from app.ops import startup
 from app.organisations.models import Organisation, OrganisationKind
 from app.retention import housekeeping, purge
 from app.security.crypto import CaseCrypto
@@ -237,12 +240,35 @@ def retention_run(
 def worker() -> None:
     """Voer de achtergrondtaken uit (planning bijhouden, herinneringen, e-mail versturen)."""
     settings = get_settings()
+    _refuse_or_warn(settings, lambda: startup.check_worker(settings))
     stop = threading.Event()
-    typer.echo("Achtergrondtaken draaien; stop met Ctrl+C.")
+    # The work runs in a thread of its own, so the signal handler (always on the main thread)
+    # never interrupts it half-way: a mail the SMTP server accepted is marked sent before exit.
+    running = threading.Thread(
+        target=jobs.work,
+        args=(make_engine(settings.database_url, settings.database_connections), settings, stop),
+        name="casustafel-worker",
+    )
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda _signal, _frame: stop.set())
+    typer.echo("Achtergrondtaken draaien; stop met Ctrl+C of SIGTERM.")
+    running.start()
+    while running.is_alive():
+        running.join(timeout=1.0)
+    typer.echo("Achtergrondtaken gestopt; de e-mail die werd verzonden, is afgemaakt.")
+
+
+def _refuse_or_warn(settings: Settings, check: Callable[[], None], *, demo: bool = False) -> None:
+    """Stop (exit code 1, the reason on stderr) when the process cannot work as configured;
+    shout when it runs on the development keys outside a demo."""
     try:
-        jobs.work(make_engine(settings.database_url, settings.database_connections), settings, stop)
-    except KeyboardInterrupt:
-        stop.set()
+        check()
+    except startup.StartRefused as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(1) from exc
+    warning = None if demo else startup.development_keys_warning(settings)
+    if warning is not None:
+        typer.secho(warning, err=True, fg=typer.colors.RED, bold=True)
 
 
 @app.command("serve")
@@ -252,8 +278,18 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Aantal serverprocessen; meer dan één met PostgreSQL.")
     ] = 1,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Een demo op deze machine (zoals make run): zonder waarschuwing over "
+            "de ontwikkelsleutels.",
+        ),
+    ] = False,
 ) -> None:
-    """Start de webserver."""
+    """Start de webserver (op een database die al op de nieuwste versie staat)."""
+    settings = get_settings()
+    _refuse_or_warn(settings, lambda: startup.check_serve(settings, workers=workers), demo=demo)
     # Casustafel itself decides whose X-Forwarded-For to believe (CASUSTAFEL_TRUSTED_PROXIES);
     # uvicorn's own handling would believe 127.0.0.1 before the app could say otherwise.
     if workers == 1:

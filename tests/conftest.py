@@ -66,6 +66,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def postgresql_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh migrated database on PostgreSQL only (for what SQLite refuses)."""
+    yield from new_database_url(request, "postgresql", tmp_path)
+
+
+@pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]

@@ -78,10 +78,11 @@ def test_keys_rotate_rewrites_old_values_and_fails_on_what_does_not_open(
     assert crypto.cipher.is_current(kees.name_encrypted)
 
 
-def test_serve_with_two_processes_answers_on_one_port(database_url: str, tmp_path: Path) -> None:
+def test_serve_with_two_processes_answers_on_one_port(postgresql_url: str, tmp_path: Path) -> None:
+    # Only on PostgreSQL: several processes on SQLite are refused (tests/ops/test_startup.py).
     port = free_port()
     env = os.environ | {
-        "CASUSTAFEL_DATABASE_URL": database_url,
+        "CASUSTAFEL_DATABASE_URL": postgresql_url,
         "CASUSTAFEL_BACKGROUND_JOBS": "false",
     }
     with (tmp_path / "server.log").open("w") as log:

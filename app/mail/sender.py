@@ -34,11 +34,19 @@ SECRET_REMOVED = "[Verwijderd: dit bericht bevatte een eenmalige link.]"
 
 
 def deliver_due(
-    engine: Engine, settings: Settings, *, now: datetime | None = None, batch: int = 20
+    engine: Engine,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    batch: int = 20,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Send the pending e-mails that are due (at most `batch`); how many were sent."""
+    """Send the pending e-mails that are due (at most `batch`, and none after `stop` is set:
+    the one being sent is finished and recorded first); how many were sent."""
     sent = 0
     for message_id in _due_ids(engine, now=now or utcnow(), batch=batch):
+        if stop is not None and stop.is_set():
+            break
         # The clock is read per message: a long batch must not shorten the later leases.
         if _deliver_one(engine, settings, message_id=message_id, now=now or utcnow()):
             sent += 1
@@ -55,10 +63,13 @@ def run_worker(
     interval: float = 15.0,
     jobs: Sequence[Callable[[], object]] = (),
 ) -> None:
-    """Every interval run the jobs, then deliver due mail, until `stop` is set."""
-    steps = [*jobs, functools.partial(deliver_due, engine, settings)]
+    """Every interval run the jobs, then deliver due mail, until `stop` is set (the step under
+    way is finished, the rest skipped)."""
+    steps = [*jobs, functools.partial(deliver_due, engine, settings, stop=stop)]
     while not stop.is_set():
         for step in steps:
+            if stop.is_set():
+                break
             _run_guarded(step)
         stop.wait(interval)
 
