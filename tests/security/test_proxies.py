@@ -144,6 +144,8 @@ def test_serve_leaves_proxy_headers_to_the_app(
     monkeypatch.setattr(cli.uvicorn, "run", lambda *_, **options: started.update(options))
     monkeypatch.setattr(cli, "Multiprocess", FakeMultiprocess)
     monkeypatch.setattr(cli, "_listening_socket", lambda *_: None)
+    # What serve refuses before starting is tested in tests/ops/test_startup.py.
+    monkeypatch.setattr(cli.startup, "check_serve", lambda *_, **__: None)
 
     result = CliRunner().invoke(cli.app, ["serve", "--workers", str(workers)])
 
