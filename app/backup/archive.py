@@ -28,6 +28,7 @@ VERSION = 1
 SALT_BYTES = 16
 PREFIX_BYTES = 7
 CHUNK_BYTES = 1024 * 1024
+MAX_SEALED = CHUNK_BYTES + 16  # a chunk and its GCM tag
 FIXED_HEADER = struct.Struct(f">{len(MAGIC)}sB{SALT_BYTES}s{PREFIX_BYTES}sH")
 CHUNK_LENGTH = struct.Struct(">I")
 UNREADABLE = (
@@ -120,7 +121,7 @@ def decrypt(path: Path, target: Path, *, backup_key: str) -> Manifest:
         aead = _key(backup_key, salt)
         length = source.read(CHUNK_LENGTH.size)
         for counter in itertools.count():
-            if len(length) != CHUNK_LENGTH.size:
+            if len(length) != CHUNK_LENGTH.size or CHUNK_LENGTH.unpack(length)[0] > MAX_SEALED:
                 raise BackupUnreadable(UNREADABLE)
             sealed = source.read(CHUNK_LENGTH.unpack(length)[0])
             length = source.read(CHUNK_LENGTH.size)

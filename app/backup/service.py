@@ -101,6 +101,8 @@ def make_backup(*, settings: Settings, target: Path, force: bool) -> Manifest:
             f"{target} bestaat al; kies een nieuwe naam of overschrijf met --force."
         )
     url = settings.database_url
+    if _backend(url) == "sqlite" and not _sqlite_path(url).exists():
+        raise BackupRefused(f"De database {_sqlite_path(url)} bestaat niet.")
     manifest = Manifest(backend=_backend(url), revision=current_revision(url))
     with _private_folder() as folder:
         plain = folder / "database"
@@ -123,8 +125,6 @@ def make_backup(*, settings: Settings, target: Path, force: bool) -> Manifest:
 def _copy_sqlite(source: Path, target: Path) -> None:
     """Copy one SQLite database into another through the online backup API (consistent while
     the app writes, and aware of the write-ahead log)."""
-    if not source.exists():
-        raise BackupRefused(f"De database {source} bestaat niet.")
     with closing(sqlite3.connect(source)) as reading, closing(sqlite3.connect(target)) as writing:
         reading.backup(writing)
 
