@@ -37,8 +37,10 @@ def _sqlite_path(database_url: str) -> Path:
 
 
 def _backup_key(settings: Settings) -> str:
-    if settings.environment == Environment.PRODUCTION and (
-        settings.backup_key == DEVELOPMENT_BACKUP_KEY or len(settings.backup_key) < 32
+    in_production = settings.environment == Environment.PRODUCTION
+    if not settings.backup_key or (
+        in_production
+        and (settings.backup_key == DEVELOPMENT_BACKUP_KEY or len(settings.backup_key) < 32)
     ):
         raise BackupRefused(
             "Zet CASUSTAFEL_BACKUP_KEY op een eigen geheime waarde van minstens 32 tekens, "
