@@ -12,12 +12,14 @@ import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 from sqlmodel import Session, select
 from uvicorn.supervisors import Multiprocess
 
 from app import audit, demo, demo_history, jobs
 from app.audit import Actor
+from app.backup import service as backup_service
 from app.cases import disclosure
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, today, utcnow
@@ -321,3 +323,49 @@ def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
 def main() -> None:
     """Entry point of the `casustafel` command."""
     app()
+
+
+@app.command("backup")
+def backup(
+    path: Annotated[Path, typer.Argument(help="Het back-upbestand dat wordt gemaakt.")],
+    force: Annotated[bool, typer.Option("--force", help="Een bestaand bestand overschrijven.")] = (
+        False
+    ),
+) -> None:
+    """Maak een versleutelde back-up van de database (met CASUSTAFEL_BACKUP_KEY)."""
+    try:
+        made = backup_service.make_backup(settings=get_settings(), target=path, force=force)
+    except DomainError as exc:
+        typer.echo(f"Geen back-up gemaakt: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"Back-up gemaakt: {path} (databaseversie {made.revision}). Bewaar de sleutels "
+        "(CASUSTAFEL_DATA_ENCRYPTION_KEYS, _BLIND_INDEX_KEY, _AUDIT_KEY en _BACKUP_KEY) apart "
+        "van de back-ups: zonder die sleutels is de back-up niet bruikbaar."
+    )
+
+
+@app.command("restore")
+def restore(
+    path: Annotated[Path, typer.Argument(help="Het back-upbestand van `casustafel backup`.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Een database die al gegevens bevat vervangen.")
+    ] = False,
+) -> None:
+    """Zet een back-up terug, breng hem naar de nieuwste databaseversie en voer daarna de
+    bewaartermijnen uit; Casustafel (serve en worker) staat daarbij stil."""
+    typer.echo("Zorg dat `casustafel serve` en `casustafel worker` gestopt zijn tot dit klaar is.")
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        restored = backup_service.restore_backup(
+            settings=get_settings(), source=path, force=force, script=script
+        )
+    except DomainError as exc:
+        typer.echo(f"Niet teruggezet: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Back-up teruggezet (databaseversie {restored.revision}).")
+    db_upgrade()
+    # Before anyone is served again: what a bewaartermijn deleted after the backup was made
+    # is deleted again now.
+    retention_run(dry_run=False)
+    typer.echo("Klaar; start Casustafel weer.")

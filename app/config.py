@@ -29,6 +29,7 @@ DEVELOPMENT_SECRET_KEY = "ontwikkeling-niet-geheim-verander-dit-in-productie"
 DEVELOPMENT_DATA_KEY = "b250d2lra2VsaW5nLW5pZXQtZ2VoZWltLTMyLWJ5dGU="
 DEVELOPMENT_INDEX_KEY = "ontwikkeling-zoeksleutel-niet-geheim-verander-dit"
 DEVELOPMENT_AUDIT_KEY = "ontwikkeling-logsleutel-niet-geheim-verander-dit"
+DEVELOPMENT_BACKUP_KEY = "ontwikkeling-back-upsleutel-niet-geheim-verander-dit"
 
 
 class Environment(StrEnum):
@@ -90,6 +91,8 @@ class Settings(BaseSettings):
     data_encryption_keys: list[str] = Field(default_factory=lambda: [DEVELOPMENT_DATA_KEY])
     blind_index_key: str = DEVELOPMENT_INDEX_KEY
     audit_key: str = DEVELOPMENT_AUDIT_KEY
+    # Encrypts `casustafel backup` files; only the backup and restore commands need it.
+    backup_key: str = DEVELOPMENT_BACKUP_KEY
     base_url: str = "http://127.0.0.1:8000"
 
     # A fraction is allowed (0.1 is six seconds): the browser tests wait out a short limit.
