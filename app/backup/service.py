@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import inspect
@@ -22,6 +21,7 @@ from app.backup.archive import Manifest
 from app.config import DEVELOPMENT_BACKUP_KEY, Environment, Settings
 from app.db import make_engine
 from app.errors import DomainError
+from app.ops.health import database_revision
 
 
 class BackupRefused(DomainError):
@@ -90,7 +90,7 @@ def current_revision(database_url: str) -> str | None:
     engine = make_engine(database_url, connections=1)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return database_revision(connection)
     finally:
         engine.dispose()
 
