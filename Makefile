@@ -3,7 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PRODUCTION_LOCK := requirements/production.txt
+DEVELOPMENT_LOCK := requirements/development.txt
+PRODUCTION_STAMP := $(VENV)/.installed-production
+DEVELOPMENT_STAMP := $(VENV)/.installed-development
 NODE_STAMP := node_modules/.installed
 OIDC_STAMP := tests/oidc/node_modules/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -13,14 +16,23 @@ DEJAVU_VERSION := 2.37.3
 
 .PHONY: install run test lint system-deps lock vendor bench
 
-$(STAMP): pyproject.toml requirements.lock
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps -e .
-	touch $(STAMP)
 
-install: $(STAMP)
+# Every file checked against its hash in the lock; then the app itself, without dependencies (the
+# lock holds them) and built with the locked setuptools rather than one fetched unchecked.
+$(PRODUCTION_STAMP): pyproject.toml $(PRODUCTION_LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(PRODUCTION_LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# The development lock holds the production pins too (tests/test_dependencies.py), so it serves both.
+$(DEVELOPMENT_STAMP): pyproject.toml $(PRODUCTION_LOCK) $(DEVELOPMENT_LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(DEVELOPMENT_LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@ $(PRODUCTION_STAMP)
+
+install: $(PRODUCTION_STAMP)
 
 # The Nu HTML Checker (vnu.jar) for the browser tests, pinned in package-lock.json. Without its
 # install script, which would download a Java of its own: the tests run it on the machine's Java.
@@ -50,22 +62,28 @@ system-deps:
 	@command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends default-jre-headless; }
 	@if [ "$$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --no-create-home postgres; fi
 
-lint: install
+lint: $(DEVELOPMENT_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install system-deps lint $(NODE_STAMP) $(OIDC_STAMP)
+test: $(DEVELOPMENT_STAMP) system-deps lint $(NODE_STAMP) $(OIDC_STAMP)
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/pytest
 
 # Speed figures of the live meeting and the verslag on SQLite and PostgreSQL (not a test: it reports).
-bench: install system-deps
+bench: $(DEVELOPMENT_STAMP) system-deps
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_live
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_minutes
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_dashboard
 
-# Pin what is installed now (after adding a dependency to pyproject.toml and installing it).
-lock: install
-	$(BIN)/pip freeze --exclude-editable > requirements.lock
+# Both locks from pyproject.toml, with the hashes of every file of each pinned release. Pins already
+# in a lock stay as they are: only what is new is resolved (`make lock LOCK_ARGS=--upgrade` or
+# `LOCK_ARGS="--upgrade-package fastapi"` to move). Development is constrained to production's pins.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --build-deps-for=editable --no-emit-index-url --no-emit-find-links
+lock: $(DEVELOPMENT_STAMP)
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file=$(PRODUCTION_LOCK) pyproject.toml
+	$(PIP_COMPILE) $(LOCK_ARGS) --extra=dev --constraint=$(PRODUCTION_LOCK) \
+		--output-file=$(DEVELOPMENT_LOCK) pyproject.toml
 
 # Refresh the vendored front-end files from the npm registry, at the versions above.
 vendor:
