@@ -167,27 +167,36 @@ def held_meetings(session: Session, series_ids: Sequence[int], period: Period) -
         .where(col(MinutesVersion.meeting_id) == col(Meeting.id))
         .scalar_subquery()
     )
-    case_items = (
-        select(func.count())
-        .select_from(AgendaItem)
-        .where(col(AgendaItem.meeting_id) == col(Meeting.id), col(AgendaItem.case_id).is_not(None))
+    held = (
+        col(Meeting.series_id).in_(series_ids),
+        col(Meeting.status).in_(HELD),
+        between(Meeting.starts_at, period.start_moment, period.end_moment),
     )
-    anonymous = case_items.join(ItemRecord, col(ItemRecord.agenda_item_id) == col(AgendaItem.id))
-    anonymous = anonymous.where(col(ItemRecord.discussed_anonymously))
+    # The agenda items of all these meetings counted in one pass, then joined: not a count
+    # per meeting.
+    case_items = (
+        select(
+            col(AgendaItem.meeting_id).label("meeting_id"),
+            func.count().label("cases"),
+            counted_if(col(ItemRecord.discussed_anonymously)).label("anonymous"),
+        )
+        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .outerjoin(ItemRecord, col(ItemRecord.agenda_item_id) == col(AgendaItem.id))
+        .where(*held, col(AgendaItem.case_id).is_not(None))
+        .group_by(col(AgendaItem.meeting_id))
+        .subquery()
+    )
     found = session.execute(
         select(
             Meeting.starts_at,
             MeetingSeries.name,
             first_finalised,
-            case_items.scalar_subquery(),
-            anonymous.scalar_subquery(),
+            func.coalesce(case_items.c.cases, 0),
+            func.coalesce(case_items.c.anonymous, 0),
         )
         .join(MeetingSeries, col(MeetingSeries.id) == col(Meeting.series_id))
-        .where(
-            col(Meeting.series_id).in_(series_ids),
-            col(Meeting.status).in_(HELD),
-            between(Meeting.starts_at, period.start_moment, period.end_moment),
-        )
+        .outerjoin(case_items, case_items.c.meeting_id == col(Meeting.id))
+        .where(*held)
         .order_by(col(Meeting.starts_at))
     ).all()
     several = len(set(series_ids)) > 1
