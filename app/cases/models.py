@@ -86,6 +86,11 @@ class Case(SQLModel, table=True):
             "status",
             "closed_on",
             "escalated_on",
+            "escalated_to",
+            "urgency",
+            "submitting_organisation_id",
+            "repeat_of_case_id",
+            "categories",
         ),
     )
 

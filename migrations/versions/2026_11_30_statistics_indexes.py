@@ -16,7 +16,19 @@ down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-CASE_COLUMNS = ["series_id", "submitted_at", "accepted", "status", "closed_on", "escalated_on"]
+CASE_COLUMNS = [
+    "series_id",
+    "submitted_at",
+    "accepted",
+    "status",
+    "closed_on",
+    "escalated_on",
+    "escalated_to",
+    "urgency",
+    "submitting_organisation_id",
+    "repeat_of_case_id",
+    "categories",
+]
 TASK_COLUMNS = [
     "series_id",
     "created_at",
