@@ -126,7 +126,7 @@ class Case(SQLModel, table=True):
     escalation_reason: str | None = Field(default=None, max_length=2000)
     closed_on: date | None = None
     closed_reason: str | None = Field(default=None, max_length=2000)
-    repeat_of_case_id: int | None = Field(default=None, foreign_key="case_file.id")
+    repeat_of_case_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
     last_discussed_on: date | None = None
     # Bewaartermijn: an extension keeps the casus at least until this day; once purged, only
     # a content-free tombstone is left (see app/retention/purge.py).

@@ -367,6 +367,8 @@ class CaseFigures:
             select(Case.id)
             .join(earlier, col(earlier.id) == col(Case.repeat_of_case_id))
             .where(
+                # Said outright, so the few linked casussen are looked up first.
+                col(Case.repeat_of_case_id).is_not(None),
                 *self.counted,
                 self.new,
                 *counted_cases(self.series_ids, earlier),

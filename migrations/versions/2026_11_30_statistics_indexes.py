@@ -40,6 +40,7 @@ TASK_COLUMNS = [
 
 INDEXES = (
     ("ix_case_file_statistics", "case_file", CASE_COLUMNS),
+    ("ix_case_file_repeat_of_case_id", "case_file", ["repeat_of_case_id"]),
     ("ix_case_person_blind_indexes", "case_person", ["case_id", "bsn_index", "name_birth_index"]),
     ("ix_task_statistics", "task", TASK_COLUMNS),
     ("ix_agenda_item_meeting_case", "agenda_item", ["meeting_id", "case_id"]),
