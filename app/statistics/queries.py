@@ -379,7 +379,9 @@ class CaseFigures:
 
 def _latest_before(index: ColumnElement[str]) -> ColumnElement[Any]:
     """The latest moment before this row's casus that a casus with the same blind index was
-    submitted (casussen submitted at the same moment are not each other's earlier one)."""
+    submitted: if any earlier casus lies within the window, that one does. The frame ends at the
+    group before this row's, so casussen submitted at the same moment (one casus with two
+    persons alike, too) are not each other's earlier one."""
     return func.max(col(Case.submitted_at)).over(
         partition_by=index, order_by=col(Case.submitted_at), groups=(None, -1)
     )
