@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from app.db import string_enum, utcnow
@@ -20,6 +20,8 @@ class AgendaItem(SQLModel, table=True):
     """One point on a meeting's agenda."""
 
     __tablename__ = "agenda_item"
+    # The dashboard's figures read these columns from the index (migration 0022).
+    __table_args__ = (Index("ix_agenda_item_meeting_case", "meeting_id", "case_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import field_validator
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app import bounds
@@ -75,7 +75,24 @@ class Case(SQLModel, table=True):
     """What every casus holds; identified persons are apart, encrypted (CasePerson)."""
 
     __tablename__ = "case_file"
-    __table_args__ = (UniqueConstraint("series_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("series_id", "reference"),
+        # The dashboard's figures read these columns from the index (migration 0022).
+        Index(
+            "ix_case_file_statistics",
+            "series_id",
+            "submitted_at",
+            "accepted",
+            "status",
+            "closed_on",
+            "escalated_on",
+            "escalated_to",
+            "urgency",
+            "submitting_organisation_id",
+            "repeat_of_case_id",
+            "categories",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     series_id: int = Field(foreign_key="meeting_series.id", index=True)
@@ -109,7 +126,7 @@ class Case(SQLModel, table=True):
     escalation_reason: str | None = Field(default=None, max_length=2000)
     closed_on: date | None = None
     closed_reason: str | None = Field(default=None, max_length=2000)
-    repeat_of_case_id: int | None = Field(default=None, foreign_key="case_file.id")
+    repeat_of_case_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
     last_discussed_on: date | None = None
     # Bewaartermijn: an extension keeps the casus at least until this day; once purged, only
     # a content-free tombstone is left (see app/retention/purge.py).
@@ -130,7 +147,11 @@ class CasePerson(SQLModel, table=True):
     position needs the values encrypted again."""
 
     __tablename__ = "case_person"
-    __table_args__ = (UniqueConstraint("case_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "position"),
+        # The dashboard's figures read these columns from the index (migration 0022).
+        Index("ix_case_person_blind_indexes", "case_id", "bsn_index", "name_birth_index"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)

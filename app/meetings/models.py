@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.cases.models import Case, EscalationBody, LegalBasis
@@ -58,6 +58,8 @@ class ItemRecord(SQLModel, table=True):
     """What was recorded for one agenda item; `version` guards against silent overwrites."""
 
     __tablename__ = "item_record"
+    # The dashboard's figures read these columns from the index (migration 0022).
+    __table_args__ = (Index("ix_item_record_anonymous", "agenda_item_id", "discussed_anonymously"),)
 
     id: int | None = Field(default=None, primary_key=True)
     agenda_item_id: int = Field(foreign_key="agenda_item.id", unique=True)

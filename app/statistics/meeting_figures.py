@@ -4,6 +4,7 @@ casussen per meeting; one statement per figure (verslagen and meetings share one
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -36,6 +37,14 @@ class HeldMeeting:
     finalised_on: date | None
     cases: int
     anonymous: int
+
+    @cached_property
+    def working_days_to_finalised(self) -> int | None:
+        """Working days from the meeting to its verslag vastgesteld (counted once: the summary
+        and the table per meeting both show it)."""
+        if self.finalised_on is None:
+            return None
+        return working_days_between(self.day, self.finalised_on)
 
 
 def tables(
@@ -167,27 +176,36 @@ def held_meetings(session: Session, series_ids: Sequence[int], period: Period) -
         .where(col(MinutesVersion.meeting_id) == col(Meeting.id))
         .scalar_subquery()
     )
-    case_items = (
-        select(func.count())
-        .select_from(AgendaItem)
-        .where(col(AgendaItem.meeting_id) == col(Meeting.id), col(AgendaItem.case_id).is_not(None))
+    held = (
+        col(Meeting.series_id).in_(series_ids),
+        col(Meeting.status).in_(HELD),
+        between(Meeting.starts_at, period.start_moment, period.end_moment),
     )
-    anonymous = case_items.join(ItemRecord, col(ItemRecord.agenda_item_id) == col(AgendaItem.id))
-    anonymous = anonymous.where(col(ItemRecord.discussed_anonymously))
+    # The agenda items of all these meetings counted in one pass, then joined: not a count
+    # per meeting.
+    case_items = (
+        select(
+            col(AgendaItem.meeting_id).label("meeting_id"),
+            func.count().label("cases"),
+            counted_if(col(ItemRecord.discussed_anonymously)).label("anonymous"),
+        )
+        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .outerjoin(ItemRecord, col(ItemRecord.agenda_item_id) == col(AgendaItem.id))
+        .where(*held, col(AgendaItem.case_id).is_not(None))
+        .group_by(col(AgendaItem.meeting_id))
+        .subquery()
+    )
     found = session.execute(
         select(
             Meeting.starts_at,
             MeetingSeries.name,
             first_finalised,
-            case_items.scalar_subquery(),
-            anonymous.scalar_subquery(),
+            func.coalesce(case_items.c.cases, 0),
+            func.coalesce(case_items.c.anonymous, 0),
         )
         .join(MeetingSeries, col(MeetingSeries.id) == col(Meeting.series_id))
-        .where(
-            col(Meeting.series_id).in_(series_ids),
-            col(Meeting.status).in_(HELD),
-            between(Meeting.starts_at, period.start_moment, period.end_moment),
-        )
+        .outerjoin(case_items, case_items.c.meeting_id == col(Meeting.id))
+        .where(*held)
         .order_by(col(Meeting.starts_at))
     ).all()
     several = len(set(series_ids)) > 1
@@ -211,7 +229,7 @@ def minutes_turnaround(
     meetings: list[HeldMeeting], today: date, min_count: int, target: int
 ) -> list[StatTable]:
     """How long verslagen took to be vastgesteld, against the target: a summary and per meeting."""
-    finalised = [working_days_between(m.day, m.finalised_on) for m in meetings if m.finalised_on]
+    finalised = [d for m in meetings if (d := m.working_days_to_finalised) is not None]
     pending = [working_days_between(m.day, today) for m in meetings if not m.finalised_on]
     summary = (
         ("Gehouden bijeenkomsten", dc.unsuppressed(len(meetings))),
@@ -256,10 +274,11 @@ def _number(flags: Iterable[bool]) -> Figure:
 
 
 def _turnaround(meeting: HeldMeeting) -> tuple[Figure, Figure]:
-    if meeting.finalised_on is None:
+    working_days = meeting.working_days_to_finalised
+    if meeting.finalised_on is None or working_days is None:
         return NOT_YET, NOT_YET
     return (
-        dc.unsuppressed(working_days_between(meeting.day, meeting.finalised_on)),
+        dc.unsuppressed(working_days),
         dc.unsuppressed((meeting.finalised_on - meeting.day).days),
     )
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from app import bounds
@@ -35,6 +35,18 @@ CARRY_FORWARD_FLAG = 3
 
 class Task(SQLModel, table=True):
     __tablename__ = "task"
+    # The dashboard's figures read these columns from the index (migration 0022).
+    __table_args__ = (
+        Index(
+            "ix_task_statistics",
+            "series_id",
+            "created_at",
+            "status",
+            "assignee_organisation_id",
+            "due_on",
+            "carried_forward",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     series_id: int = Field(foreign_key="meeting_series.id", index=True)
