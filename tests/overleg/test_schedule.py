@@ -1,6 +1,6 @@
 """Date rules: Dutch holidays, working days, deadlines, recurrence and daylight saving."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -57,3 +57,23 @@ def test_half_past_nine_is_half_past_nine_in_summer_and_winter() -> None:
 
     assert (winter.hour, summer.hour) == (8, 7)  # UTC
     assert schedule.local(winter).hour == schedule.local(summer).hour == 9
+
+
+def test_working_days_between_counts_weekdays_without_public_holidays() -> None:
+    # Kerst 2025 (Thu 25, Fri 26 Dec) and Nieuwjaarsdag (Thu 1 Jan 2026) fall on weekdays.
+    assert schedule.working_days_between(date(2025, 12, 19), date(2026, 1, 2)) == 7
+    # Koningsdag 2026 is Monday 27 April.
+    assert schedule.working_days_between(date(2026, 4, 24), date(2026, 4, 28)) == 1
+    assert schedule.working_days_between(date(2026, 4, 28), date(2026, 4, 28)) == 0
+    assert schedule.working_days_between(date(2026, 4, 28), date(2026, 4, 20)) == 0
+
+
+@pytest.mark.parametrize("start", [date(2024, 12, 20) + timedelta(days=n) for n in range(0, 40, 3)])
+def test_working_days_between_agrees_with_walking_the_calendar(start: date) -> None:
+    for length in (1, 2, 6, 7, 8, 13, 14, 30, 95, 400):
+        end = start + timedelta(days=length)
+        walked = sum(
+            schedule.is_working_day(start + timedelta(days=offset))
+            for offset in range(1, length + 1)
+        )
+        assert schedule.working_days_between(start, end) == walked
