@@ -89,8 +89,14 @@ def configure() -> None:
 
 
 def route_template(scope: Scope) -> str | None:
-    """The matched route's path template (`/overleggen/{series_id}`), or None when none matched."""
-    return getattr(scope.get("route"), "path", None)
+    """The matched route's path template (`/overleggen/{series_id}`, `/static/{path}`), or None
+    when none matched."""
+    route = scope.get("route")
+    if route is not None:
+        return str(route.path)
+    # FastAPI names no route for a mount (the static files); the mount's prefix is its root path.
+    mount = scope.get("root_path", "").removeprefix(scope.get("app_root_path") or "")
+    return f"{mount}/{{path}}" if mount and scope.get("endpoint") else None
 
 
 class RequestLogMiddleware:

@@ -167,11 +167,14 @@ def test_the_app_logs_the_user_id_and_route_template_never_the_token(
     assert client.get("/").status_code == 200
     client.get("/uitnodiging/eenmalig-geheim-token")
 
-    start_page, invitation = access_lines(log_lines())[-2:]
+    client.get("/static/css/app.css?v=geheim-token")
+
+    start_page, invitation, static = access_lines(log_lines())[-3:]
     assert (start_page["route"], start_page["status"], start_page["user_id"]) == ("/", 200, user.id)
     assert invitation["route"] == "/uitnodiging/{token}"
+    assert (static["route"], static["status"]) == ("/static/{path}", 200)
     written = json.dumps(log_lines())
-    assert "eenmalig-geheim-token" not in written
+    assert "geheim-token" not in written and "app.css" not in written
     assert "pim.partner" not in written and PASSWORD not in written
 
 
