@@ -1,5 +1,6 @@
 """The `casustafel` command: create-user makes an account that logs in; bad input saves nothing."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -102,3 +103,7 @@ def test_serve_with_two_processes_answers_on_one_port(postgresql_url: str, tmp_p
             server.wait(timeout=20)
     assert [p.status_code for p in pages] == [200, 200, 200]
     assert "Inloggen" in pages[-1].text
+    # Each process logs JSON lines, the access lines by route template.
+    logged = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines()]
+    routes = [line["route"] for line in logged if "route" in line]
+    assert len(routes) >= 3 and set(routes) == {"/inloggen"}
