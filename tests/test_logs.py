@@ -4,6 +4,8 @@ nothing in them that names a person or repeats what they sent."""
 import io
 import json
 import logging
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from ipaddress import ip_network
 from typing import Any
@@ -17,7 +19,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from app import logs
-from tests.conftest import log_in
+from tests.conftest import CLI, log_in
 from tests.factories import PASSWORD, make_user
 
 LogLines = Callable[[], list[dict[str, Any]]]
@@ -195,3 +197,13 @@ def test_a_500_in_the_app_answers_the_dutch_page_and_logs_no_path(
     assert error["message"] == "Onverwachte fout bij GET /kapot/{token}"
     assert "builtins.RuntimeError" in error["exception"]
     assert error["request_id"] == response.headers["x-request-id"]
+
+
+def test_the_worker_logs_json_lines(database_url: str) -> None:
+    env = os.environ | {"CASUSTAFEL_DATABASE_URL": database_url}
+    with subprocess.Popen([*CLI, "worker"], env=env, stdout=subprocess.PIPE, text=True) as worker:
+        assert worker.stdout is not None
+        first = json.loads(worker.stdout.readline())
+        worker.terminate()
+    assert (first["logger"], first["level"]) == ("casustafel.jobs", "INFO")
+    assert first["message"].startswith("Achtergrondtaken draaien")
