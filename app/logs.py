@@ -23,8 +23,6 @@ from app.security.proxies import Network, is_trusted_proxy
 REQUEST_ID_HEADER = "x-request-id"
 # What a proxy's request id may look like: short, and nothing that could break a log line.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# Asked every few seconds by a load balancer: an access line for each would drown the rest.
-UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz"})
 
 access_logger = logging.getLogger("casustafel.access")
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
@@ -140,8 +138,6 @@ class RequestLogMiddleware:
 
 def _log_access(scope: Scope, status: int, duration_ms: float) -> None:
     route = route_template(scope)
-    if route in UNLOGGED_ROUTES:
-        return
     fields = {
         "method": scope["method"],
         "route": route,

@@ -271,8 +271,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         refuse=lambda request: error_page(request, 413),
     )
     app.add_middleware(UnhandledErrorMiddleware)
+    # Around the 500 page, so its log line has the request id; inside the health endpoints, so
+    # a probe every few seconds writes no access line.
+    app.add_middleware(RequestLogMiddleware, trusted_proxies=settings.trusted_proxies)
     # Outside the session and CSRF layers, inside the security headers.
     app.add_middleware(HealthEndpoints)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(RequestLogMiddleware, trusted_proxies=settings.trusted_proxies)
     return app

@@ -86,12 +86,13 @@ def test_serve_with_two_processes_answers_on_one_port(postgresql_url: str, tmp_p
         "CASUSTAFEL_DATABASE_URL": postgresql_url,
         "CASUSTAFEL_BACKGROUND_JOBS": "false",
     }
-    with (tmp_path / "server.log").open("w") as log:
+    # The log on stdout; stderr has what the command says to whoever started it.
+    with (tmp_path / "server.log").open("w") as log, (tmp_path / "server.err").open("w") as said:
         server = subprocess.Popen(
             [*CLI, "serve", "--port", str(port), "--workers", "2"],
             env=env,
             stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=said,
         )
         try:
             base_url = f"http://127.0.0.1:{port}"

@@ -151,7 +151,7 @@ def serving(
     }
     log = server_log(Path(database_url.removeprefix("sqlite:///")).parent, port).open("w")
     server = subprocess.Popen(
-        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*CLI, "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
         env=server_env,
         stdout=log,
         stderr=subprocess.STDOUT,
