@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 from uvicorn.supervisors import Multiprocess
 
-from app import audit, demo, demo_history, jobs
+from app import audit, demo, demo_history, jobs, logs
 from app.audit import Actor
 from app.backup import service as backup_service
 from app.cases import disclosure
@@ -241,6 +241,7 @@ def retention_run(
 @app.command("worker")
 def worker() -> None:
     """Voer de achtergrondtaken uit (planning bijhouden, herinneringen, e-mail versturen)."""
+    logs.configure()
     settings = get_settings()
     _refuse_or_warn(settings, lambda: startup.check_worker(settings))
     stop = threading.Event()
@@ -253,11 +254,11 @@ def worker() -> None:
     )
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda _signal, _frame: stop.set())
-    typer.echo("Achtergrondtaken draaien; stop met Ctrl+C of SIGTERM.")
+    jobs.logger.info("Achtergrondtaken draaien; stop met Ctrl+C of SIGTERM.")
     running.start()
     while running.is_alive():
         running.join(timeout=1.0)
-    typer.echo("Achtergrondtaken gestopt; de e-mail die werd verzonden, is afgemaakt.")
+    jobs.logger.info("Achtergrondtaken gestopt; de e-mail die werd verzonden, is afgemaakt.")
 
 
 def _refuse_or_warn(settings: Settings, check: Callable[[], None], *, demo: bool = False) -> None:
@@ -295,7 +296,15 @@ def serve(
     # Casustafel itself decides whose X-Forwarded-For to believe (CASUSTAFEL_TRUSTED_PROXIES);
     # uvicorn's own handling would believe 127.0.0.1 before the app could say otherwise.
     if workers == 1:
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, proxy_headers=False)
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            proxy_headers=False,
+            log_config=logs.config(),
+            access_log=False,
+        )
         return
     config = uvicorn.Config(
         "app.main:create_app",
@@ -304,6 +313,8 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=False,
+        log_config=logs.config(),
+        access_log=False,
     )
     Multiprocess(config, sockets=[_listening_socket(host, port, config.backlog)]).run()
 

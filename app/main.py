@@ -33,6 +33,7 @@ from app.factors.routes import router as factors_router
 from app.home.routes import router as home_router
 from app.invitations.routes import router as invitations_router
 from app.jobs import background_jobs
+from app.logs import RequestLogMiddleware, route_template
 from app.meetings.presence_routes import router as presence_router
 from app.meetings.routes import router as meetings_router
 from app.minutes.routes import router as minutes_router
@@ -180,8 +181,9 @@ class UnhandledErrorMiddleware:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception:
-            # The traceback names code, not values: no personal data reaches the log.
-            logger.exception("Onverwachte fout bij %s %s", scope["method"], scope["path"])
+            # The route template, not the path (which may hold a token); the log's formatter
+            # keeps the traceback's code locations and leaves out the exception's message.
+            logger.exception("Onverwachte fout bij %s %s", scope["method"], route_template(scope))
             if started:
                 raise
             request = Request(scope)
@@ -269,6 +271,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         refuse=lambda request: error_page(request, 413),
     )
     app.add_middleware(UnhandledErrorMiddleware)
+    # Around the 500 page, so its log line has the request id; inside the health endpoints, so
+    # a probe every few seconds writes no access line.
+    app.add_middleware(RequestLogMiddleware, trusted_proxies=settings.trusted_proxies)
     # Outside the session and CSRF layers, inside the security headers.
     app.add_middleware(HealthEndpoints)
     app.add_middleware(SecurityHeadersMiddleware)

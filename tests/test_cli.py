@@ -1,5 +1,6 @@
 """The `casustafel` command: create-user makes an account that logs in; bad input saves nothing."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -85,12 +86,13 @@ def test_serve_with_two_processes_answers_on_one_port(postgresql_url: str, tmp_p
         "CASUSTAFEL_DATABASE_URL": postgresql_url,
         "CASUSTAFEL_BACKGROUND_JOBS": "false",
     }
-    with (tmp_path / "server.log").open("w") as log:
+    # The log on stdout; stderr has what the command says to whoever started it.
+    with (tmp_path / "server.log").open("w") as log, (tmp_path / "server.err").open("w") as said:
         server = subprocess.Popen(
             [*CLI, "serve", "--port", str(port), "--workers", "2"],
             env=env,
             stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=said,
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
@@ -102,3 +104,7 @@ def test_serve_with_two_processes_answers_on_one_port(postgresql_url: str, tmp_p
             server.wait(timeout=20)
     assert [p.status_code for p in pages] == [200, 200, 200]
     assert "Inloggen" in pages[-1].text
+    # Each process logs JSON lines, the access lines by route template.
+    logged = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines()]
+    routes = [line["route"] for line in logged if "route" in line]
+    assert len(routes) >= 3 and set(routes) == {"/inloggen"}

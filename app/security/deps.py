@@ -46,6 +46,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     if user_session.stage != SessionStage.FULL or not user_service.is_active(user):
         return None
     request.state.user = user
+    request.state.user_id = user.id  # for the access log, after the session has closed
     return user
 
 

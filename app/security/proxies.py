@@ -29,6 +29,12 @@ def client_address_behind(peer: str | None, headers: Headers, trusted: Sequence[
     return str(address)
 
 
+def is_trusted_proxy(peer: str | None, trusted: Sequence[Network]) -> bool:
+    """Whether the peer is one of the trusted reverse proxies."""
+    address = _parse_address(peer)
+    return address is not None and _is_trusted(address, trusted)
+
+
 def _is_trusted(address: Address, trusted: Sequence[Network]) -> bool:
     return any(address in network for network in trusted)
 

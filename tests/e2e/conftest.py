@@ -4,7 +4,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.conftest import run_cli
+from tests.conftest import CLI, run_cli
 from tests.pg import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -150,21 +149,9 @@ def serving(
         "CASUSTAFEL_BASE_URL": base_url,
         **(env or {}),
     }
-    database = Path(database_url.removeprefix("sqlite:///"))
-    log = (database.parent / f"server-{port}.log").open("w")
+    log = server_log(Path(database_url.removeprefix("sqlite:///")).parent, port).open("w")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--no-proxy-headers",  # the app decides whom to believe (CASUSTAFEL_TRUSTED_PROXIES)
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        [*CLI, "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
         env=server_env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -176,6 +163,12 @@ def serving(
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+def server_log(directory: Path, port: int) -> Path:
+    """Where the server on the port over the SQLite database in the directory writes its
+    output: its log."""
+    return directory / f"server-{port}.log"
 
 
 @pytest.fixture(scope="session")

@@ -123,19 +123,24 @@ def send_empty(page: Page, button: str) -> None:
     expect(page.locator(".utrecht-form-field-error-message").first).to_be_visible()
 
 
+def journey(page: Page, base_url: str, email: str) -> None:
+    """Log in as the account, open every kind of page it is offered and send its main forms
+    empty (each refused beside its fields)."""
+    log_in(page, base_url, email)
+    expect(page.get_by_role("heading", name="Welkom")).to_be_visible()
+
+    linked = walk(page, base_url)
+
+    for pattern, button in REFUSED_FORMS[email]:
+        form_pages = paths_to(page, base_url, linked, pattern)
+        assert form_pages, f"{email} krijgt geen link naar {pattern}"
+        open_page_with_button(page, base_url, form_pages, button)
+        send_empty(page, button)
+
+
 @pytest.mark.parametrize("email", list(REFUSED_FORMS))
 def test_every_link_leads_to_a_page_and_every_main_form_sent_empty_is_refused(
     browser_page: BrowserPage, live_server: str, email: str
 ) -> None:
-    page = browser_page.page
-    log_in(page, live_server, email)
-    expect(page.get_by_role("heading", name="Welkom")).to_be_visible()
-
-    linked = walk(page, live_server)
-
-    for pattern, button in REFUSED_FORMS[email]:
-        form_pages = paths_to(page, live_server, linked, pattern)
-        assert form_pages, f"{email} krijgt geen link naar {pattern}"
-        open_page_with_button(page, live_server, form_pages, button)
-        send_empty(page, button)
+    journey(browser_page.page, live_server, email)
     assert browser_page.csp_violations() == []
