@@ -13,6 +13,7 @@ from babel.dates import format_date
 from app import bounds
 from app.dates import LOCALE
 from app.errors import DomainError, NotFound
+from app.statistics.period import add_months
 from app.web import FormErrors
 
 DEFAULT_MONTHS = 12
@@ -59,12 +60,6 @@ def month_value(month: date) -> str:
 def month_name(month: date) -> str:
     """A month in Dutch: 'maart 2026'."""
     return format_date(month, "LLLL yyyy", locale=LOCALE)
-
-
-def add_months(month: date, count: int) -> date:
-    """The first of the month `count` months after `month` (before, when negative)."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def default_filters(today: date) -> DashboardFilters:
