@@ -52,6 +52,13 @@ def deadline_before(meeting_day: date, working_days: int) -> date:
     return day
 
 
+def working_days_after(day: date, working_days: int) -> date:
+    """The day that lies the given number of working days after the day."""
+    for _ in range(working_days):
+        day = next_working_day(day)
+    return day
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after start up to and including end (0 when end is not later)."""
     # Counted, not walked: the dashboard asks this for hundreds of meetings at a time.

@@ -53,13 +53,6 @@ def enqueue_weekly_digests(
     return sent
 
 
-def working_days_after(day: date, working_days: int) -> date:
-    """The day that lies the given number of working days after the day."""
-    for _ in range(working_days):
-        day = schedule.next_working_day(day)
-    return day
-
-
 def enqueue_minutes_reminders(
     session: Session, *, today: date, target_working_days: int, mail: MailContext
 ) -> int:
@@ -70,7 +63,7 @@ def enqueue_minutes_reminders(
     sent = 0
     for meeting in queries.unreminded_finished_meetings(session, held_before=held_before):
         day = schedule.local(meeting.starts_at).date()
-        deadline = working_days_after(day, target_working_days)
+        deadline = schedule.working_days_after(day, target_working_days)
         if today <= deadline:
             continue
         if _claim(session, ReminderSent(kind=ReminderKind.MINUTES_OVERDUE, meeting_id=meeting.id)):

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.meetings import service as live_service
 from app.minutes import flows as minutes_flows
+from app.overleg import schedule
 from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
 from app.overleg.schedule import local
@@ -55,7 +56,7 @@ def test_chair_and_secretary_are_reminded_once_when_the_target_has_passed(
 ) -> None:
     meeting = finished_meeting(session, table, series)
     day = local(meeting.starts_at).date()
-    deadline = service.working_days_after(day, TARGET)
+    deadline = schedule.working_days_after(day, TARGET)
     before = last_outbox_id(session)
 
     on_the_target_day = remind(session, deadline)
