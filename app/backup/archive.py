@@ -74,7 +74,7 @@ def _owner_only(path: str, flags: int) -> int:
     return os.open(path, flags, 0o600)
 
 
-def encrypt(plain: Path, target: Path, *, backup_key: str, manifest: Manifest) -> None:
+def seal(plain: Path, target: Path, *, backup_key: str, manifest: Manifest) -> None:
     """Write the plain file to target, encrypted under the backup key."""
     salt, prefix = os.urandom(SALT_BYTES), os.urandom(PREFIX_BYTES)
     described = json.dumps(asdict(manifest)).encode()
@@ -108,12 +108,12 @@ def _read_header(source: BinaryIO) -> tuple[bytes, bytes, bytes, Manifest]:
 
 
 def read_manifest(path: Path) -> Manifest:
-    """What the backup says it holds (not yet proven: decrypt() checks it with the key)."""
+    """What the backup says it holds (not yet proven: unseal() checks it with the key)."""
     with path.open("rb") as source:
         return _read_header(source)[3]
 
 
-def decrypt(path: Path, target: Path, *, backup_key: str) -> Manifest:
+def unseal(path: Path, target: Path, *, backup_key: str) -> Manifest:
     """Write the backup's contents to target; refused (BackupUnreadable) unless every chunk,
     the header and the end of the file are exactly as written with this key."""
     with path.open("rb") as source, target.open("wb") as out:

@@ -117,7 +117,7 @@ def make_backup(*, settings: Settings, target: Path, force: bool) -> Manifest:
         # Written beside the target and then renamed: a failed backup leaves no half file.
         partial = target.with_name(f".{target.name}.deels")
         try:
-            archive.encrypt(plain, partial, backup_key=key, manifest=manifest)
+            archive.seal(plain, partial, backup_key=key, manifest=manifest)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
@@ -182,7 +182,7 @@ def restore_backup(
         )
     with _private_folder() as folder:
         plain = folder / "database"
-        manifest = archive.decrypt(source, plain, backup_key=key)
+        manifest = archive.unseal(source, plain, backup_key=key)
         if manifest.backend == "sqlite":
             target = _sqlite_path(url)
             target.parent.mkdir(parents=True, exist_ok=True)

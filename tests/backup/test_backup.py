@@ -174,7 +174,7 @@ def test_a_backup_of_a_newer_version_is_refused_naming_it(
     plain.write_bytes(b"leeg")
     backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
     manifest = Manifest(backend=backend, revision="9999_uit_de_toekomst")
-    archive.encrypt(plain, backup_file, backup_key=DEVELOPMENT_BACKUP_KEY, manifest=manifest)
+    archive.seal(plain, backup_file, backup_key=DEVELOPMENT_BACKUP_KEY, manifest=manifest)
 
     refused = run_cli(empty_url, "restore", str(backup_file))
 

@@ -196,13 +196,16 @@ def test_anonymising_a_casus_clears_its_link_to_the_earlier_one(
 FORBIDDEN = (".decrypt(", "casus.identificerend.ingezien")
 DOOR = PROJECT_ROOT / "app" / "cases" / "disclosure.py"
 CIPHER = PROJECT_ROOT / "app" / "security" / "crypto.py"
+# The backup file's own envelope (AES-GCM over a whole database dump): opening it decrypts no
+# identified data, whose fields stay encrypted with the data keys inside the dump.
+BACKUP_ENVELOPE = PROJECT_ROOT / "app" / "backup" / "archive.py"
 
 
 def test_only_the_disclosure_door_decrypts_or_logs_a_read_of_identified_data() -> None:
     offenders = [
         f"{path.relative_to(PROJECT_ROOT)}: {needle}"
         for path in sorted(Path(PROJECT_ROOT / "app").rglob("*.py"))
-        if path not in (DOOR, CIPHER)
+        if path not in (DOOR, CIPHER, BACKUP_ENVELOPE)
         for needle in FORBIDDEN
         if needle in path.read_text()
     ] + [
