@@ -12,9 +12,9 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, BrowserPage
 from tests.e2e.test_invitations import accept_invitation
 from tests.e2e.test_login import log_in, serious_accessibility_problems
 
-YOUTH_WORK = "Jongerenwerk Dorpsveen"
-NEWCOMER = "Joost Jongerenwerker"
-NEWCOMER_EMAIL = "jongerenwerk@dorpsveen.example"
+YOUTH_WORK = "Straathoekwerk Dorpsveen"
+NEWCOMER = "Joost Straathoekwerker"
+NEWCOMER_EMAIL = "straathoekwerk@dorpsveen.example"
 NEWCOMER_PASSWORD = "Straatwerk-op-dinsdag-2026"
 
 
