@@ -38,6 +38,8 @@ def is_code_shaped(code: str) -> bool:
 def matching_step(secret: str, code: str, *, after: int | None, at: datetime) -> int | None:
     """The time step whose code this is (within the window), or None; a step at or before
     `after` (the last one used) never counts again, so a seen code cannot be replayed."""
+    if not is_code_shaped(code):  # anything else never matches (and compare_digest wants ASCII)
+        return None
     totp = pyotp.TOTP(secret)
     now = totp.timecode(at)
     for step in range(now - VALID_WINDOW, now + VALID_WINDOW + 1):

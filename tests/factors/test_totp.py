@@ -46,3 +46,10 @@ def test_the_qr_code_is_inline_svg_without_inline_styles_and_the_secret_is_group
     assert len(secret) == 32
     assert totp.grouped(secret).split() == [secret[i : i + 4] for i in range(0, 32, 4)]
     assert totp.is_code_shaped("012345") and not totp.is_code_shaped("12345a")
+
+
+def test_a_typed_code_that_is_not_six_ascii_digits_never_matches() -> None:
+    secret = totp.new_secret()
+
+    for typed in ("١٢٣٤٥٦", "12345", "1234567", "12345x", "", "①②③④⑤⑥"):
+        assert totp.matching_step(secret, typed, after=None, at=NOW) is None
