@@ -75,7 +75,9 @@ def purge_past_retention(engine: Engine, settings: Settings) -> int:
 
 
 def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], object]:
-    last_run = 0.0
+    # Not 0.0: the monotonic clock starts at boot, so a machine up for less than `seconds`
+    # would otherwise skip the first run.
+    last_run = float("-inf")
 
     def maybe_run() -> object:
         nonlocal last_run
