@@ -24,7 +24,7 @@ from app.cases import disclosure
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, today, utcnow
 from app.errors import DomainError
-from app.ops import startup
+from app.ops import metrics, startup
 from app.organisations.models import Organisation, OrganisationKind
 from app.retention import housekeeping, purge
 from app.security.crypto import CaseCrypto
@@ -244,6 +244,7 @@ def worker() -> None:
     logs.configure()
     settings = get_settings()
     _refuse_or_warn(settings, lambda: startup.check_worker(settings))
+    metrics.use_process_files(metrics.worker_folder(settings))
     stop = threading.Event()
     # The work runs in a thread of its own, so the signal handler (always on the main thread)
     # never interrupts it half-way: a mail the SMTP server accepted is marked sent before exit.
@@ -258,6 +259,7 @@ def worker() -> None:
     running.start()
     while running.is_alive():
         running.join(timeout=1.0)
+    metrics.process_ended()
     jobs.logger.info("Achtergrondtaken gestopt; de e-mail die werd verzonden, is afgemaakt.")
 
 
@@ -293,6 +295,8 @@ def serve(
     """Start de webserver (op een database die al op de nieuwste versie staat)."""
     settings = get_settings()
     _refuse_or_warn(settings, lambda: startup.check_serve(settings, workers=workers), demo=demo)
+    # Made here, before uvicorn starts its processes: they all write to it, /metrics adds up.
+    metrics.use_process_files(metrics.serve_folder(settings, port))
     # Casustafel itself decides whose X-Forwarded-For to believe (CASUSTAFEL_TRUSTED_PROXIES);
     # uvicorn's own handling would believe 127.0.0.1 before the app could say otherwise.
     if workers == 1:

@@ -128,6 +128,13 @@ class Settings(BaseSettings):
 
     background_jobs: bool = True
 
+    # /metrics answers only a request carrying this token (Authorization: Bearer …); unset, it
+    # is a 404 like any unknown page.
+    metrics_token: str = ""
+    # Where the processes of `serve` and `worker` keep their figures for /metrics (each command
+    # empties its own folder in it at start).
+    metrics_dir: Path = PROJECT_ROOT / "var" / "metrics"
+
     # "Inloggen met organisatieaccount": a JSON list of OpenID Connect providers (see README).
     oidc_providers: list[OidcProvider] = Field(default_factory=list)
 
@@ -158,6 +165,16 @@ class Settings(BaseSettings):
                 "Elke waarde in CASUSTAFEL_TRUSTED_PROXIES is een IP-adres of netwerk, "
                 'bijvoorbeeld ["127.0.0.1", "10.0.0.0/24"].'
             ) from exc
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token_is_long(cls, token: str) -> str:
+        if token and (len(token) < 32 or not token.isascii() or not token.isprintable()):
+            raise ValueError(
+                "CASUSTAFEL_METRICS_TOKEN is een geheime waarde van minstens 32 tekens (letters, "
+                "cijfers en leestekens), of leeg om /metrics uit te zetten."
+            )
+        return token
 
     @field_validator("allowed_origins", "webauthn_origins")
     @classmethod

@@ -5,6 +5,7 @@ Every job is safe to run in several app processes at once (claims and unique key
 database decide who does what), so each process may simply run them all.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.db import today, utcnow
 from app.mail.sender import run_worker
+from app.ops import metrics
 from app.overleg import service as planning_service
 from app.overleg.invitations import MailContext
 from app.overleg.models import MeetingSeries
@@ -74,7 +76,11 @@ def purge_past_retention(engine: Engine, settings: Settings) -> int:
     return removed
 
 
-def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], object]:
+def _at_most_every(
+    seconds: float, job: Callable[..., object], *arguments: object
+) -> Callable[[], object]:
+    """The job, run (and counted in the metrics under its function's name) at most so often."""
+    counted = metrics.counted_job(job.__name__, functools.partial(job, *arguments))
     # Not 0.0: the monotonic clock starts at boot, so a machine up for less than `seconds`
     # would otherwise skip the first run.
     last_run = float("-inf")
@@ -84,19 +90,20 @@ def _at_most_every(seconds: float, job: Callable[[], object]) -> Callable[[], ob
         if time.monotonic() - last_run < seconds:
             return None
         last_run = time.monotonic()
-        return job()
+        return counted()
 
+    maybe_run.__qualname__ = job.__name__  # the name a failure is logged under
     return maybe_run
 
 
 def planning_jobs(engine: Engine, settings: Settings) -> list[Callable[[], object]]:
     """The periodic jobs: planning and reminders at most once an hour, the purge once a day."""
     return [
-        _at_most_every(PLANNING_INTERVAL, lambda: keep_meetings_planned(engine)),
-        _at_most_every(PLANNING_INTERVAL, lambda: send_deadline_reminders(engine, settings)),
-        _at_most_every(PLANNING_INTERVAL, lambda: send_weekly_digests(engine, settings)),
-        _at_most_every(PLANNING_INTERVAL, lambda: send_minutes_reminders(engine, settings)),
-        _at_most_every(RETENTION_INTERVAL, lambda: purge_past_retention(engine, settings)),
+        _at_most_every(PLANNING_INTERVAL, keep_meetings_planned, engine),
+        _at_most_every(PLANNING_INTERVAL, send_deadline_reminders, engine, settings),
+        _at_most_every(PLANNING_INTERVAL, send_weekly_digests, engine, settings),
+        _at_most_every(PLANNING_INTERVAL, send_minutes_reminders, engine, settings),
+        _at_most_every(RETENTION_INTERVAL, purge_past_retention, engine, settings),
     ]
 
 

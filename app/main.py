@@ -37,6 +37,7 @@ from app.logs import RequestLogMiddleware, route_template
 from app.meetings.presence_routes import router as presence_router
 from app.meetings.routes import router as meetings_router
 from app.minutes.routes import router as minutes_router
+from app.ops import metrics
 from app.ops.health import HealthEndpoints
 from app.organisations.routes import router as organisations_router
 from app.overleg.routes import router as overleg_router
@@ -202,6 +203,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.freeze()
     async with background_jobs(app):
         yield
+    metrics.process_ended()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -274,6 +276,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Around the 500 page, so its log line has the request id; inside the health endpoints, so
     # a probe every few seconds writes no access line.
     app.add_middleware(RequestLogMiddleware, trusted_proxies=settings.trusted_proxies)
+    # Outside the access log, inside the health endpoints: a scrape of /metrics (answered before
+    # sessions, CSRF and audit) and a probe are neither counted nor logged.
+    app.add_middleware(metrics.RequestMetrics)
+    app.add_middleware(metrics.MetricsEndpoint, settings=settings)
     # Outside the session and CSRF layers, inside the security headers.
     app.add_middleware(HealthEndpoints)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -19,6 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app import watermark
 from app.config import PROJECT_ROOT
+from app.ops import metrics
 from app.web import templates
 
 STATIC_ROOT = (PROJECT_ROOT / "static").resolve()
@@ -112,7 +113,8 @@ class _RenderPool:
     def run(self, render: Callable[[str], ResultT], html: str) -> ResultT:
         executor = self._get()
         try:
-            return executor.submit(render, html).result()
+            with metrics.pdf_rendering():
+                return executor.submit(render, html).result()
         except BrokenProcessPool:
             with self._lock:
                 if self._executor is executor:

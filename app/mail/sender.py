@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select, update
 from app.config import Settings
 from app.db import AMSTERDAM, utcnow
 from app.mail.models import OutboxMessage, OutboxStatus
+from app.ops import metrics
 
 logger = logging.getLogger("casustafel.mail")
 
@@ -65,7 +66,8 @@ def run_worker(
 ) -> None:
     """Every interval run the jobs, then deliver due mail, until `stop` is set (the step under
     way is finished, the rest skipped)."""
-    steps = [*jobs, functools.partial(deliver_due, engine, settings, stop=stop)]
+    delivery = functools.partial(deliver_due, engine, settings, stop=stop)
+    steps = [*jobs, metrics.counted_job("deliver_due", delivery)]
     while not stop.is_set():
         for step in steps:
             if stop.is_set():
@@ -156,6 +158,7 @@ def _record_failure(
     assert message.id is not None
     attempts = message.attempts + 1
     reason = describe_error(error)
+    metrics.outbox_send_failed()
     gave_up = attempts >= MAX_ATTEMPTS
     if gave_up:
         logger.error("Bericht %s opgegeven na %d pogingen: %s", message.id, attempts, reason)
