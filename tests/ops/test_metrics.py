@@ -2,6 +2,7 @@
 an operator watches: requests, latency, outbox, PDF rendering, jobs; summed over processes."""
 
 import os
+import signal
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine, select
 
 from app import pdf
@@ -21,13 +24,16 @@ from app.cases.models import Case
 from app.config import Settings
 from app.jobs import planning_jobs
 from app.mail import service as mail_service
+from app.mail.models import OutboxMessage
 from app.mail.sender import deliver_due
 from app.main import create_app
+from app.ops.metrics import PROCESS_FILES_VARIABLE, exposition
 from app.overleg.models import MeetingSeries
 from tests.cases.forms import form, open_meeting, post
 from tests.conftest import CLI, log_in, statements_sent
 from tests.e2e.conftest import _wait_until_serving
 from tests.factories import PASSWORD
+from tests.mail.test_outbox import wait_for
 from tests.pg import free_port
 from tests.planning import Table, series, table
 
@@ -94,6 +100,12 @@ def test_metrics_without_the_right_token_is_an_unknown_page(
     response = metrics_client.get("/metrics", headers=headers)
     assert response.status_code == 404
     assert "casustafel_" not in response.text
+
+
+@pytest.mark.parametrize("token", ["te-kort", "é" * 40, "met\nregeleinde" + "x" * 30])
+def test_a_short_or_unprintable_token_is_refused_at_start(token: str) -> None:
+    with pytest.raises(ValidationError, match="CASUSTAFEL_METRICS_TOKEN is een geheime waarde"):
+        Settings(_env_file=None, metrics_token=token)  # type: ignore[call-arg]
 
 
 def test_a_scrape_sets_no_cookie_and_costs_one_statement(
@@ -231,6 +243,46 @@ def test_serve_with_two_processes_reports_the_sum_of_both(
     assert len(per_process) == 2 and all(per_process.values()), per_process
     assert totals == [sum(per_process.values())] * 3
     assert totals[0] >= requests
+
+
+def test_the_figures_of_casustafel_worker_show_on_the_metrics_of_serve(
+    postgresql_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(postgresql_url)
+    with Session(engine) as session:
+        mail_service.enqueue(session, to="lid@ggd.example", subject="Uitnodiging", body="Tot dan.")
+        session.commit()
+    env = os.environ | {
+        "CASUSTAFEL_DATABASE_URL": postgresql_url,
+        "CASUSTAFEL_SMTP_HOST": "127.0.0.1",
+        "CASUSTAFEL_SMTP_PORT": str(free_port()),  # nothing listens: every attempt fails
+        "CASUSTAFEL_MAIL_INTERVAL_SECONDS": "0.2",
+        "CASUSTAFEL_METRICS_DIR": str(tmp_path),
+    }
+    with subprocess.Popen([*CLI, "worker"], env=env, stdout=subprocess.DEVNULL) as worker:
+        try:
+            attempted = wait_for(lambda: send_attempts(engine) > 0, timeout=60)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+    assert attempted
+    # Read as a process of `casustafel serve` on port 8000 answers a scrape.
+    serve_folder = tmp_path / "serve-8000"
+    serve_folder.mkdir()
+    monkeypatch.setenv(PROCESS_FILES_VARIABLE, str(serve_folder))
+    settings = Settings(_env_file=None, metrics_dir=tmp_path)  # type: ignore[call-arg]
+    samples = parse(exposition(engine, settings).decode())
+    engine.dispose()
+
+    assert value(samples, "casustafel_job_runs_total", job="keep_meetings_planned") == 1
+    assert value(samples, "casustafel_job_runs_total", job="deliver_due") >= 1
+    assert value(samples, "casustafel_outbox_send_failures_total") >= 1
+    assert value(samples, "casustafel_outbox_backlog_messages") == 1
+
+
+def send_attempts(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(OutboxMessage.attempts)).one()
 
 
 def login_page(base_url: str) -> int:
