@@ -21,7 +21,7 @@ from sqlmodel import Session, create_engine, select
 
 from app import pdf
 from app.cases.models import Case
-from app.config import Settings
+from app.config import Environment, Settings
 from app.jobs import planning_jobs
 from app.mail import service as mail_service
 from app.mail.models import OutboxMessage
@@ -118,6 +118,21 @@ def test_a_scrape_sets_no_cookie_and_costs_one_statement(
     assert "set-cookie" not in response.headers
     assert response.headers["cache-control"] == "no-store"
     assert value(parse(response.text), "casustafel_outbox_backlog_messages") == 0
+
+
+def test_a_scrape_still_answers_when_the_database_cannot_be_reached() -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment=Environment.TEST,
+        database_url="postgresql+psycopg://casustafel@127.0.0.1:9/niemand",
+        background_jobs=False,
+        metrics_token=TOKEN,
+    )
+    with TestClient(create_app(settings)) as client:
+        status = str(client.get("/inloggen").status_code)
+        samples = scrape(client)
+    assert value(samples, "casustafel_http_requests_total", **LOGIN_PAGE | {"status": status}) >= 1
+    assert ("casustafel_outbox_backlog_messages", frozenset()) not in samples
 
 
 def test_a_casus_page_is_counted_under_its_route_template_without_ids_or_names(
