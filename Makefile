@@ -14,7 +14,7 @@ HTMX_VERSION := 4.0.1
 UTRECHT_CSS_VERSION := 9.0.4
 DEJAVU_VERSION := 2.37.3
 
-.PHONY: install run test lint system-deps lock vendor bench
+.PHONY: install run test lint system-deps lock vendor assets bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,14 +85,20 @@ lock: $(DEVELOPMENT_STAMP)
 	$(PIP_COMPILE) $(LOCK_ARGS) --extra=dev --constraint=$(PRODUCTION_LOCK) \
 		--output-file=$(DEVELOPMENT_LOCK) pyproject.toml
 
-# Refresh the vendored front-end files from the npm registry, at the versions above.
+# Refresh the vendored front-end files from the npm registry, at the versions above, and build.
 vendor:
 	rm -rf var/vendor && mkdir -p var/vendor
 	cd var/vendor && npm pack --silent htmx.org@$(HTMX_VERSION) @utrecht/component-library-css@$(UTRECHT_CSS_VERSION) dejavu-fonts-ttf@$(DEJAVU_VERSION) >/dev/null
 	cd var/vendor && for archive in *.tgz; do mkdir -p "$${archive%.tgz}" && tar -xzf "$$archive" -C "$${archive%.tgz}"; done
 	cp var/vendor/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js static/vendor/htmx-$(HTMX_VERSION).min.js
 	cp var/vendor/htmx.org-$(HTMX_VERSION)/package/LICENSE static/vendor/htmx-$(HTMX_VERSION).LICENSE
-	cp var/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION)/package/dist/index.css static/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).css
+	cp var/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION)/package/dist/index.css assets/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).css
 	cp var/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION)/package/LICENSE.md static/vendor/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).LICENSE.md
 	mkdir -p static/fonts/dejavu-$(DEJAVU_VERSION)
 	cp var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/ttf/DejaVuSans-Bold.ttf var/vendor/dejavu-fonts-ttf-$(DEJAVU_VERSION)/package/LICENSE static/fonts/dejavu-$(DEJAVU_VERSION)/
+	$(MAKE) assets
+
+# What the pages load, built from assets/ and static/ (assets/build-static.mjs: PurgeCSS, CSSO,
+# Brotli and gzip) and committed. Run after changing static/ or the Utrecht classes a template uses.
+assets: $(NODE_STAMP)
+	node assets/build-static.mjs $(UTRECHT_CSS_VERSION)

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,7 +21,7 @@ from app.calendar.routes import router as calendar_router
 from app.cases.change_routes import router as case_changes_router
 from app.cases.decision_routes import router as case_decisions_router
 from app.cases.routes import router as cases_router
-from app.config import PROJECT_ROOT, Settings, get_settings
+from app.config import Settings, get_settings
 from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
 from app.db import make_engine
@@ -49,6 +48,7 @@ from app.security.deps import refuse_read_only
 from app.security.headers import SecurityHeadersMiddleware
 from app.security.limits import BodyLimitMiddleware
 from app.sso.routes import router as sso_router
+from app.static_files import CompressedStaticFiles
 from app.statistics.routes import router as statistics_router
 from app.tasks.routes import router as tasks_router
 from app.users.routes import router as users_router
@@ -230,7 +230,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, settings.database_connections)
     app.state.crypto = CaseCrypto.from_settings(settings)
-    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    # Static files go out pre-compressed; pages are never compressed (no GZipMiddleware): a page
+    # holds the per-session CSRF token next to what the user typed, and compressing the two
+    # together lets an attacker guess the token from response sizes (BREACH).
+    app.mount("/static", CompressedStaticFiles(), name="static")
     read_only_guard = [Depends(refuse_read_only)]
     for router in (
         home_router,

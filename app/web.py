@@ -20,6 +20,7 @@ from app.flash import forget_cookie, keep_for_next_page, shown
 from app.meetings.models import FIELD_HINTS, SECTION_HEADINGS
 from app.security import permissions
 from app.security.csrf import CSRF_FIELD, csrf_token
+from app.static_files import static_url
 
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
 
@@ -38,6 +39,7 @@ templates.env.globals["permissions"] = permissions
 templates.env.globals["weekday_name"] = dates.WEEKDAYS.__getitem__
 templates.env.globals["headings"] = SECTION_HEADINGS
 templates.env.globals["field_hints"] = FIELD_HINTS
+templates.env.globals["static_url"] = static_url
 
 
 def html_id(value: object) -> str:

@@ -108,7 +108,13 @@ class PreSessionCookieMiddleware:
         self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _has_binding_cookie(scope):
+        # Not on static files: shared caches may keep those (Cache-Control: public) and would hand
+        # one visitor's pre-session value to the next.
+        if (
+            scope["type"] != "http"
+            or scope["path"].startswith("/static/")
+            or _has_binding_cookie(scope)
+        ):
             await self.app(scope, receive, send)
             return
         value = secrets.token_urlsafe(32)

@@ -23,6 +23,7 @@ from playwright.sync_api import (
     expect,
 )
 
+from app.static_files import static_url
 from tests.conftest import run_cli
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, CSP_LISTENER, BrowserPage, VisitedPages
 from tests.e2e.conftest import _wait_until_serving as wait_until_serving
@@ -45,8 +46,8 @@ SERVER_DOWN = re.compile(r"net::ERR_CONNECTION_REFUSED|htmx: htmx:error: Failed 
 SERVER_ERROR = re.compile(r"Failed to load resource: .* status of 500")
 CONFLICT = re.compile(r"Failed to load resource: .* status of 409")  # any 4xx is reported
 DAY_ASKED = re.compile(r"Failed to load resource: .* status of 422")
-HTMX_SCRIPT = '<script src="/static/vendor/htmx-4.0.1.min.js" defer></script>'
-LIVE_SCRIPT = '<script src="/static/js/live.js" defer></script>'
+HTMX_SCRIPT = f'<script src="{static_url("vendor/htmx-4.0.1.min.js")}" defer></script>'
+LIVE_SCRIPT = f'<script src="{static_url("js/live.js")}" defer></script>'
 RETRY_TIMEOUT = 40_000  # back-off 2 + 4 + 8 + 16 s covers a slow restart of the server
 
 
@@ -181,7 +182,7 @@ def start_meeting(watched: BrowserPage, live_url: str) -> None:
 
 def first_discussion(page: Page) -> tuple[Locator, Locator]:
     """The first 'Bespreking' field and the save state beside it (after its hint)."""
-    expect(page.locator('script[src="/static/js/live.js"]')).to_have_count(1)
+    expect(page.locator(f'script[src="{static_url("js/live.js")}"]')).to_have_count(1)
     field = page.get_by_label(DISCUSSION, exact=True).first
     status = page.locator(f"#{field.get_attribute('aria-describedby').split()[-1]}")
     return field, status

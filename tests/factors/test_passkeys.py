@@ -20,6 +20,7 @@ from app.db import utcnow
 from app.factors import passkeys
 from app.factors.models import FactorKind, RecoveryCode, SecondFactor
 from app.security.sessions import SESSION_COOKIE, SessionStage, UserSession, token_digest
+from app.static_files import static_url
 from app.users.models import User
 from app.web import templates
 from tests.auth.test_login import attempt
@@ -462,7 +463,7 @@ def test_the_verify_fragment_points_its_button_at_the_purpose(
     assert f'data-passkey-options="{url}/opties"' in html
     assert f'data-passkey-answer="{url}"' in html
     assert 'data-passkey-next="/acties"' in html
-    assert '<script src="/static/js/passkey.js" defer></script>' in html
+    assert f'<script src="{static_url("js/passkey.js")}" defer></script>' in html
 
 
 def test_the_fragments_stay_away_without_a_domain_or_without_a_passkey(
