@@ -96,7 +96,8 @@ def test_env_example_has_every_setting_production_refuses_to_start_without() -> 
 
 
 def test_env_example_reads_as_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The JSON lists survive the quoting of an environment file (systemd's rules, as dotenv's)."""
+    """Read as a .env file: unquoted, the JSON lists are taken literally (by systemd and podman
+    too), and every value is valid."""
     for variable in [name for name in os.environ if name.startswith("CASUSTAFEL_")]:
         monkeypatch.delenv(variable)
     settings = Settings(_env_file=ENV_EXAMPLE)  # type: ignore[call-arg]
