@@ -33,6 +33,12 @@ IMAGE_UID = 10001  # the image's `casustafel` user (Containerfile)
 DEMO_EMAIL = "voorzitter@dorpsveen.example"
 DEMO_PASSWORD = "Casustafel-demo-2026"
 READY_SECONDS = 90
+# A PDF made in the image (WeasyPrint with Debian's Pango and the bundled fonts), read back as text.
+PDF_PROBE = (
+    "import io, pypdf; from app.pdf import pdf_of; "
+    "pdf = pdf_of('<h1>Verslag van het overleg</h1>'); "
+    "print(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text())"
+)
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 SUDO = [] if os.geteuid() == 0 else ["sudo"]
@@ -154,6 +160,8 @@ def check_app(container: str, data: Path) -> None:
     in_image = in_image_command(container, data, environment)
     run(*in_image, "casustafel", "db", "upgrade", capture=True)
     run(*in_image, "casustafel", "seed-demo", capture=True)
+    check_pdf(in_image)
+    check_worker_command(in_image)
     log_path = WORK / "serve.log"
     WORK.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
@@ -171,6 +179,23 @@ def check_app(container: str, data: Path) -> None:
         say(f"Ingelogd als {DEMO_EMAIL}.")
     finally:
         stop(server, log_path)
+
+
+def check_pdf(in_image: list[str]) -> None:
+    text = run(*in_image, "python3", "-c", PDF_PROBE, capture=True)
+    if "Verslag van het overleg" not in text:
+        raise SmokeFailed(f"De PDF uit het image heeft niet de verwachte tekst: {text!r}")
+    say("WeasyPrint maakt in het image een PDF met leesbare tekst.")
+
+
+def check_worker_command(in_image: list[str]) -> None:
+    """`casustafel worker`, the image's other command, starts its checks: on SQLite it refuses."""
+    result = subprocess.run(
+        [*SUDO, *in_image, "casustafel", "worker"], check=False, text=True, capture_output=True
+    )
+    if "start niet op SQLite" not in result.stderr:
+        raise SmokeFailed(f"casustafel worker weigerde SQLite niet:\n{result.stderr[-2000:]}")
+    say("casustafel worker werkt in het image (en weigert SQLite, zoals bedoeld).")
 
 
 def in_image_command(container: str, data: Path, environment: dict[str, str]) -> list[str]:
