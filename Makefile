@@ -14,7 +14,7 @@ HTMX_VERSION := 4.0.1
 UTRECHT_CSS_VERSION := 9.0.4
 DEJAVU_VERSION := 2.37.3
 
-.PHONY: install run test lint system-deps lock vendor assets bench
+.PHONY: install run test lint system-deps lock vendor assets bench image-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ bench: $(DEVELOPMENT_STAMP) system-deps
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_live
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_minutes
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_dashboard
+
+# Build the container image (Containerfile) here and try it: readiness and a demo login from outside
+# (not part of `make test`: it installs podman, buildah and mmdebstrap and takes minutes cold).
+image-test:
+	$(PYTHON) -m tests.image.smoke
 
 # Both locks from pyproject.toml, with the hashes of every file of each pinned release. Pins already
 # in a lock stay as they are: only what is new is resolved (`make lock LOCK_ARGS=--upgrade` or
