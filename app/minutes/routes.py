@@ -31,8 +31,11 @@ from app.web import (
     form_body,
     redirect,
     render,
+    wants_fragment,
 )
 
+# The id of the vaststellen form, which htmx targets (templates/minutes/_finalise.html).
+FINALISE_FORM = "vaststellen"
 router = APIRouter(prefix="/overleggen/{series_id}/bijeenkomsten/{meeting_id}/verslag")
 
 
@@ -270,6 +273,23 @@ def correct(
     )
 
 
+def _finalise_form(
+    request: Request,
+    session: Session,
+    access: SeriesAccess,
+    meeting: Meeting,
+    errors: FormErrors,
+) -> Response:
+    """The vaststellen form alone with why it was refused (htmx swaps it in place)."""
+    context = {
+        "series": access.series,
+        "meeting": meeting,
+        "missing": service.missing(session, meeting=meeting),
+        "errors": errors,
+    }
+    return render(request, "minutes/_finalise.html", context, status_code=422)
+
+
 def _change(
     request: Request,
     session: Session,
@@ -284,6 +304,8 @@ def _change(
         action()
     except DomainError as exc:
         session.rollback()
+        if wants_fragment(request, FINALISE_FORM):
+            return _finalise_form(request, session, access, meeting, domain_errors(exc))
         return _page(
             request, session, access, meeting, actor, values=form, errors=domain_errors(exc)
         )
