@@ -180,8 +180,10 @@ def localhost_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
 
 
-def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_serving(
+    base_url: str, server: subprocess.Popen[bytes], seconds: float = 30
+) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError("de server stopte bij het starten")
@@ -190,7 +192,7 @@ def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes]) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise RuntimeError("de server startte niet binnen 30 seconden")
+    raise RuntimeError(f"de server startte niet binnen {seconds:.0f} seconden")
 
 
 @pytest.fixture(scope="session")
