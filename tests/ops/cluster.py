@@ -36,6 +36,9 @@ PASSWORD = "Casustafel-demo-2026"
 CHAIR = "voorzitter@dorpsveen.example"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 DATABASE = "casustafel"
+# An idle connection is let go before uvicorn's 5 s keep-alive closes it: a browser silently
+# sends again over a new one when that races, httpx reports the request as failed.
+LIMITS = httpx.Limits(keepalive_expiry=3.0)
 STARTABLE = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_FROZEN)
 
 
@@ -162,7 +165,7 @@ class Rotation:
 class RoundRobin(Rotation, httpx.HTTPTransport):
     def __init__(self, ports: list[int]) -> None:
         Rotation.__init__(self, ports)
-        httpx.HTTPTransport.__init__(self)
+        httpx.HTTPTransport.__init__(self, limits=LIMITS)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.route(request)
@@ -172,7 +175,7 @@ class RoundRobin(Rotation, httpx.HTTPTransport):
 class AsyncRoundRobin(Rotation, httpx.AsyncHTTPTransport):
     def __init__(self, ports: list[int]) -> None:
         Rotation.__init__(self, ports)
-        httpx.AsyncHTTPTransport.__init__(self)
+        httpx.AsyncHTTPTransport.__init__(self, limits=LIMITS)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.route(request)
