@@ -14,7 +14,7 @@ HTMX_VERSION := 4.0.1
 UTRECHT_CSS_VERSION := 9.0.4
 DEJAVU_VERSION := 2.37.3
 
-.PHONY: install run test lint system-deps lock vendor assets bench image-test
+.PHONY: install run test lint system-deps lock vendor assets bench loadtest image-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ bench: $(DEVELOPMENT_STAMP) system-deps
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_live
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_minutes
 	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.benchmarks.bench_dashboard
+
+# Two minutes of a meeting's load on two serve processes and PostgreSQL (not a test: it reports);
+# `make loadtest LOADTEST_ARGS="--seconds 20"` for a quick try.
+loadtest: $(DEVELOPMENT_STAMP) system-deps
+	PATH="$$PATH:$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)" $(BIN)/python -m tests.loadtest.run $(LOADTEST_ARGS)
 
 # Build the container image (Containerfile) here and try it: readiness and a demo login from outside
 # (not part of `make test`: it installs podman, buildah and mmdebstrap and takes minutes cold).

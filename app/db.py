@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Path, Request
 from sqlalchemy import Enum, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, SQLModel, create_engine
 
 NAMING_CONVENTION = {
@@ -104,6 +105,15 @@ def _ping_after_idle(engine: Engine) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as exc:
             raise DisconnectionError from exc  # the pool retries with a new connection
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether the error says the database cannot be reached right now (stopped, restarting,
+    the connection dropped, every connection busy) rather than that a request was wrong: the
+    user gets "try again shortly", not a fault."""
+    if isinstance(error, OperationalError | InterfaceError | DisconnectionError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _configure_sqlite(engine: Engine) -> None:

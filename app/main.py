@@ -24,7 +24,7 @@ from app.cases.routes import router as cases_router
 from app.config import Settings, get_settings
 from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
-from app.db import make_engine
+from app.db import make_engine, unreachable
 from app.errors import ConfirmationRequired, Forbidden, LoginRequired, NotFound
 from app.factors.passkey_routes import router as passkey_router
 from app.factors.routes import admin_router as factor_admin_router
@@ -70,6 +70,12 @@ ERROR_PAGES = {
         "Er ging iets mis",
         "Er is een fout opgetreden aan onze kant. Er is niets half opgeslagen. "
         "Probeer het opnieuw; blijft het misgaan, neem dan contact op met uw beheerder.",
+    ),
+    503: (
+        "Tijdelijk niet beschikbaar",
+        "Casustafel kan de database even niet bereiken. Er is niets half opgeslagen. "
+        "Probeer het over een minuut opnieuw; blijft het misgaan, neem dan contact op met uw "
+        "beheerder.",
     ),
 }
 # The routers about one's own account (logging in and out, also with an organisation account or a
@@ -163,7 +169,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 class UnhandledErrorMiddleware:
-    """Turns an unexpected exception into the Dutch 500 page (inside the security headers)."""
+    """Turns an unexpected exception into the Dutch 500 page, and a database that cannot be
+    reached (a restart, a dropped connection) into the Dutch 503 page (inside the security
+    headers)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -181,16 +189,21 @@ class UnhandledErrorMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as exc:
             # The route template, not the path (which may hold a token); the log's formatter
             # keeps the traceback's code locations and leaves out the exception's message.
-            logger.exception("Onverwachte fout bij %s %s", scope["method"], route_template(scope))
+            route = route_template(scope)
+            if unreachable(exc):
+                # An outage, not a bug: one line per request, without a traceback.
+                logger.warning("Database onbereikbaar bij %s %s", scope["method"], route)
+            else:
+                logger.exception("Onverwachte fout bij %s %s", scope["method"], route)
             if started:
                 raise
             request = Request(scope)
             # The request's database session is gone; the page must not touch its objects.
             request.state.user = None
-            response = error_page(request, 500)
+            response = error_page(request, 503 if unreachable(exc) else 500)
             await response(scope, receive, send)
 
 

@@ -56,11 +56,21 @@ class PostgresServer:
             "--locale=C",
             "--no-sync",
         )
+        self._pg_ctl = pg_ctl
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on its cluster (again); waits until it accepts connections."""
         options = f"-h 127.0.0.1 -p {self.port} -k {self.base} {SERVER_OPTIONS}"
         self._run(
-            pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.base / "log"), "-w", "start"
+            self._pg_ctl,
+            *("-D", str(self.data), "-o", options, "-l", str(self.base / "log"), "-w", "start"),
         )
-        self._pg_ctl = pg_ctl
+
+    def halt(self) -> None:
+        """Stop the server as an operator's restart does: open sessions are ended, what was
+        committed is kept (`resume` starts it again on the same data and port)."""
+        self._run(self._pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         """Stop the server at once."""
