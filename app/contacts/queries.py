@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from app.cases.models import Case
 from app.contacts.models import ContactCard
 from app.covenants import coverage
 from app.covenants import queries as covenant_queries
@@ -91,13 +92,17 @@ class TableView:
         return [seat for group in self.organisations for seat in group.seats]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OwnerKey:
     """A casus' owner: the organisation and (optionally) person, in the overleg it belongs to."""
 
     series_id: int
     organisation_id: int | None
     user_id: int | None
+
+    @classmethod
+    def of(cls, case: Case) -> "OwnerKey":
+        return cls(case.series_id, case.owner_organisation_id, case.owner_user_id)
 
 
 def card_of(session: Session, *, user_id: int) -> ContactCard | None:
@@ -279,6 +284,15 @@ def owner_contacts(
     return {owner: _owner_people(owner, contacts, seated) for owner in owners}
 
 
+def owner_contacts_by_case(
+    session: Session, *, cases: Iterable[Case], day: date
+) -> dict[int, list[Contact]]:
+    """Whom to call about each of these casussen (which the viewer may see), by casus id."""
+    keys = {case.id: OwnerKey.of(case) for case in cases if case.id is not None}
+    contacts = owner_contacts(session, owners=set(keys.values()), day=day)
+    return {case_id: contacts.get(key, []) for case_id, key in keys.items()}
+
+
 def _owner_people(
     owner: OwnerKey, contacts: dict[int, Contact], seated: set[tuple[int, int | None]]
 ) -> list[Contact]:
@@ -291,3 +305,15 @@ def _owner_people(
         and contact.user.organisation_id == owner.organisation_id
         and contact.user.active
     ]
+
+
+def newcomer_ids(session: Session, *, series: MeetingSeries, meeting: Meeting) -> set[int]:
+    """Who to introduce at this meeting: members seated since the overleg was planned, with
+    fewer than two meetings held since; two statements."""
+    members = session.exec(select(SeriesMember).where(SeriesMember.series_id == series.id)).all()
+    meetings = meetings_of(session, series_id=series.id)
+    return {
+        member.user_id
+        for member in members
+        if is_newcomer(member, series, meetings, at=meeting.starts_at)
+    }
