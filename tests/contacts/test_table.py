@@ -162,3 +162,27 @@ def test_a_newcomer_is_marked_until_two_meetings_have_been_held(
 
     assert marked_after(meetings[0]) is True
     assert marked_after(meetings[1]) is False
+
+
+def test_the_chairs_live_page_introduces_newcomers_at_the_top_of_attendance(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    newcomer = make_user(session, name="Nina Nieuw", organisation_id=table.housing_id)
+    seat(session, series, newcomer, joined_at=utcnow() + timedelta(minutes=5))
+    meetings = session.exec(
+        select(Meeting).where(Meeting.series_id == series.id).order_by(col(Meeting.starts_at))
+    ).all()
+
+    def introduced_at(meeting: Meeting) -> str:
+        page = as_user(client, table.chair).get(
+            f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+        )
+        assert page.status_code == 200
+        attendance = page.text.split('id="aanwezigheid"')[1].split("<details")[0]
+        return attendance
+
+    first, third = introduced_at(meetings[0]), introduced_at(meetings[2])
+
+    assert "Nieuw aan tafel" in first and "Nina Nieuw (Woonstichting)" in first
+    assert "Wouter Wonen" not in first
+    assert "Nieuw aan tafel" not in third
