@@ -17,10 +17,12 @@ FUNCTION_MAX = 100
 AVAILABILITY_MAX = 300
 
 
-def e164_phone(value: str | None) -> str | None:
+def e164_phone(value: object) -> str | None:
     """A typed phone number (Dutch unless it starts with +) in E.164, or refused."""
-    if value is None or not value.strip():
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if not isinstance(value, str):
+        raise ValueError(INVALID_PHONE)
     try:
         number = phonenumbers.parse(value, PHONE_REGION)
     except phonenumbers.NumberParseException as exc:

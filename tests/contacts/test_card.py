@@ -1,6 +1,7 @@
 """Mijn contactkaart: a person fills in function, phone, bereikbaarheid and a vervanger."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -154,3 +155,21 @@ def test_the_vervanger_list_offers_active_colleagues_only(
 
     assert "Actieve Collega" in options
     assert "Vertrokken Collega" not in options and "Ander Organisatie" not in options
+
+
+def test_a_phone_field_sent_twice_is_refused_beside_it(
+    client: TestClient, session: Session
+) -> None:
+    user = make_user(session)
+    log_in(client, user.email, PASSWORD)
+    token = csrf_from(client, "/account")
+    data = [("csrf_token", token), ("phone", "030 123 4567"), ("phone", "030 123 4567")]
+
+    response = client.post(
+        "/account/contactkaart",
+        content=urlencode(data),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 422 and 'id="phone-error"' in response.text
+    assert session.exec(select(ContactCard)).all() == []
