@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from app import audit, demo_cases
 from app.audit import Actor
+from app.contacts.models import ContactCard
 from app.covenants.models import (
     Covenant,
     CovenantDocument,
@@ -105,6 +106,38 @@ DEMO_TABLE = {
     "sociaalteam@dorpsveen.example": MemberRole.MEMBER,
     "woningcorporatie@wonen.example": MemberRole.MEMBER,
 }
+# The demo's contact cards (app/contacts): email -> function, phone, bereikbaarheid. The phone
+# numbers are "drama numbers" that will never be given to anyone: the Bundesnetzagentur keeps
+# +49 30 23125 000-999 for fiction (Mitteilung 148/2021); no Dutch range is known to be kept so.
+DEMO_CONTACTS = {
+    "beheer@dorpsveen.example": (
+        "beleidsmedewerker zorg en veiligheid",
+        "+493023125010",
+        "ma, di en do 8:30–17:00",
+    ),
+    "voorzitter@dorpsveen.example": (
+        "teamleider zorg en veiligheid",
+        "+493023125020",
+        "ma–vr 9:00–17:00; op vergaderdagen na 12:00",
+    ),
+    "wijkagent@politie.example": (
+        "wijkagent Dorpsveen-Noord",
+        "+493023125030",
+        "wisselende diensten; bij spoed altijd via de meldkamer",
+    ),
+    "sociaalteam@dorpsveen.example": (
+        "casusregisseur sociaal team",
+        "+493023125040",
+        "ma–do 8:30–17:00; inloopspreekuur wo 9:00–11:00",
+    ),
+    "woningcorporatie@wonen.example": (
+        "woonconsulent",
+        "+493023125050",
+        "di–vr 9:00–16:30",
+    ),
+}
+# Bea Beheer is on leave for two weeks; Victor Voorzitter stands in for her meanwhile.
+DEMO_AWAY = ("beheer@dorpsveen.example", "voorzitter@dorpsveen.example", timedelta(days=14))
 DEMO_DECLARATION = (
     "Ik verklaar dat ik alles wat ik tijdens dit overleg hoor of lees over inwoners en hun "
     "situatie geheimhoud. Ik gebruik die informatie alleen voor het doel van dit overleg, "
@@ -139,6 +172,7 @@ def seed_demo(session: Session, *, crypto: CaseCrypto) -> bool:
     users = seed_accounts(session, organisations, DEMO_USERS)
     covenant = _seed_covenant(session, organisations)
     series = _seed_overleg(session, organisations, users, covenant)
+    _seed_contact_cards(session, users)
     audit.record(
         session,
         action="demo.geladen",
@@ -150,6 +184,18 @@ def seed_demo(session: Session, *, crypto: CaseCrypto) -> bool:
     demo_cases.seed_cases(session, series=series, users=users, crypto=crypto)
     _seed_rights_request(session, users["fg@dorpsveen.example"])
     return True
+
+
+def _seed_contact_cards(session: Session, users: dict[str, User]) -> None:
+    """Function, phone and bereikbaarheid of the people at the table; one of them away."""
+    away, deputy, leave = DEMO_AWAY
+    for email, (function, phone, availability) in DEMO_CONTACTS.items():
+        card = ContactCard(
+            user_id=users[email].id, function=function, phone=phone, availability=availability
+        )
+        if email == away:
+            card.deputy_user_id, card.away_until = users[deputy].id, today() + leave
+        session.add(card)
 
 
 def _seed_rights_request(session: Session, fg: User) -> None:

@@ -22,6 +22,7 @@ from app.cases.change_routes import router as case_changes_router
 from app.cases.decision_routes import router as case_decisions_router
 from app.cases.routes import router as cases_router
 from app.config import Settings, get_settings
+from app.contacts.routes import router as contacts_router
 from app.covenants.routes import declaration_router
 from app.covenants.routes import router as covenants_router
 from app.db import make_engine, unreachable
@@ -253,6 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_router,
         sso_router,
         account_router,
+        contacts_router,
         invitations_router,
         passkey_router,
         organisations_router,

@@ -4,6 +4,7 @@ from app.agenda.models import AgendaItem
 from app.attendance.models import AttendanceIntention, ConfidentialityDeclaration
 from app.audit import AuditEvent
 from app.cases.models import Case, CaseEvent, CasePerson
+from app.contacts.models import ContactCard
 from app.covenants.models import (
     Covenant,
     CovenantDocument,
@@ -44,6 +45,7 @@ __all__ = [
     "CaseEvent",
     "CasePerson",
     "ConfidentialityDeclaration",
+    "ContactCard",
     "Covenant",
     "CovenantDocument",
     "CovenantSignature",

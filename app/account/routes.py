@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.account import queries, service
+from app.account.page import render_account
 from app.db import SessionDep
 from app.errors import DomainError
 from app.flash import flash
@@ -33,12 +34,8 @@ DigestReader = Annotated[User, Depends(allowed(permissions.can_receive_task_dige
 
 
 @router.get(ACCOUNT_PAGE)
-def account_page(request: Request, user: CurrentUser) -> Response:
-    context = {
-        "has_password": user.password_hash is not None,
-        "offers_digest": permissions.can_receive_task_digest(user),
-    }
-    return render(request, "account/index.html", context)
+def account_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return render_account(request, session, user)
 
 
 @router.post(

@@ -22,6 +22,7 @@ from app.cases.models import (
     LegalBasis,
     Urgency,
 )
+from app.contacts import queries as contact_queries
 from app.dates import local_datetime, short_date
 from app.db import today, utcnow
 from app.errors import DomainError
@@ -106,6 +107,7 @@ def render_case(
     ).all()
     defaults = {"escalated_on": today().isoformat(), "closed_on": today().isoformat()}
     excerpts = minutes_readers.excerpts_of_case(session, access=access, case=case)
+    owner_contacts = contact_queries.owner_contacts_by_case(session, cases=[case], day=today())
     # Last before rendering: the reads are logged and committed before anything is shown.
     persons = disclosure.for_case_page(
         session,
@@ -129,6 +131,7 @@ def render_case(
             "errors": errors or {},
             "person_options": [(u.id, f"{u.name} ({u.organisation.name})") for u in members],
             "excerpts": excerpts,
+            "owner_contacts": owner_contacts[case.id],
             "ended": case.status in ENDED,
             "may_change_identification": permissions.can_change_identification(
                 access.user,

@@ -15,7 +15,9 @@ from app.audit import Actor
 from app.cases import disclosure
 from app.cases import service as case_service
 from app.cases.models import EscalationBody, LegalBasis
-from app.db import SessionDep
+from app.contacts import queries as contact_queries
+from app.contacts.queries import Contact
+from app.db import SessionDep, today
 from app.errors import DomainError, NotFound
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, MeetingAttendance, NextStep, Presence
@@ -289,8 +291,21 @@ class Live:
             scope=scope,
         )
         return _context(self.access, self.meeting, live, current, values, errors) | {
-            "base": self.path
+            "base": self.path,
+            "newcomer_ids": contact_queries.newcomer_ids(
+                self.session, series=self.access.series, meeting=self.meeting
+            ),
+            "owner_contacts": self._owner_contacts(current),
         }
+
+    def _owner_contacts(self, current: queries.LiveItem | None) -> list[Contact]:
+        """Whom to call about the casus in view (the chair sees every casus of the overleg)."""
+        if current is None or current.case is None:
+            return []
+        by_case = contact_queries.owner_contacts_by_case(
+            self.session, cases=[current.case], day=today()
+        )
+        return by_case[current.case.id]
 
 
 # Pure: runs on the event loop, no thread hop.

@@ -11,6 +11,7 @@ from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases import disclosure
 from app.cases.models import Case
+from app.contacts.queries import Contact
 from app.covenants import queries as covenant_queries
 from app.meetings import queries as live_queries
 from app.meetings.models import ItemContribution, ItemRecord, Presence
@@ -76,6 +77,8 @@ class Minutes:
     open_tasks: list[tuple[str, list[TaskLine]]]
     names_allowed: bool
     subject: str = ""
+    # An uittreksel names whom to call about its casus (added by the route, not recorded).
+    owner_contacts: list[Contact] = field(default_factory=list)
 
     @property
     def case_items(self) -> list[MinutesItem]:

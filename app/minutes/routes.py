@@ -1,6 +1,7 @@
 """The verslag of a meeting: read on screen, download (concept, versions, uittreksel, actions
 overview), vaststellen and corrigeren. Whoever may not read it gets a 404."""
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -8,7 +9,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.audit import Actor
-from app.db import RowId, SessionDep
+from app.contacts import queries as contact_queries
+from app.db import RowId, SessionDep, today
 from app.errors import DomainError, NotFound
 from app.flash import flash
 from app.meetings import queries as live_queries
@@ -183,6 +185,9 @@ def excerpt(
     part = minutes.excerpt(item_id)
     if part is None or not reader.excerpt(part.items[0].case.submitting_organisation_id):
         raise NotFound
+    case = part.items[0].case
+    contacts = contact_queries.owner_contacts_by_case(session, cases=[case], day=today())
+    part = replace(part, owner_contacts=contacts[case.id])
     return _pdf(
         _from_record(session, meeting, _named(request, session, access, part, actor), actor)
     )

@@ -101,6 +101,8 @@ class SeriesMember(SQLModel, table=True):
     series_id: int = Field(foreign_key="meeting_series.id", index=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     role: MemberRole = Field(sa_type=string_enum(MemberRole))
+    # When the person took their seat: "nieuw aan tafel" for the meetings after (app/contacts).
+    joined_at: datetime = Field(default_factory=utcnow)
 
 
 class SeriesOrganisation(SQLModel, table=True):

@@ -60,6 +60,12 @@ def can_receive_task_digest(user: User) -> bool:
     return can_have_tasks(user) and can_change_data(user)
 
 
+def can_keep_contact_card(user: User) -> bool:
+    """A contact card is for the people who sit at tables (beheerders and participants); the FG
+    sits at none and changes nothing."""
+    return can_work_in_overleggen(user) and can_change_data(user)
+
+
 def can_plan(user: User) -> bool:
     """Only beheerders plan overleggen and their meetings; a beheerder who is also the FG is
     read-only as a whole, so is not offered the planning forms either."""
@@ -96,6 +102,12 @@ def why_not_at_table(user: User, *, organisation_ids: Collection[int]) -> str | 
 def can_see_series(user: User, membership: SeriesMember | None) -> bool:
     """Members of an overleg (and beheerders) know it exists; to everyone else it is a 404."""
     return user.is_admin or membership is not None
+
+
+def can_see_table(user: User, membership: SeriesMember | None) -> bool:
+    """De tafel, with everyone's phone and bereikbaarheid: for the people at that table only
+    (a beheerder or FG who is no member gets a 404, like everyone else)."""
+    return membership is not None
 
 
 def can_run_meetings(user: User, membership: SeriesMember | None) -> bool:

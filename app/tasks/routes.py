@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import spreadsheet
+from app.contacts import queries as contact_queries
 from app.dates import short_date
 from app.db import SessionDep, today
 from app.flash import flash
@@ -78,6 +79,10 @@ def _page(
             "page": page,
             "older": older,
             "with_overview": queries.with_actions_overview(user=user, rows=rows),
+            # Only casussen of overleggen the user sits at (the rows are theirs to see).
+            "contacts_by_case": contact_queries.owner_contacts_by_case(
+                session, cases=[row.case for row in rows if row.case is not None], day=day
+            ),
             "today": day,
             "values": values or {},
             "errors": errors or {},
