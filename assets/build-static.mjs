@@ -19,7 +19,12 @@ const MANIFEST = "assets/build-manifest.json";
 const CLASS_SOURCES = ["templates/**/*.html", "app/**/*.py", "static/js/**/*.js"];
 // Class names completed at run time (`utrecht-alert--{{ kind }}`, `utrecht-alert--${modifier}`)
 // keep every modifier of their component; tests/test_static_assets.py finds new ones.
-const BUILT_CLASS_PREFIXES = [/^utrecht-alert--/, /^utrecht-badge-status--/, /^utrecht-form-field--/];
+const BUILT_CLASS_PREFIXES = [
+  /^utrecht-alert--/,
+  /^utrecht-badge-status--/,
+  /^utrecht-form-field--/,
+  /^utrecht-heading-/,
+];
 const COMPRESSED_TYPES = [".css", ".js", ".svg"];
 
 const manifest = {};
