@@ -108,11 +108,13 @@ def download_version(
     found = service.stored_version(session, meeting=meeting, number=number)
     if found is None:
         return None
-    content, newest = found
     assert meeting.id is not None
+    newest = found.newest
     lines = service.stamp_lines(by, utcnow(), superseded_by=newest if number < newest else None)
     filename = f"verslag-{_file_day(meeting)}-versie-{number}.pdf"
-    stamped = watermark.stamp(content, lines)
+    stamped = watermark.stamp(
+        found.sha256, lambda: service.stored_pdf(session, document_id=found.document_id), lines
+    )
     service.log_download(
         session, meeting_id=meeting.id, by=by, kind=Kind.FULL, which=f"versie-{number}"
     )
