@@ -1,11 +1,13 @@
 """A line of text on every page of a downloaded copy, appended as an incremental update: the
 stored PDF stays the first bytes of every copy, unchanged, and stamping costs microseconds."""
 
+import hashlib
 import io
 import re
 import struct
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,18 +117,24 @@ def _xref_stream_lists_itself(update: bytes) -> bytes:
     return out.getvalue()
 
 
+PREPARED_KEPT = 16
 _preparing = threading.Lock()
+_prepared: dict[str, Stampable] = {}  # by the stored PDF's SHA-256, least recently used first
 
 
-@lru_cache(maxsize=16)
-def _prepared(pdf: bytes) -> Stampable:
-    return prepare(pdf)
-
-
-def _stored(pdf: bytes) -> Stampable:
+def _stored(sha256: str, load: Callable[[], bytes]) -> Stampable:
     # One thread prepares a stored document; a burst of first downloads waits, then hits.
     with _preparing:
-        return _prepared(pdf)
+        stampable = _prepared.pop(sha256, None)
+        if stampable is None:
+            pdf = load()
+            if hashlib.sha256(pdf).hexdigest() != sha256:
+                raise RuntimeError("Het opgeslagen document heeft niet de verwachte hash.")
+            stampable = prepare(pdf)
+        _prepared[sha256] = stampable
+        if len(_prepared) > PREPARED_KEPT:
+            del _prepared[next(iter(_prepared))]
+        return stampable
 
 
 @dataclass(frozen=True)
@@ -273,6 +281,7 @@ def fill(stampable: Stampable, lines: list[str]) -> bytes:
     return stampable.content[:start] + content.ljust(SLOT_SIZE) + stampable.content[end:]
 
 
-def stamp(pdf: bytes, lines: list[str]) -> bytes:
-    """A watermarked copy of a stored PDF (prepared once per document and process)."""
-    return fill(_stored(pdf), lines)
+def stamp(sha256: str, load: Callable[[], bytes], lines: list[str]) -> bytes:
+    """A watermarked copy of the stored PDF with this SHA-256: prepared once per document and
+    process, so only the first copy reads the stored bytes (`load`)."""
+    return fill(_stored(sha256, load), lines)

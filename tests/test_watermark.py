@@ -1,5 +1,6 @@
 """The per-download watermark: appended to the stored PDF, on every page, any name printable."""
 
+import hashlib
 import io
 
 import pytest
@@ -10,17 +11,22 @@ from app.pdf import render_pdf
 from tests.qpdf import qpdf_check
 
 
-def several_pages() -> bytes:
+def several_pages(title: str = "Proef") -> bytes:
     return render_pdf(
         "print/demo_covenant.html",
-        {"title": "Proef", "parties": [f"Partij {n} " + "tekst " * 400 for n in range(3)]},
+        {"title": title, "parties": [f"Partij {n} " + "tekst " * 400 for n in range(3)]},
     )
+
+
+def stamped(pdf: bytes, lines: list[str]) -> bytes:
+    """A copy of the PDF as a download makes it: the stored document known by its SHA-256."""
+    return watermark.stamp(hashlib.sha256(pdf).hexdigest(), lambda: pdf, lines)
 
 
 def test_every_page_names_the_downloader_and_the_original_stays_the_prefix() -> None:
     original = several_pages()
 
-    copy = watermark.stamp(original, ["Gedownload door Łukasz (Wijk) \\ Ø op 01-12-2026"])
+    copy = stamped(original, ["Gedownload door Łukasz (Wijk) \\ Ø op 01-12-2026"])
 
     assert copy.startswith(original)
     pages = PdfReader(io.BytesIO(copy)).pages
@@ -32,8 +38,8 @@ def test_every_page_names_the_downloader_and_the_original_stays_the_prefix() -> 
 def test_two_downloads_differ_only_in_their_watermark() -> None:
     original = several_pages()
 
-    first = watermark.stamp(original, ["Gedownload door A"])
-    second = watermark.stamp(original, ["Gedownload door B"])
+    first = stamped(original, ["Gedownload door A"])
+    second = stamped(original, ["Gedownload door B"])
 
     assert len(first) == len(second)
     assert "Gedownload door B" in PdfReader(io.BytesIO(second)).pages[0].extract_text()
@@ -41,7 +47,7 @@ def test_two_downloads_differ_only_in_their_watermark() -> None:
 
 
 def test_every_font_of_a_copy_is_embedded() -> None:
-    copy = watermark.stamp(several_pages(), ["Gedownload door Zoë Çelik"])
+    copy = stamped(several_pages(), ["Gedownload door Zoë Çelik"])
 
     for page in PdfReader(io.BytesIO(copy)).pages:
         for font in page["/Resources"]["/Font"].values():
@@ -65,7 +71,7 @@ NASTY_NAMES = [
 def test_any_name_gives_a_sound_copy_that_starts_with_the_original(name: str) -> None:
     original = several_pages()
 
-    copy = watermark.stamp(original, [name, f"Gedownload door {name} ({name}) op 01-12-2026"] * 2)
+    copy = stamped(original, [name, f"Gedownload door {name} ({name}) op 01-12-2026"] * 2)
 
     assert copy.startswith(original)
     result = qpdf_check(copy)
@@ -74,7 +80,7 @@ def test_any_name_gives_a_sound_copy_that_starts_with_the_original(name: str) ->
 
 
 def test_a_plain_copy_passes_qpdf_without_warnings() -> None:
-    result = qpdf_check(watermark.stamp(several_pages(), ["Gedownload door Jan"]))
+    result = qpdf_check(stamped(several_pages(), ["Gedownload door Jan"]))
 
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -100,3 +106,21 @@ def test_fit_pair_gives_a_short_text_what_it_needs_and_the_long_one_the_rest() -
     assert (len(name), organisation) == (23, "Politie")
     name, organisation = watermark.fit_pair("N" * 100, "O" * 100, 30)
     assert (len(name), len(organisation)) == (15, 15)
+
+
+def test_a_stored_document_is_read_once_and_only_when_it_matches_its_hash() -> None:
+    original = several_pages(title="Nog nooit gedownload")
+    digest = hashlib.sha256(original).hexdigest()
+    loads: list[int] = []
+
+    def load() -> bytes:
+        loads.append(1)
+        return original
+
+    first = watermark.stamp(digest, load, ["Gedownload door A"])
+    second = watermark.stamp(digest, load, ["Gedownload door B"])
+
+    assert len(loads) == 1
+    assert first.startswith(original) and second.startswith(original)
+    with pytest.raises(RuntimeError):
+        watermark.stamp("0" * 64, lambda: original, ["Gedownload door C"])

@@ -108,15 +108,26 @@ def download_version(
     found = service.stored_version(session, meeting=meeting, number=number)
     if found is None:
         return None
-    content, newest = found
     assert meeting.id is not None
+    newest = found.newest
     lines = service.stamp_lines(by, utcnow(), superseded_by=newest if number < newest else None)
     filename = f"verslag-{_file_day(meeting)}-versie-{number}.pdf"
-    stamped = watermark.stamp(content, lines)
+    # Logged first: the write lock (SQLite) or the chain's lock (PostgreSQL) is then held only
+    # for the reads and the event, not while the copy is made.
     service.log_download(
         session, meeting_id=meeting.id, by=by, kind=Kind.FULL, which=f"versie-{number}"
     )
-    return Download(filename=filename, content=stamped)
+    return Download(
+        filename=filename,
+        content=watermark.stamp(found.sha256, lambda: _stored_pdf(session, found), lines),
+    )
+
+
+def _stored_pdf(session: Session, found: service.StoredPdf) -> bytes:
+    """The stored bytes, read once per process; no lock is held while the copy is prepared."""
+    content = service.stored_pdf(session, document_id=found.document_id)
+    session.commit()
+    return content
 
 
 def finalise(

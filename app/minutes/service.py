@@ -83,19 +83,36 @@ def log_download(
     session.commit()
 
 
-def stored_version(session: Session, *, meeting: Meeting, number: int) -> tuple[bytes, int] | None:
-    """The stored PDF of version `number` and the newest version's number, in one statement."""
+@dataclass(frozen=True)
+class StoredPdf:
+    """A vastgestelde version whose PDF is still stored, and the newest version's number."""
+
+    document_id: int
+    sha256: str
+    newest: int
+
+
+def stored_version(session: Session, *, meeting: Meeting, number: int) -> StoredPdf | None:
+    """Version `number` if its PDF is still stored, with the newest number, in one statement
+    that leaves the bytes in the database (see stored_pdf)."""
     latest = (
         select(func.max(MinutesVersion.number))
         .where(MinutesVersion.meeting_id == meeting.id)
         .scalar_subquery()
     )
     row = session.exec(
-        select(MinutesDocument.content, latest)
+        select(MinutesDocument.id, MinutesVersion.sha256, latest)
         .join(MinutesVersion, col(MinutesVersion.id) == MinutesDocument.version_id)
         .where(MinutesVersion.meeting_id == meeting.id, MinutesVersion.number == number)
     ).first()
-    return (row[0], row[1]) if row else None
+    return StoredPdf(document_id=row[0], sha256=row[1], newest=row[2]) if row else None
+
+
+def stored_pdf(session: Session, *, document_id: int) -> bytes:
+    """The stored bytes of a version's PDF."""
+    return session.exec(
+        select(MinutesDocument.content).where(MinutesDocument.id == document_id)
+    ).one()
 
 
 def read_on_screen(session: Session, *, meeting: Meeting, by: Actor) -> None:

@@ -4,7 +4,8 @@
   weasyprint.HTML(string=…).write_pdf() of the same HTML in the same run (goal: at most 1.15)
   and to headless Chromium printing the same HTML and stylesheet, tagged (target: at most 2.0);
 - downloads: median and p95 of 20 concurrent watermarked downloads of the final version from a
-  real uvicorn server (goal: p95 below 100 ms);
+  real uvicorn server, against the floor of the same server sending a static file of the same
+  size to 20 clients at once (goal: p95 at most 1.5 times the floor's);
 - responsiveness: p95 of an ordinary page while a PDF renders (goal: below 100 ms);
 - peak memory (VmHWM) of the app process and of its rendering process.
 """
@@ -34,7 +35,7 @@ from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import Actor
 from app.cases.models import Case, CaseStatus, Urgency
 from app.cli import alembic_config
-from app.config import Settings
+from app.config import PROJECT_ROOT, Settings
 from app.db import today
 from app.meetings.models import Informing, ItemRecord, MeetingAttendance, NextStep, Presence
 from app.minutes import flows, queries
@@ -52,6 +53,8 @@ from tests.planning import MAIL
 CASES, TASKS_PER_CASE = 30, 3
 RENDER_RUNS, WARM_UP = 9, 2
 CONCURRENT, DOWNLOAD_ROUNDS, WARM_UP_BURSTS = 20, 10, 3
+DOWNLOAD_FLOOR_RATIO = 1.5
+STATIC = PROJECT_ROOT / "static"
 PAGE_RUNS = 60
 DISCUSSION = (
     "Politie: meerdere meldingen van overlast in de afgelopen maanden, buren maken zich zorgen. "
@@ -295,21 +298,47 @@ async def _get(host: str, port: int, path: str, cookie: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-async def concurrent_downloads(base_url: str, cookies: httpx.Cookies, path: str) -> list[float]:
+async def concurrent_gets(
+    base_url: str, cookies: httpx.Cookies, paths: list[str]
+) -> list[list[float]]:
+    """Bursts of CONCURRENT simultaneous GETs of each path in turn (so every path sees the
+    machine as it is in the same moments): the times per path."""
     url = httpx.URL(base_url)
     cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
 
-    async def burst() -> list[float]:
+    async def burst(path: str) -> list[float]:
         return await asyncio.gather(
             *(_get(url.host, url.port, path, cookie) for _ in range(CONCURRENT))
         )
 
     for _ in range(WARM_UP_BURSTS):  # each server process prepares the version's watermark once
-        await burst()
-    samples: list[float] = []
+        for path in paths:
+            await burst(path)
+    samples: list[list[float]] = [[] for _ in paths]
     for _ in range(DOWNLOAD_ROUNDS):
-        samples += await burst()
+        for path, times in zip(paths, samples, strict=True):
+            times += await burst(path)
     return samples
+
+
+def measure_downloads(client: httpx.Client, path: str) -> None:
+    """Goal 1: the watermarked download against its floor, the same server sending a static
+    file of the same size to as many clients at once (p95 at most 1.5 times the floor's)."""
+    size = len(client.get(path).content)
+    with tempfile.NamedTemporaryFile(dir=STATIC, prefix="bench-", suffix=".pdf") as floor:
+        floor.write(os.urandom(size))
+        floor.flush()
+        static_path = f"/static/{Path(floor.name).name}"
+        downloads, static = asyncio.run(
+            concurrent_gets(str(client.base_url), client.cookies, [path, static_path])
+        )
+    ratio = p95(downloads) / p95(static)
+    print(f"  {CONCURRENT} gelijktijdige downloads    {milliseconds(downloads)}")  # noqa: T201
+    print(f"  statisch bestand ({size // 1024} kB)     {milliseconds(static)}")  # noqa: T201
+    print(  # noqa: T201
+        f"  doel 1: verhouding p95         {ratio:.2f} "
+        f"(doel ≤ 1,5: {verdict(ratio <= DOWNLOAD_FLOOR_RATIO)})"
+    )
 
 
 def peak_memory(pid: int) -> int:
@@ -344,13 +373,7 @@ def measure_server(
     try:
         client = logged_in(base_url, attendee_email)
         base = f"/overleggen/{meeting.series_id}/bijeenkomsten/{meeting.id}/verslag"
-        downloads = asyncio.run(
-            concurrent_downloads(base_url, client.cookies, f"{base}/versies/1.pdf")
-        )
-        print(  # noqa: T201
-            f"  {CONCURRENT} gelijktijdige downloads    {milliseconds(downloads)}"
-            f"   (doel p95 < 100 ms: {verdict(p95(downloads) < 100)})"
-        )
+        measure_downloads(client, f"{base}/versies/1.pdf")
         rendering = threading.Event()
         done = threading.Event()
 

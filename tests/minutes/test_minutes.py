@@ -34,7 +34,7 @@ from app.overleg.models import (
 from app.tasks.models import Task
 from app.users.models import User
 from tests.cases.tokens import persons_of, tampered
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, statements_sent
 from tests.factories import PASSWORD, make_user
 from tests.minutes.demo import (
     DEMO_BSNS,
@@ -246,6 +246,25 @@ def test_every_download_is_in_the_audit_log(
         .where(AuditEvent.action == "verslag.gedownload")
     ).first()
     assert event.actor_name == "Wim Wijkagent" and event.object_id == str(minutes.meeting.id)
+
+
+def test_a_repeated_download_costs_few_statements_one_event_and_no_read_of_the_stored_bytes(
+    app: FastAPI, client: TestClient, minutes: DemoMinutes
+) -> None:
+    agent = as_user(client, "wijkagent@politie.example")
+    path = f"{minutes.path}/versies/1.pdf"
+    agent.get(path)  # the first copy in this process reads the stored PDF once
+
+    sent = [s for s in statements_sent(app, lambda: agent.get(path)) if s != "BEGIN IMMEDIATE"]
+
+    # The session, the overleg, the meeting, attendance and coverage (4), the version, the
+    # chain's head (on PostgreSQL after the chain's lock) and the one event.
+    chain_lock = 1 if app.state.engine.dialect.name == "postgresql" else 0
+    assert len(sent) == 10 + chain_lock, sent
+    assert [s.split("(")[0].strip() for s in sent if not s.startswith("SELECT")] == [
+        "INSERT INTO audit_event"
+    ]
+    assert not [s for s in sent if "minutes_document.content" in s]
 
 
 def test_the_uittreksel_holds_only_its_own_casus(
