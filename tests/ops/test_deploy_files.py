@@ -10,6 +10,7 @@ import pytest
 
 from app.config import PROJECT_ROOT, Environment, Settings, UnsafeConfiguration
 from app.mail.sender import SMTP_TIMEOUT
+from app.static_files import BUILD_MANIFEST
 
 DEPLOY = PROJECT_ROOT / "deploy"
 UNITS = {"casustafel-serve.service": "serve", "casustafel-worker.service": "worker"}
@@ -114,3 +115,19 @@ def test_image_installs_the_production_lock_with_hashes_and_runs_as_a_user() -> 
     users = re.findall(r"^USER\s+(\S+)", containerfile, re.MULTILINE)
     assert users and users[-1].split(":")[0] not in ("root", "0")
     assert '\nENTRYPOINT ["casustafel"]\n' in containerfile
+
+
+def test_image_holds_what_the_app_reads_at_run_time() -> None:
+    """Without the build manifest the server in the image cannot start (it picks compressed
+    copies by it); templates, static files and migrations are read beside app/ too."""
+    containerfile = (PROJECT_ROOT / "Containerfile").read_text()
+    ignored = (PROJECT_ROOT / ".containerignore").read_text().splitlines()
+    copied = {
+        source
+        for line in containerfile.splitlines()
+        if line.startswith("COPY ") and "--from" not in line
+        for source in line.split()[1:-1]
+    }
+    for path in ("app", "templates", "static", "migrations", "alembic.ini", BUILD_MANIFEST):
+        assert path in copied, path
+        assert f"!{path}/" in ignored or f"!{path}" in ignored, path
