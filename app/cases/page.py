@@ -28,9 +28,9 @@ from app.db import today, utcnow
 from app.errors import DomainError
 from app.flash import flash
 from app.minutes import readers as minutes_readers
-from app.organisations.models import Organisation
+from app.overleg import queries as overleg_queries
 from app.overleg.access import SeriesAccess
-from app.overleg.models import Meeting, MeetingStatus, SeriesOrganisation
+from app.overleg.models import Meeting, MeetingStatus
 from app.retention import queries as retention_queries
 from app.security import permissions
 from app.security.crypto import CaseCrypto
@@ -61,12 +61,7 @@ def choices(session: Session, access: SeriesAccess) -> dict[str, Any]:
         )
         .order_by(col(Meeting.starts_at))
     ).all()
-    organisations = session.exec(
-        select(Organisation)
-        .join(SeriesOrganisation)
-        .where(SeriesOrganisation.series_id == access.series.id)
-        .order_by(col(Organisation.name))
-    ).all()
+    organisations = overleg_queries.member_organisations(session, series_id=access.series.id)
     return {
         "meeting_options": [(m.id, _meeting_label(m)) for m in meetings],
         "organisation_options": [(o.id, o.name) for o in organisations],

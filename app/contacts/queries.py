@@ -15,13 +15,13 @@ from app.contacts.models import ContactCard
 from app.covenants import coverage
 from app.covenants import queries as covenant_queries
 from app.organisations.models import Organisation
+from app.overleg import queries as overleg_queries
 from app.overleg.models import (
     Meeting,
     MeetingSeries,
     MeetingStatus,
     MemberRole,
     SeriesMember,
-    SeriesOrganisation,
 )
 from app.users.models import User
 
@@ -195,12 +195,7 @@ def meetings_of(session: Session, *, series_id: int) -> list[Meeting]:
 def table_view(session: Session, *, series: MeetingSeries, day: date, now: datetime) -> TableView:
     """De tafel: chairs and secretary first, then per member organisation (with its coverage by
     the overleg's covenant today) its people; seven statements however large the table."""
-    organisations = session.exec(
-        select(Organisation)
-        .join(SeriesOrganisation)
-        .where(SeriesOrganisation.series_id == series.id)
-        .order_by(col(Organisation.name))
-    ).all()
+    organisations = overleg_queries.member_organisations(session, series_id=series.id)
     rows = session.exec(
         select(SeriesMember, User, ContactCard)
         .join(User, col(SeriesMember.user_id) == User.id)

@@ -23,8 +23,9 @@ from app.meetings.models import (
     what_is_missing,
 )
 from app.organisations.models import Organisation
+from app.overleg import queries as overleg_queries
 from app.overleg.access import SeriesAccess
-from app.overleg.models import Meeting, SeriesMember, SeriesOrganisation
+from app.overleg.models import Meeting, SeriesMember
 from app.overleg.schedule import local
 from app.tasks.models import Task, TaskStatus
 from app.users.models import User
@@ -199,13 +200,7 @@ def attendance_rows(session: Session, *, meeting: Meeting) -> list[MeetingAttend
 def series_organisations(session: Session, access: SeriesAccess) -> dict[int, Organisation]:
     """The member organisations of the overleg, by id, in name order."""
     return {
-        o.id: o
-        for o in session.exec(
-            select(Organisation)
-            .join(SeriesOrganisation)
-            .where(SeriesOrganisation.series_id == access.series.id)
-            .order_by(col(Organisation.name))
-        ).all()
+        o.id: o for o in overleg_queries.member_organisations(session, series_id=access.series.id)
     }
 
 

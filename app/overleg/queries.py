@@ -237,17 +237,24 @@ def _coverage(
     )
 
 
+def member_organisations(session: Session, *, series_id: int) -> list[Organisation]:
+    """The organisations at the overleg's table, in name order."""
+    return list(
+        session.exec(
+            select(Organisation)
+            .join(SeriesOrganisation)
+            .where(SeriesOrganisation.series_id == series_id)
+            .order_by(col(Organisation.name))
+        ).all()
+    )
+
+
 def series_overview(
     session: Session, *, series: MeetingSeries, now: datetime, day: date
 ) -> SeriesOverview:
     """An overleg with its covenant and today's coverage by it, its table, and meetings to come
     and held."""
-    organisations = session.exec(
-        select(Organisation)
-        .join(SeriesOrganisation)
-        .where(SeriesOrganisation.series_id == series.id)
-        .order_by(col(Organisation.name))
-    ).all()
+    organisations = member_organisations(session, series_id=series.id)
     members = session.exec(
         select(SeriesMember, User)
         .join(User, col(SeriesMember.user_id) == User.id)
