@@ -57,6 +57,17 @@ def names_in_minutes(session: Session, minutes: DemoMinutes, *, on: bool) -> Non
     session.commit()
 
 
+def next_planned_meeting(session: Session) -> tuple[Meeting, str]:
+    """The demo's first meeting still to come, and the path of its verslag page."""
+    upcoming = session.exec(
+        select(Meeting)
+        .where(Meeting.status == MeetingStatus.PLANNED)
+        .order_by(col(Meeting.starts_at))
+    ).first()
+    assert upcoming is not None
+    return upcoming, f"/overleggen/{upcoming.series_id}/bijeenkomsten/{upcoming.id}/verslag"
+
+
 def as_user(client: TestClient, email: str, password: str = demo.DEMO_PASSWORD) -> TestClient:
     client.cookies.clear()
     log_in(client, email, password)

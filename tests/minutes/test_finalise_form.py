@@ -1,23 +1,17 @@
 """Vaststellen from the page with htmx: a refusal comes back as the form alone, in place."""
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.minutes.models import MinutesVersion
-from app.overleg.models import Meeting, MeetingStatus
 from tests.conftest import csrf_from
-from tests.minutes.demo import DemoMinutes, as_user
+from tests.minutes.demo import DemoMinutes, as_user, next_planned_meeting
 
 
 def test_a_refused_vaststellen_by_htmx_answers_with_the_form_and_its_reason(
     session: Session, client: TestClient, minutes: DemoMinutes
 ) -> None:
-    upcoming = session.exec(
-        select(Meeting)
-        .where(Meeting.status == MeetingStatus.PLANNED)
-        .order_by(col(Meeting.starts_at))
-    ).first()
-    path = f"/overleggen/{upcoming.series_id}/bijeenkomsten/{upcoming.id}/verslag"
+    upcoming, path = next_planned_meeting(session)
     chair = as_user(client, "voorzitter@dorpsveen.example")
 
     response = chair.post(

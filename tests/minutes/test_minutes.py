@@ -43,6 +43,7 @@ from tests.minutes.demo import (
     as_user,
     flat,
     names_in_minutes,
+    next_planned_meeting,
     pdf_text,
     stored,
 )
@@ -398,12 +399,7 @@ def test_a_version_or_meeting_that_does_not_exist_is_a_404(
 def test_finalising_an_unfinished_meeting_is_refused_in_dutch_and_stores_nothing(
     session: Session, client: TestClient, minutes: DemoMinutes
 ) -> None:
-    upcoming = session.exec(
-        select(Meeting)
-        .where(Meeting.status == MeetingStatus.PLANNED)
-        .order_by(col(Meeting.starts_at))
-    ).first()
-    path = f"/overleggen/{upcoming.series_id}/bijeenkomsten/{upcoming.id}/verslag"
+    upcoming, path = next_planned_meeting(session)
     chair = as_user(client, "voorzitter@dorpsveen.example")
 
     response = chair.post(f"{path}/vaststellen", data={"csrf_token": csrf_from(chair, path)})
