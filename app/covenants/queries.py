@@ -61,9 +61,8 @@ class CoverageInputs:
 
     versions: list[CovenantVersion]
     signatures: list[CovenantSignature]
-    declarations: list[tuple[ConfidentialityDeclaration, DeclarationText]] = field(
-        default_factory=list
-    )
+    # Each declaration with the version of the text it accepted (not the text itself).
+    declarations: list[tuple[ConfidentialityDeclaration, int]] = field(default_factory=list)
 
     def of_covenant(self, covenant_id: int) -> list[CovenantVersion]:
         """The versions of one covenant."""
@@ -73,7 +72,7 @@ class CoverageInputs:
         """The declarations for one meeting, keyed to the member or guest who signed them; an
         unlinked paper record covers nobody."""
         grounds = []
-        for declaration, text in self.declarations:
+        for declaration, text_version in self.declarations:
             if declaration.meeting_id != meeting_id:
                 continue
             if declaration.user_id is not None:
@@ -82,7 +81,7 @@ class CoverageInputs:
                 key = coverage.guest_key(declaration.attendance_id)
             else:
                 continue
-            grounds.append(coverage.Declaration(key, text.version, declaration.signed_at))
+            grounds.append(coverage.Declaration(key, text_version, declaration.signed_at))
         return grounds
 
     def check(
@@ -129,15 +128,15 @@ def coverage_inputs(
     if not meeting_ids:
         return CoverageInputs(versions, signatures)
     declarations_query = (
-        select(ConfidentialityDeclaration, DeclarationText)
+        select(ConfidentialityDeclaration, DeclarationText.version)
         .join(DeclarationText)
         .where(col(ConfidentialityDeclaration.meeting_id).in_(meeting_ids))
         .order_by(col(ConfidentialityDeclaration.id))
     )
     if user_id is not None:
         declarations_query = declarations_query.where(ConfidentialityDeclaration.user_id == user_id)
-    declarations = [tuple(row) for row in session.exec(declarations_query).all()]
-    return CoverageInputs(versions, signatures, declarations)  # type: ignore[arg-type]
+    declarations = [(row[0], row[1]) for row in session.exec(declarations_query).all()]
+    return CoverageInputs(versions, signatures, declarations)
 
 
 def covenant_title(session: Session, *, covenant_id: int) -> str:
