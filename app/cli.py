@@ -24,6 +24,8 @@ from app.cases import disclosure
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, today, utcnow
 from app.errors import DomainError
+from app.factors import queries as factor_queries
+from app.factors import service as factor_service
 from app.ops import metrics, startup
 from app.organisations.models import Organisation, OrganisationKind
 from app.retention import housekeeping, purge
@@ -197,26 +199,47 @@ def audit_checkpoint() -> None:
     )
 
 
-keys_app = typer.Typer(help="De sleutels voor persoonsgegevens.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="De sleutels voor persoonsgegevens en accountgeheimen.", no_args_is_help=True
+)
 app.add_typer(keys_app, name="keys")
 
 
 @keys_app.command("rotate")
 def rotate_keys() -> None:
-    """Versleutel alle persoonsgegevens opnieuw met de nieuwste sleutel (de laatste in de lijst)
-    en in het huidige formaat."""
+    """Versleutel alle persoonsgegevens en de geheimen van de authenticator-apps opnieuw met de
+    nieuwste sleutel (de laatste in de lijst) en in het huidige formaat."""
     crypto = CaseCrypto.from_settings(get_settings())
     with _session() as session:
-        changed = disclosure.rotate_keys(session, crypto=crypto, actor=CLI_ACTOR)
-        left = disclosure.not_rotated(session, crypto=crypto)
-    typer.echo(f"{changed} personen opnieuw versleuteld met de nieuwste sleutel.")
-    if left:
+        persons = disclosure.rotate_keys(session, crypto=crypto, actor=CLI_ACTOR)
+        persons_left = disclosure.not_rotated(session, crypto=crypto)
+        accounts = factor_service.rotate_secrets(session, cipher=crypto.cipher, actor=CLI_ACTOR)
+        authenticators_left = factor_queries.not_rotated(session, cipher=crypto.cipher)
+    typer.echo(f"{persons} personen opnieuw versleuteld met de nieuwste sleutel.")
+    typer.echo(
+        f"{accounts.authenticators} authenticator-apps opnieuw versleuteld met de nieuwste sleutel."
+    )
+    if accounts.set_ups_stopped:
         typer.echo(
-            f"Let op: van {left} personen konden de gegevens niet worden gelezen; die staan nog "
-            "onder een oude sleutel of in een oud formaat (zie het log). Verwijder geen oude "
-            "sleutel voordat dit is uitgezocht.",
+            f"{accounts.set_ups_stopped} keer was het instellen van een authenticator-app niet te "
+            "lezen; dat is gestopt en begint voor die gebruiker opnieuw."
+        )
+    if persons_left:
+        typer.echo(
+            f"Let op: van {persons_left} personen konden de gegevens niet worden gelezen; die "
+            "staan nog onder een oude sleutel of in een oud formaat (zie het log).",
             err=True,
         )
+    if authenticators_left:
+        typer.echo(
+            f"Let op: van {authenticators_left} authenticator-apps kon het geheim niet worden "
+            "gelezen; die staan nog onder een oude sleutel of in een oud formaat (zie het log). "
+            "Zonder die sleutel kunnen hun gebruikers niet meer inloggen met de app, tot een "
+            "beheerder hun tweede factor herstelt.",
+            err=True,
+        )
+    if persons_left or authenticators_left:
+        typer.echo("Verwijder geen oude sleutel voordat dit is uitgezocht.", err=True)
         raise typer.Exit(1)
 
 
