@@ -221,24 +221,29 @@ def rotate_keys() -> None:
     )
     if accounts.set_ups_stopped:
         typer.echo(
-            f"{accounts.set_ups_stopped} keer was het instellen van een authenticator-app niet te "
-            "lezen; dat is gestopt en begint voor die gebruiker opnieuw."
+            f"{accounts.set_ups_stopped} authenticator-apps die nog werden ingesteld, waren niet "
+            "te lezen; dat instellen begint opnieuw, met een nieuwe QR-code."
         )
-    if persons_left:
+    _refuse_unreadable(persons_left, authenticators_left)
+
+
+def _refuse_unreadable(persons: int, authenticators: int) -> None:
+    """Warn and end with exit code 1 while anything still needs an old key."""
+    if persons:
         typer.echo(
-            f"Let op: van {persons_left} personen konden de gegevens niet worden gelezen; die "
-            "staan nog onder een oude sleutel of in een oud formaat (zie het log).",
+            f"Let op: van {persons} personen konden de gegevens niet worden gelezen; die staan "
+            "nog onder een oude sleutel of in een oud formaat (zie het log).",
             err=True,
         )
-    if authenticators_left:
+    if authenticators:
         typer.echo(
-            f"Let op: van {authenticators_left} authenticator-apps kon het geheim niet worden "
+            f"Let op: van {authenticators} authenticator-apps kon het geheim niet worden "
             "gelezen; die staan nog onder een oude sleutel of in een oud formaat (zie het log). "
             "Zonder die sleutel kunnen hun gebruikers niet meer inloggen met de app, tot een "
             "beheerder hun tweede factor herstelt.",
             err=True,
         )
-    if persons_left or authenticators_left:
+    if persons or authenticators:
         typer.echo("Verwijder geen oude sleutel voordat dit is uitgezocht.", err=True)
         raise typer.Exit(1)
 

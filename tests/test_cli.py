@@ -160,7 +160,7 @@ def test_keys_rotate_fails_while_an_authenticator_secret_does_not_open(
 
     assert result.returncode == 1
     assert "0 authenticator-apps opnieuw versleuteld" in result.stdout
-    assert "1 keer was het instellen van een authenticator-app niet te lezen" in result.stdout
+    assert "1 authenticator-apps die nog werden ingesteld, waren niet te lezen" in result.stdout
     assert "van 1 authenticator-apps kon het geheim niet worden gelezen" in result.stderr
     assert "Verwijder geen oude sleutel" in result.stderr
     assert f"Authenticator-app {factor.id} van gebruiker {user.id}" in result.stderr  # the log

@@ -441,13 +441,14 @@ def _rotate_authenticators(session: Session, cipher: DataCipher) -> tuple[int, i
             )
             unreadable += 1
             continue
-        # Only the secret, and only if unchanged: a login claiming a code meanwhile is kept.
-        session.execute(
+        # Only the secret, and only if unchanged: a login claiming a code meanwhile is kept,
+        # and an app removed meanwhile is not counted.
+        rewritten = session.exec(
             update(SecondFactor)
             .where(col(SecondFactor.id) == factor.id, col(SecondFactor.secret) == token)
             .values(secret=sealed)
         )
-        rotated += 1
+        rotated += rewritten.rowcount
     return rotated, unreadable
 
 
@@ -458,17 +459,19 @@ def _rotate_set_ups(session: Session, cipher: DataCipher) -> tuple[int, int]:
             continue
         try:
             sealed: str | None = _resealed(cipher, token, purpose=PENDING_PURPOSE, row=session_id)
-            rotated += 1
         except UNREADABLE:
             # Nothing is lost by stopping it: the set-up page makes a new secret, and the user
             # scans the new QR code. Kept, it would only stand in the way of removing old keys.
             sealed = None
-            stopped += 1
-        session.execute(
+        rewritten = session.exec(
             update(UserSession)
             .where(col(UserSession.id) == session_id, col(UserSession.pending_totp_secret) == token)
             .values(pending_totp_secret=sealed)
         )
+        if sealed is None:
+            stopped += rewritten.rowcount
+        else:
+            rotated += rewritten.rowcount
     return rotated, stopped
 
 
