@@ -460,8 +460,8 @@ def _rotate_set_ups(session: Session, cipher: DataCipher) -> tuple[int, int]:
         try:
             sealed: str | None = _resealed(cipher, token, purpose=PENDING_PURPOSE, row=session_id)
         except UNREADABLE:
-            # Nothing is lost by stopping it: the set-up page makes a new secret, and the user
-            # scans the new QR code. Kept, it would only stand in the way of removing old keys.
+            # It can never open again, and stopping it loses nothing: the set-up page makes a
+            # new secret and the user scans the new QR code.
             sealed = None
         rewritten = session.exec(
             update(UserSession)
