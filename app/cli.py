@@ -24,6 +24,8 @@ from app.cases import disclosure
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, today, utcnow
 from app.errors import DomainError
+from app.factors import queries as factor_queries
+from app.factors import service as factor_service
 from app.ops import metrics, startup
 from app.organisations.models import Organisation, OrganisationKind
 from app.retention import housekeeping, purge
@@ -197,26 +199,52 @@ def audit_checkpoint() -> None:
     )
 
 
-keys_app = typer.Typer(help="De sleutels voor persoonsgegevens.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="De sleutels voor persoonsgegevens en accountgeheimen.", no_args_is_help=True
+)
 app.add_typer(keys_app, name="keys")
 
 
 @keys_app.command("rotate")
 def rotate_keys() -> None:
-    """Versleutel alle persoonsgegevens opnieuw met de nieuwste sleutel (de laatste in de lijst)
-    en in het huidige formaat."""
+    """Versleutel alle persoonsgegevens en de geheimen van de authenticator-apps opnieuw met de
+    nieuwste sleutel (de laatste in de lijst) en in het huidige formaat."""
     crypto = CaseCrypto.from_settings(get_settings())
     with _session() as session:
-        changed = disclosure.rotate_keys(session, crypto=crypto, actor=CLI_ACTOR)
-        left = disclosure.not_rotated(session, crypto=crypto)
-    typer.echo(f"{changed} personen opnieuw versleuteld met de nieuwste sleutel.")
-    if left:
+        persons = disclosure.rotate_keys(session, crypto=crypto, actor=CLI_ACTOR)
+        persons_left = disclosure.not_rotated(session, crypto=crypto)
+        accounts = factor_service.rotate_secrets(session, cipher=crypto.cipher, actor=CLI_ACTOR)
+        authenticators_left = factor_queries.not_rotated(session, cipher=crypto.cipher)
+    typer.echo(f"{persons} personen opnieuw versleuteld met de nieuwste sleutel.")
+    typer.echo(
+        f"{accounts.authenticators} authenticator-apps opnieuw versleuteld met de nieuwste sleutel."
+    )
+    if accounts.set_ups_stopped:
         typer.echo(
-            f"Let op: van {left} personen konden de gegevens niet worden gelezen; die staan nog "
-            "onder een oude sleutel of in een oud formaat (zie het log). Verwijder geen oude "
-            "sleutel voordat dit is uitgezocht.",
+            f"{accounts.set_ups_stopped} authenticator-apps die nog werden ingesteld, waren niet "
+            "te lezen; dat instellen begint opnieuw, met een nieuwe QR-code."
+        )
+    _refuse_unreadable(persons_left, authenticators_left)
+
+
+def _refuse_unreadable(persons: int, authenticators: int) -> None:
+    """Warn and end with exit code 1 while anything still needs an old key."""
+    if persons:
+        typer.echo(
+            f"Let op: van {persons} personen konden de gegevens niet worden gelezen; die staan "
+            "nog onder een oude sleutel of in een oud formaat (zie het log).",
             err=True,
         )
+    if authenticators:
+        typer.echo(
+            f"Let op: van {authenticators} authenticator-apps kon het geheim niet worden "
+            "gelezen; die staan nog onder een oude sleutel of in een oud formaat (zie het log). "
+            "Zonder die sleutel kunnen hun gebruikers niet meer inloggen met de app, tot een "
+            "beheerder hun tweede factor herstelt.",
+            err=True,
+        )
+    if persons or authenticators:
+        typer.echo("Verwijder geen oude sleutel voordat dit is uitgezocht.", err=True)
         raise typer.Exit(1)
 
 

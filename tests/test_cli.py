@@ -1,11 +1,13 @@
 """The `casustafel` command: create-user makes an account that logs in; bad input saves nothing."""
 
+import base64
 import json
 import os
 import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -13,10 +15,18 @@ from sqlmodel import Session, select
 from app import demo
 from app.cases.models import Case, CasePerson
 from app.demo_cases import KEES
+from app.factors.models import SecondFactor
+from app.factors.service import PENDING_PURPOSE, SECRET_PURPOSE
+from app.security.crypto import CaseCrypto, DataCipher
+from app.security.sessions import UserSession
 from app.users.models import User
+from tests.auth.test_login import attempt
 from tests.cases.tokens import legacy, persons_of, store_as_v1, tampered
-from tests.conftest import CLI, log_in, run_cli
+from tests.conftest import CLI, csrf_from, log_in, run_cli
 from tests.e2e.conftest import _wait_until_serving
+from tests.factories import PASSWORD, make_user
+from tests.factors.helpers import ADD_PAGE, code_for, enter_code, secret_on, set_up_authenticator
+from tests.factors.test_login import log_out
 from tests.pg import free_port
 
 
@@ -77,6 +87,87 @@ def test_keys_rotate_rewrites_old_values_and_fails_on_what_does_not_open(
     assert "van 1 personen konden de gegevens niet worden gelezen" in result.stderr
     session.refresh(kees)
     assert crypto.cipher.is_current(kees.name_encrypted)
+
+
+def configure_keys(app: FastAPI, monkeypatch: pytest.MonkeyPatch, *keys: bytes) -> None:
+    """Configure these data keys (newest last) for the app, as a restart would, and for the
+    command."""
+    app.state.crypto = CaseCrypto(cipher=DataCipher(keys), index_key=app.state.crypto.index_key)
+    encoded = [base64.b64encode(key).decode() for key in keys]
+    monkeypatch.setenv("CASUSTAFEL_DATA_ENCRYPTION_KEYS", json.dumps(encoded))
+
+
+def test_keys_rotate_keeps_authenticator_apps_working_once_the_old_key_is_gone(
+    database_url: str,
+    session: Session,
+    app: FastAPI,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old, new = os.urandom(32), os.urandom(32)
+    configure_keys(app, monkeypatch, old)
+    user, setting_up = make_user(session), make_user(session)
+    log_in(client, user.email, PASSWORD)
+    secret = set_up_authenticator(client)
+    log_out(client)
+    with TestClient(app, follow_redirects=False) as other_browser:
+        log_in(other_browser, setting_up.email, PASSWORD)
+        scanned = secret_on(other_browser.get(ADD_PAGE).text)
+
+        configure_keys(app, monkeypatch, old, new)
+        result = run_cli(database_url, "keys", "rotate")
+        configure_keys(app, monkeypatch, new)
+        attempt(client, user.email, PASSWORD)
+        second_step = enter_code(client, code_for(secret, steps_ahead=1))
+        shown_again = secret_on(other_browser.get(ADD_PAGE).text)
+        set_up = other_browser.post(
+            ADD_PAGE,
+            data={
+                "label": "Telefoon",
+                "code": code_for(scanned),
+                "csrf_token": csrf_from(other_browser, ADD_PAGE),
+            },
+        )
+
+    assert result.returncode == 0, result.stderr
+    assert "0 personen opnieuw versleuteld" in result.stdout
+    assert "1 authenticator-apps opnieuw versleuteld" in result.stdout
+    assert second_step.status_code == 303 and second_step.headers["location"] == "/"
+    assert shown_again == scanned and set_up.status_code == 303
+    said = result.stdout + result.stderr
+    assert secret not in said and scanned not in said
+
+
+def test_keys_rotate_fails_while_an_authenticator_secret_does_not_open(
+    database_url: str, session: Session, app: FastAPI, client: TestClient
+) -> None:
+    user = make_user(session)
+    log_in(client, user.email, PASSWORD)
+    secret = set_up_authenticator(client)
+    secret_to_set_up = secret_on(client.get(ADD_PAGE).text)
+    factor = session.exec(select(SecondFactor)).one()
+    # Both under a key that is no longer configured, as after removing an old key too early.
+    gone = DataCipher((os.urandom(32),))
+    factor.secret = gone.encrypt(secret, purpose=SECRET_PURPOSE, row=str(factor.id))
+    [user_session] = session.exec(select(UserSession)).all()
+    user_session.pending_totp_secret = gone.encrypt(
+        secret_to_set_up, purpose=PENDING_PURPOSE, row=user_session.id
+    )
+    session.add_all([factor, user_session])
+    session.commit()
+
+    result = run_cli(database_url, "keys", "rotate")
+
+    assert result.returncode == 1
+    assert "0 authenticator-apps opnieuw versleuteld" in result.stdout
+    assert "1 authenticator-apps die nog werden ingesteld, waren niet te lezen" in result.stdout
+    assert "van 1 authenticator-apps kon het geheim niet worden gelezen" in result.stderr
+    assert "Verwijder geen oude sleutel" in result.stderr
+    assert f"Authenticator-app {factor.id} van gebruiker {user.id}" in result.stderr  # the log
+    said = result.stdout + result.stderr
+    assert secret not in said and secret_to_set_up not in said
+    session.refresh(user_session)
+    assert user_session.pending_totp_secret is None
 
 
 def test_serve_with_two_processes_answers_on_one_port(postgresql_url: str, tmp_path: Path) -> None:

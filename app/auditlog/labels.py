@@ -76,6 +76,7 @@ ACTION_LABELS: dict[str, str] = {
     "taak.verwijderd": "Actie verwijderd",
     "tafel.vcards.gedownload": "Leden van De tafel gedownload (vCards)",
     "tweede_factor.gebruikt": "Tweede factor gebruikt",
+    "tweede_factor.geheimen_geroteerd": "Geheimen van authenticator-apps opnieuw versleuteld",
     "tweede_factor.hersteld_door_beheerder": "Tweede factor hersteld door beheerder",
     "tweede_factor.ingesteld": "Tweede factor ingesteld",
     "tweede_factor.mislukt": "Tweede factor mislukt",

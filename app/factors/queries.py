@@ -4,6 +4,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.factors.models import FactorKind, RecoveryCode, SecondFactor
+from app.security.crypto import DataCipher
+from app.security.sessions import UserSession
 
 
 def has_second_factor(session: Session, *, user_id: int) -> bool:
@@ -57,3 +59,32 @@ def own_factor(session: Session, *, user_id: int, factor_id: int) -> SecondFacto
     return session.exec(
         select(SecondFactor).where(SecondFactor.id == factor_id, SecondFactor.user_id == user_id)
     ).first()
+
+
+def authenticator_apps(session: Session) -> list[SecondFactor]:
+    """Every account's authenticator apps (their secrets still encrypted)."""
+    return list(
+        session.exec(
+            select(SecondFactor).where(
+                SecondFactor.kind == FactorKind.TOTP, col(SecondFactor.secret).is_not(None)
+            )
+        ).all()
+    )
+
+
+def set_ups_in_progress(session: Session) -> list[tuple[str, str]]:
+    """The session id and encrypted secret of every authenticator app being set up."""
+    rows = session.exec(
+        select(UserSession.id, UserSession.pending_totp_secret).where(
+            col(UserSession.pending_totp_secret).is_not(None)
+        )
+    ).all()
+    return [(session_id, secret) for session_id, secret in rows if secret]
+
+
+def not_rotated(session: Session, *, cipher: DataCipher) -> int:
+    """How many authenticator apps hold a secret not in the current format under the newest key
+    (without decrypting anything): after `service.rotate_secrets`, the ones that did not open."""
+    return sum(
+        1 for factor in authenticator_apps(session) if not cipher.is_current(factor.secret or "")
+    )

@@ -1,7 +1,9 @@
 """Use cases of second factors: setting up and removing an authenticator app, recovery codes,
-proving a factor at login or for a step-up, and a beheerder's reset of lost factors."""
+proving a factor at login or for a step-up, a beheerder's reset of lost factors, and the
+re-encryption of the authenticator apps' secrets when the keys rotate."""
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -10,6 +12,7 @@ from sqlmodel import Session, col, delete, select, update
 from app import audit
 from app.audit import Actor, Outcome
 from app.auth.service import LOCKED_OUT
+from app.cases.disclosure import Ground
 from app.config import Settings
 from app.db import utcnow
 from app.errors import DomainError, NotFound
@@ -20,6 +23,8 @@ from app.security.crypto import UNREADABLE, DataCipher, open_account_secret
 from app.security.passwords import verify_password
 from app.security.sessions import SessionStage, UserSession, token_digest
 from app.users.models import User
+
+logger = logging.getLogger("casustafel.factors")
 
 RECOVERY_CODE_COUNT = 10
 # 16 characters of 31 (no 0/o, 1/i/l): some 79 bits, far beyond guessing even from a leaked hash.
@@ -399,3 +404,96 @@ def reset_factors(session: Session, *, user: User, by: Actor) -> None:
         object_id=user.id,
     )
     session.commit()
+
+
+@dataclass(frozen=True)
+class RotationCount:
+    """What a key rotation did to the accounts' secrets: authenticator apps and set-ups in
+    progress re-encrypted, apps left as they were because their secret did not open, and set-ups
+    stopped for that reason."""
+
+    authenticators: int
+    set_ups: int
+    unreadable: int
+    set_ups_stopped: int
+
+
+def _resealed(cipher: DataCipher, token: str, *, purpose: str, row: str) -> str:
+    """The same secret, bound to the same purpose and row, under the newest key."""
+    secret = open_account_secret(cipher, token, purpose=purpose, row=row)
+    return cipher.encrypt(secret, purpose=purpose, row=row)
+
+
+def _rotate_authenticators(session: Session, cipher: DataCipher) -> tuple[int, int]:
+    rotated = unreadable = 0
+    for factor in queries.authenticator_apps(session):
+        token = factor.secret or ""
+        if cipher.is_current(token):
+            continue
+        try:
+            sealed = _resealed(cipher, token, purpose=SECRET_PURPOSE, row=str(factor.id))
+        except UNREADABLE as error:
+            logger.warning(
+                "Authenticator-app %s van gebruiker %s: geheim kan niet worden ontsleuteld (%s)",
+                factor.id,
+                factor.user_id,
+                type(error).__name__,
+            )
+            unreadable += 1
+            continue
+        # Only the secret, and only if unchanged: a login claiming a code meanwhile is kept,
+        # and an app removed meanwhile is not counted.
+        rewritten = session.exec(
+            update(SecondFactor)
+            .where(col(SecondFactor.id) == factor.id, col(SecondFactor.secret) == token)
+            .values(secret=sealed)
+        )
+        rotated += rewritten.rowcount
+    return rotated, unreadable
+
+
+def _rotate_set_ups(session: Session, cipher: DataCipher) -> tuple[int, int]:
+    rotated = stopped = 0
+    for session_id, token in queries.set_ups_in_progress(session):
+        if cipher.is_current(token):
+            continue
+        try:
+            sealed: str | None = _resealed(cipher, token, purpose=PENDING_PURPOSE, row=session_id)
+        except UNREADABLE:
+            # It can never open again, and stopping it loses nothing: the set-up page makes a
+            # new secret and the user scans the new QR code.
+            sealed = None
+        rewritten = session.exec(
+            update(UserSession)
+            .where(col(UserSession.id) == session_id, col(UserSession.pending_totp_secret) == token)
+            .values(pending_totp_secret=sealed)
+        )
+        if sealed is None:
+            stopped += rewritten.rowcount
+        else:
+            rotated += rewritten.rowcount
+    return rotated, stopped
+
+
+def rotate_secrets(session: Session, *, cipher: DataCipher, actor: Actor) -> RotationCount:
+    """Re-encrypt every authenticator app's secret (and that of every set-up in progress) not in
+    the current format under the newest key, in one transaction, logged as one event. An app whose
+    secret does not open is left as it is (`queries.not_rotated` finds it); a set-up whose secret
+    does not open is stopped."""
+    authenticators, unreadable = _rotate_authenticators(session, cipher)
+    set_ups, stopped = _rotate_set_ups(session, cipher)
+    count = RotationCount(authenticators, set_ups, unreadable, stopped)
+    audit.record(
+        session,
+        action="tweede_factor.geheimen_geroteerd",
+        actor=actor,
+        context=Ground.KEY_ROTATION,
+        detail={
+            "authenticator-apps": authenticators,
+            "onleesbaar": unreadable,
+            "instellingen": set_ups,
+            "instellingen_gestopt": stopped,
+        },
+    )
+    session.commit()
+    return count
