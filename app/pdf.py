@@ -2,6 +2,7 @@
 in a separate process so a long render never holds up the pages of other users."""
 
 import atexit
+import gc
 import mimetypes
 import multiprocessing
 import os
@@ -71,6 +72,9 @@ def _start_renderer() -> None:
         target=_leave_with, args=(os.getppid(),), name="casustafel-renderer-watch", daemon=True
     ).start()
     _prepared = _Prepared()
+    # The imported modules, fonts and stylesheets live as long as the process: out of every
+    # garbage collection, which otherwise walks them again and again during each render.
+    gc.freeze()
 
 
 def _leave_with(parent: int) -> None:
