@@ -2,6 +2,7 @@
 in a separate process so a long render never holds up the pages of other users."""
 
 import atexit
+import gc
 import mimetypes
 import multiprocessing
 import os
@@ -30,6 +31,7 @@ STATIC_BASE_URL = "https://casustafel.invalid/static/"
 # Tagged PDF with document language and title: real text that a screen reader can follow.
 PDF_VARIANT = "pdf/ua-1"
 PARENT_CHECK_SECONDS = 2.0
+RENDERER_GC_THRESHOLDS = (50_000, 20, 100)
 ResultT = TypeVar("ResultT")
 
 
@@ -71,6 +73,12 @@ def _start_renderer() -> None:
         target=_leave_with, args=(os.getppid(),), name="casustafel-renderer-watch", daemon=True
     ).start()
     _prepared = _Prepared()
+    # The imported modules, fonts and stylesheets live as long as the process: out of every
+    # garbage collection, which otherwise walks them again and again during each render. A
+    # render makes hundreds of thousands of short-lived objects, nearly all freed by reference
+    # counting: the young generation is collected every 50,000 of them instead of every 700.
+    gc.freeze()
+    gc.set_threshold(*RENDERER_GC_THRESHOLDS)
 
 
 def _leave_with(parent: int) -> None:
