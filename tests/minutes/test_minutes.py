@@ -85,6 +85,17 @@ def test_the_final_minutes_hold_the_record_and_no_identifying_data(
     assert "CONCEPT" not in content
 
 
+def test_every_printed_page_says_confidential_and_its_number(
+    client: TestClient, minutes: DemoMinutes
+) -> None:
+    response = as_user(client, "voorzitter@dorpsveen.example").get(f"{minutes.path}/versies/1.pdf")
+
+    pages = [flat(page.extract_text()) for page in PdfReader(io.BytesIO(response.content)).pages]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert "Vertrouwelijk" in page and f"pagina {number} van {len(pages)}" in page
+
+
 def test_the_pdf_is_tagged_in_dutch_with_its_metadata(
     client: TestClient, minutes: DemoMinutes
 ) -> None:
