@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app import audit
@@ -165,10 +166,14 @@ def log_in(
 ) -> auth_service.LoggedIn | WaitingForAdmission:
     """Log in with the provider's verified claims: the linked account, or at the first login a
     linked existing one (trusted provider) or a new one that waits for admission."""
-    user = _linked_user(session, provider=provider, subject=str(claims["sub"]))
-    created = False
-    if user is None:
-        user, created = _first_login(session, provider=provider, claims=claims, at=client_address)
+    try:
+        user, created = _account(session, provider=provider, claims=claims, at=client_address)
+    except IntegrityError:
+        # A first login of the same person in another tab made the account or the link while
+        # this one ran (PostgreSQL, read committed) and has committed it: nothing of this
+        # attempt is kept, and it ends as if it came after that one.
+        session.rollback()
+        user, created = _account(session, provider=provider, claims=claims, at=client_address)
     if not user_service.is_active(user):
         raise _refuse(session, provider, "inactief", client_address)
     if provider.trusted:
@@ -196,6 +201,17 @@ def log_in(
         second_factor_done=sso_claims.did_second_factor(provider, claims),
         sso_provider=provider.name,
     )
+
+
+def _account(
+    session: Session, *, provider: OidcProvider, claims: dict[str, Any], at: str
+) -> tuple[User, bool]:
+    """The account the provider's subject logs in as (made at its first login), and whether it
+    was created now."""
+    user = _linked_user(session, provider=provider, subject=str(claims["sub"]))
+    if user is not None:
+        return user, False
+    return _first_login(session, provider=provider, claims=claims, at=at)
 
 
 def _linked_user(session: Session, *, provider: OidcProvider, subject: str) -> User | None:
