@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -71,15 +72,22 @@ def postgresql_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     yield from new_database_url(request, "postgresql", tmp_path)
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings_for(database_url: str, **changes: Any) -> Settings:
+    """The tests' settings on this database (nothing from the environment, no background jobs),
+    with these settings changed."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         environment=Environment.TEST,
         database_url=database_url,
         secret_key="test-geheim-" + "x" * 32,
         background_jobs=False,
+        **changes,
     )
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return settings_for(database_url)
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.config import Environment, Settings
+from app.config import Settings
+from tests.conftest import settings_for
 from tests.oidc import forger as forger_module
 from tests.oidc.forger import Forger, forging_provider
 from tests.oidc.provider import ProviderUser, provider_settings, running_provider
@@ -44,12 +45,8 @@ def forger() -> Iterator[Forger]:
 def settings(database_url: str, issuer: str, forger: Forger) -> Settings:
     """A trusted provider ("dorpsveen"), an untrusted one at the same provider ("extern") and
     the forging one ("nep")."""
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        environment=Environment.TEST,
-        database_url=database_url,
-        secret_key="test-geheim-" + "x" * 32,
-        background_jobs=False,
+    return settings_for(
+        database_url,
         base_url=APP_URL,
         oidc_providers=[
             provider_settings(issuer, trusted=True),

@@ -15,11 +15,12 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.audit import AuditEvent
 from app.auth.service import LoggedIn
-from app.config import Environment, OidcProvider, Settings
+from app.config import OidcProvider, Settings
 from app.db import make_engine
 from app.sso import service
 from app.sso.models import SsoLink
 from app.users.models import User
+from tests.conftest import settings_for
 from tests.factories import make_organisation, make_user
 
 WAIT_SECONDS = 10
@@ -67,13 +68,7 @@ def dorpsveen_id(engine: Engine) -> int:
 
 @pytest.fixture
 def race_settings(postgresql_url: str) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        environment=Environment.TEST,
-        database_url=postgresql_url,
-        secret_key="test-geheim-" + "x" * 32,
-        background_jobs=False,
-    )
+    return settings_for(postgresql_url)
 
 
 def log_in(session: Session, settings: Settings) -> Result:
