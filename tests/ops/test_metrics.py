@@ -4,6 +4,7 @@ an operator watches: requests, latency, outbox, PDF rendering, jobs; summed over
 import os
 import signal
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -233,7 +234,6 @@ def test_serve_with_two_processes_reports_the_sum_of_both(
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"niet van deze run")
     base_url = f"http://127.0.0.1:{port}"
-    requests = 40
     with subprocess.Popen(
         [*CLI, "serve", "--port", str(port), "--workers", "2"],
         env=env,
@@ -242,22 +242,18 @@ def test_serve_with_two_processes_reports_the_sum_of_both(
     ) as server:
         try:
             _wait_until_serving(base_url, server)
-            # Side by side on new connections, so both processes answer some of them.
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                statuses = list(pool.map(lambda _: login_page(base_url), range(requests)))
+            statuses = login_pages_until_both_processes_answered(base_url, own_folder)
             totals = [scrape_login_pages(base_url) for _ in range(3)]
-            per_process = {
-                path.name: login_pages_counted_in(path) for path in own_folder.glob("counter_*.db")
-            }
+            per_process = login_pages_per_process(own_folder)
         finally:
             server.terminate()
             server.wait(timeout=20)
 
-    assert statuses == [200] * requests
+    assert set(statuses) == {200}
     # Each process counted only the pages it answered; whichever answered the scrape gave the sum.
     assert len(per_process) == 2 and all(per_process.values()), per_process
     assert totals == [sum(per_process.values())] * 3
-    assert totals[0] >= requests
+    assert totals[0] >= len(statuses)
 
 
 def test_the_figures_of_casustafel_worker_show_on_the_metrics_of_serve(
@@ -307,6 +303,24 @@ def login_page(base_url: str) -> int:
 def scrape_login_pages(base_url: str) -> float:
     with httpx.Client(base_url=base_url) as client:
         return value(scrape(client), "casustafel_http_requests_total", **LOGIN_PAGE)
+
+
+def login_pages_until_both_processes_answered(base_url: str, own_folder: Path) -> list[int]:
+    """Login pages side by side on new connections, in rounds, until both processes answered
+    some. The first answer to the start-up check may come before the second process listens."""
+    statuses: list[int] = []
+    deadline = time.monotonic() + 120
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        while time.monotonic() < deadline:
+            statuses += pool.map(lambda _: login_page(base_url), range(20))
+            per_process = login_pages_per_process(own_folder)
+            if len(per_process) >= 2 and all(per_process.values()):
+                break
+    return statuses
+
+
+def login_pages_per_process(own_folder: Path) -> dict[str, float]:
+    return {path.name: login_pages_counted_in(path) for path in own_folder.glob("counter_*.db")}
 
 
 def login_pages_counted_in(process_file: Path) -> float:
