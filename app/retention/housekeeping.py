@@ -1,5 +1,6 @@
 """Housekeeping: the technical records that only grow (sessions, login attempts, sent mail,
-expired links) are deleted once they are of no more use; casussen are the purge's concern."""
+expired links, weekly digests' claims) are deleted once they are of no more use; casussen are
+the purge's concern."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from app.flash import FlashMessage
 from app.invitations.models import AccountLink
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.overleg.models import CalendarFeedToken
+from app.reminders.models import ReminderKind, ReminderSent
 from app.security.sessions import UserSession
 from app.security.throttle import LoginAttempt, LoginLockout
 from app.sso.models import SsoAttempt
@@ -32,6 +34,7 @@ LABELS = {
     "account_links": "verlopen uitnodigings- en herstellinks",
     "sso_attempts": "verlopen SSO-inlogpogingen",
     "calendar_tokens": "agenda-abonnementen van gedeactiveerde accounts",
+    "digest_claims": "verzendregistraties van weekoverzichten ouder dan 30 dagen",
 }
 
 
@@ -47,6 +50,7 @@ class HousekeepingReport:
     account_links: int
     sso_attempts: int
     calendar_tokens: int
+    digest_claims: int
 
     def lines(self) -> list[str]:
         """The report in Dutch for the command line: a line per kind with something to remove
@@ -101,6 +105,15 @@ def _removable(
         "calendar_tokens": (
             CalendarFeedToken,
             col(CalendarFeedToken.user_id).in_(select(User.id).where(col(User.active).is_(False))),
+        ),
+        # A digest is claimed for its own week only, so a past week's claim guards nothing.
+        # A verslag reminder's claim stays: without it the reminder would go out again.
+        "digest_claims": (
+            ReminderSent,
+            and_(
+                col(ReminderSent.kind) == ReminderKind.WEEKLY_DIGEST,
+                col(ReminderSent.sent_at) < log_cutoff,
+            ),
         ),
     }
 

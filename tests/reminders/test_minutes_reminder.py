@@ -1,10 +1,11 @@
 """The verslag reminder: once per finished meeting, after the target, to chairs and secretary."""
 
 import os
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from app.config import Settings
 from app.meetings import service as live_service
 from app.minutes import flows as minutes_flows
 from app.overleg import schedule
@@ -12,6 +13,7 @@ from app.overleg.access import SeriesAccess
 from app.overleg.models import Meeting, MeetingSeries, SeriesMember
 from app.overleg.schedule import local
 from app.reminders import service
+from app.retention.housekeeping import clean_up
 from app.security.crypto import CaseCrypto, DataCipher
 from app.users.models import User
 from tests.planning import MAIL, Table
@@ -70,6 +72,19 @@ def test_chair_and_secretary_are_reminded_once_when_the_target_has_passed(
     assert all(link in m.body_text and "nog niet vastgesteld" in m.body_text for m in mails)
     assert all(series.name not in m.body_text + m.subject for m in mails)
     assert table.member.email not in [m.to_address for m in mails]
+
+
+def test_housekeeping_long_after_keeps_the_reminder_from_going_out_again(
+    session: Session, table: Table, series: MeetingSeries, settings: Settings
+) -> None:
+    meeting = finished_meeting(session, table, series)
+    deadline = schedule.working_days_after(local(meeting.starts_at).date(), TARGET)
+    assert remind(session, deadline + timedelta(days=1)) == 2
+
+    a_year_later = deadline + timedelta(days=365)
+    clean_up(session, now=schedule.at_local_time(a_year_later, time.min), settings=settings)
+
+    assert remind(session, a_year_later) == 0
 
 
 def test_a_vastgesteld_verslag_needs_no_reminder(

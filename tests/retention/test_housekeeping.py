@@ -18,6 +18,7 @@ from app.flash import FlashMessage
 from app.invitations.models import AccountLink, LinkPurpose
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.overleg.models import CalendarFeedToken
+from app.reminders.models import ReminderKind, ReminderSent
 from app.retention.housekeeping import LABELS, HousekeepingReport, clean_up
 from app.security.sessions import UserSession, is_expired
 from app.security.throttle import LoginAttempt, LoginLockout, ThrottleScope
@@ -157,6 +158,16 @@ def calendar_tokens(_settings: Settings, user: User, inactive: User) -> Rows:
     return [token(inactive)], [token(user)]
 
 
+def digest_claims(_settings: Settings, user: User, _inactive: User) -> Rows:
+    def claim(week: str, sent: datetime) -> ReminderSent:
+        return ReminderSent(
+            kind=ReminderKind.WEEKLY_DIGEST, user_id=user.id, period=week, sent_at=sent
+        )
+
+    old = NOW - 30 * DAY - SECOND
+    return [claim("2026-W43", old)], [claim("2026-W44", NOW - 30 * DAY + SECOND)]
+
+
 KINDS: dict[str, Callable[[Settings, User, User], Rows]] = {
     "sessions": sessions,
     "flash_messages": flash_messages,
@@ -166,6 +177,7 @@ KINDS: dict[str, Callable[[Settings, User, User], Rows]] = {
     "account_links": account_links,
     "sso_attempts": sso_attempts,
     "calendar_tokens": calendar_tokens,
+    "digest_claims": digest_claims,
 }
 
 
@@ -178,6 +190,7 @@ KIND_OF = {
     AccountLink: "account_links",
     SsoAttempt: "sso_attempts",
     CalendarFeedToken: "calendar_tokens",
+    ReminderSent: "digest_claims",
 }
 
 
