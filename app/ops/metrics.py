@@ -182,14 +182,36 @@ class _OutboxBacklog:
 
 
 class _ProcessFiles:
-    """The figures of every process that wrote to these folders, summed."""
+    """The figures in these process files, summed."""
 
-    def __init__(self, folders: Iterable[Path]) -> None:
-        self.folders = list(folders)
+    def __init__(self, files: Iterable[Path]) -> None:
+        self.files = [str(path) for path in files]
 
     def collect(self) -> Iterable[Metric]:
-        files = [str(path) for folder in self.folders for path in folder.glob("*.db")]
-        return multiprocess.MultiProcessCollector.merge(files, accumulate=True)
+        return multiprocess.MultiProcessCollector.merge(self.files, accumulate=True)
+
+
+def _runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # runs, as another user
+    return True
+
+
+def _left_by_ended_process(path: Path) -> bool:
+    """The file of an in-progress gauge ("gauge_livesum_<pid>.db") whose process no longer
+    runs. A process uvicorn killed as hung, or one killed with SIGKILL, never marked itself
+    dead, and its renders would count as in progress for good."""
+    mode, _, pid = path.stem.rpartition("_")
+    return mode.startswith("gauge_live") and pid.isdigit() and not _runs(int(pid))
+
+
+def _serve_files(folder: Path) -> list[Path]:
+    # Only the processes of this serve share its pid namespace; the worker may run elsewhere.
+    return [path for path in folder.glob("*.db") if not _left_by_ended_process(path)]
 
 
 def exposition(engine: Engine, settings: Settings) -> bytes:
@@ -200,8 +222,10 @@ def exposition(engine: Engine, settings: Settings) -> bytes:
     own_folder = os.environ.get(PROCESS_FILES_VARIABLE)
     if own_folder is None:
         return generate_latest(REGISTRY) + generate_latest(at_scrape)
-    folders = {Path(own_folder), worker_folder(settings)}
-    at_scrape.register(_ProcessFiles(folder for folder in folders if folder.is_dir()))
+    files = _serve_files(Path(own_folder))
+    if worker_folder(settings) != Path(own_folder):
+        files += worker_folder(settings).glob("*.db")
+    at_scrape.register(_ProcessFiles(files))
     return generate_latest(at_scrape)
 
 

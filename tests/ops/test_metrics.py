@@ -4,6 +4,7 @@ an operator watches: requests, latency, outbox, PDF rendering, jobs; summed over
 import os
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -176,6 +177,54 @@ def test_a_rendered_pdf_is_timed_and_no_longer_in_progress(metrics_client: TestC
     assert value(after, "casustafel_pdf_render_seconds_sum") > value(
         before, "casustafel_pdf_render_seconds_sum"
     )
+    assert value(after, "casustafel_pdf_renders_in_progress") == 0
+
+
+RENDERING = """
+import os, signal, sys
+from app.ops import metrics
+with metrics.pdf_rendering():
+    print("bezig", flush=True)
+    if sys.argv[1] == "gestopt":
+        os.kill(os.getpid(), signal.SIGKILL)
+    sys.stdin.readline()
+"""
+
+
+def rendering_process(folder: Path, how: str) -> subprocess.Popen[str]:
+    """A process of this serve in the middle of a PDF, once it says so."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", RENDERING, how],
+        env=os.environ | {PROCESS_FILES_VARIABLE: str(folder)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdout.readline() == "bezig\n"
+    return process
+
+
+def test_a_render_of_a_process_killed_halfway_is_no_longer_in_progress(
+    metrics_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "serve-8000"
+    folder.mkdir()
+    killed = rendering_process(folder, "gestopt")
+    killed.communicate(timeout=30)
+    assert killed.returncode == -signal.SIGKILL  # as uvicorn does to a hung process
+    busy = rendering_process(folder, "bezig")
+    monkeypatch.setenv(PROCESS_FILES_VARIABLE, str(folder))
+    engine = create_engine(metrics_settings.database_url)
+    try:
+        during = parse(exposition(engine, metrics_settings).decode())
+    finally:
+        busy.communicate("klaar\n", timeout=30)
+    after = parse(exposition(engine, metrics_settings).decode())
+    engine.dispose()
+
+    # Neither process marked itself dead, so both files are left.
+    assert len(list(folder.glob("gauge_livesum_*.db"))) == 2
+    assert value(during, "casustafel_pdf_renders_in_progress") == 1
     assert value(after, "casustafel_pdf_renders_in_progress") == 0
 
 
