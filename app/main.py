@@ -65,7 +65,7 @@ ERROR_PAGES = {
     413: (
         "Te groot",
         "Wat u verstuurde is te groot om te verwerken, en is niet opgeslagen. Een formulier mag "
-        "hooguit 1 MB zijn, een ondertekend convenant (PDF) hooguit 25 MB.",
+        "hooguit 1 MB zijn, een ondertekend convenant (PDF) hooguit 20 MB.",
     ),
     500: (
         "Er ging iets mis",

@@ -58,7 +58,7 @@ def new_covenant(request: Request, _: CovenantManager) -> Response:
     return _version_form(request, {"label": "1.0"}, {}, covenant_id=None)
 
 
-@router.post("/nieuw", openapi_extra=form_body(CovenantCreate))
+@router.post("/nieuw", openapi_extra=form_body(CovenantCreate, fields=DOCUMENT, multipart=True))
 def create_covenant(
     request: Request, session: SessionDep, _: CovenantManager, actor: CurrentActor, form: FormValues
 ) -> Response:

@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Signed covenant PDFs are uploaded here; every other body is a form.
-UPLOAD_PATHS = (re.compile(r"^/convenanten/[^/]+/versies/nieuw$"),)
+# Signed covenant PDFs are uploaded here, with a new covenant or a new version of one; every other
+# body is a form.
+UPLOAD_PATHS = (re.compile(r"^/convenanten/(nieuw|[^/]+/versies/nieuw)$"),)
 
 
 class BodyLimitMiddleware:

@@ -1,15 +1,18 @@
 """Covenant pages over HTTP: the matrix, forms that keep what was typed, access, warnings."""
 
+import os
 import re
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from pypdf import PdfWriter
 from sqlmodel import Session, select
 
 from app.audit import AuditEvent
-from app.covenants.models import Covenant, CovenantSignature
+from app.covenants.models import Covenant, CovenantSignature, CovenantVersion
 from app.db import today
 from app.demo import demo_covenant_pdf
 from app.organisations.models import Organisation
@@ -68,6 +71,41 @@ def test_beheerder_records_a_covenant_with_its_pdf(
     )
     assert download.headers["content-type"] == "application/pdf"
     assert download.content == demo_covenant_pdf()
+
+
+def scanned_pdf(megabytes: int) -> bytes:
+    """A real PDF of about this size, as a scan of a signed covenant is."""
+    writer = PdfWriter(clone_from=BytesIO(demo_covenant_pdf()))
+    writer.add_attachment("scan.bin", os.urandom(megabytes * 1_000_000))  # does not compress
+    content = BytesIO()
+    writer.write(content)
+    return content.getvalue()
+
+
+def test_a_scanned_covenant_of_several_megabytes_is_stored_new_and_as_a_version(
+    admin_client: TestClient, session: Session
+) -> None:
+    scan = scanned_pdf(3)
+    created = post(
+        admin_client,
+        "/convenanten/nieuw",
+        VERSION_FIELDS,
+        files={"document": ("convenant.pdf", scan, "application/pdf")},
+    )
+    covenant = session.exec(select(Covenant)).one()
+    versioned = post(
+        admin_client,
+        f"/convenanten/{covenant.id}/versies/nieuw",
+        VERSION_FIELDS | {"label": "2.0", "in_force_from": "2028-01-01", "in_force_until": ""},
+        files={"document": ("convenant-2.pdf", scan, "application/pdf")},
+    )
+
+    assert created.status_code == versioned.status_code == 303
+    labels = select(CovenantVersion.label).where(CovenantVersion.covenant_id == covenant.id)
+    assert sorted(session.exec(labels).all()) == ["1.0", "2.0"]
+    page = admin_client.get(created.headers["location"]).text
+    links = re.findall(r'href="(/convenanten/\d+/versies/\d+/document)"', page)
+    assert [admin_client.get(link).content for link in links] == [scan, scan]
 
 
 def test_bad_covenant_input_comes_back_beside_the_fields_with_everything_typed(
