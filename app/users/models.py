@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import field_validator
 from sqlmodel import Field, Relationship, SQLModel
 
+from app import bounds
 from app.db import utcnow
 from app.organisations.models import Organisation
 from app.security.passwords import MIN_PASSWORD_LENGTH
@@ -30,6 +31,8 @@ class UserBase(SQLModel):
     is_admin: bool = False
     is_participant: bool = False
     is_privacy_officer: bool = False
+
+    _organisation = field_validator("organisation_id")(bounds.row_id)
 
     @field_validator("email")
     @classmethod

@@ -125,6 +125,17 @@ def test_dates_and_ids_out_of_range_in_forms_come_back_beside_the_field(
     assert 'id="starts_on-error">Kies een datum tussen 1 jan 2000' in new_series.text
     assert submitted.status_code == 422 and 'id="meeting_id-error"' in submitted.text
     assert 'value="Iemand"' in submitted.text
+    new_account = client.post(
+        "/gebruikers/nieuw",
+        data={
+            "email": "nieuw@dorpsveen.example",
+            "name": "Nieuwe Collega",
+            "organisation_id": HUGE,
+            "csrf_token": token,
+        },
+    )
+    assert new_account.status_code == 422 and 'id="organisation_id-error"' in new_account.text
+    assert 'value="Nieuwe Collega"' in new_account.text
 
 
 def test_a_chair_cannot_store_an_unknown_choice_or_break_the_live_page(
