@@ -82,6 +82,15 @@ def choice(enum: type[EnumT], value: object, field: str) -> EnumT | None:
         raise DomainError("Kies een van de mogelijkheden.", field=field) from exc
 
 
+def filter_choice(enum: type[EnumT], value: str) -> EnumT | None:
+    """The chosen member of a list filter's select; anything else (a stale or crafted link) is
+    no filter, as if 'alle' were chosen."""
+    try:
+        return enum(value) if value else None
+    except ValueError:
+        return None
+
+
 def planning_date(value: object, field: str) -> date | None:
     """A typed date within the planning window, or None when left empty."""
     if value in (None, ""):

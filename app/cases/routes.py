@@ -8,14 +8,21 @@ from app import bounds
 from app.cases import flows, queries
 from app.cases.deps import CaseDep, CaseMemberDep
 from app.cases.form import ADD_PERSON, PERSON_SLOT_FIELDS, person_slots, step, typed_case
-from app.cases.models import AnonymisedFields, CaseSubmission, IdentifiedFields, Urgency
+from app.cases.models import (
+    AnonymisedFields,
+    CaseCategory,
+    CaseStatus,
+    CaseSubmission,
+    IdentifiedFields,
+    Urgency,
+)
 from app.cases.page import case_path, choices, crypto_of, render_case, render_form
 from app.db import SessionDep, today
 from app.errors import DomainError
 from app.flash import flash
 from app.overleg.invitations import MailContext
 from app.security.deps import CurrentActor
-from app.web import FormValues, domain_errors, form_body, redirect, render
+from app.web import FormValues, domain_errors, filter_choice, form_body, redirect, render
 
 router = APIRouter(prefix="/overleggen/{series_id}/casussen")
 
@@ -34,8 +41,8 @@ def case_list(
 ) -> Response:
     # The filter form sends every field, empty ones included: empty means 'all'.
     filters = queries.CaseFilters(
-        status=status or None,
-        category=categorie or None,
+        status=filter_choice(CaseStatus, status),
+        category=filter_choice(CaseCategory, categorie),
         owner_organisation_id=bounds.id_from(eigenaar),
         submitting_organisation_id=bounds.id_from(inbrenger),
         search=zoek.replace("\x00", "").strip() or None,

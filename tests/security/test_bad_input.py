@@ -220,7 +220,9 @@ def test_a_nul_character_is_no_server_error_on_either_database(
         },
     )
     searched = client.get(f"/overleggen/{series.id}/casussen?zoek=Kees%00")
+    filtered = client.get(f"/overleggen/{series.id}/casussen?status=%00&categorie=%00")
 
     assert renamed.status_code in (303, 422) and searched.status_code == 200
+    assert filtered.status_code == 200
     session.refresh(police)
     assert "\x00" not in police.name
