@@ -37,9 +37,21 @@ router = APIRouter()
 PASSWORD_CHANGED = "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd."
 
 
+# As long as a login attempt can keep it (SsoAttempt.next_path); no page of ours is longer.
+NEXT_PATH_MAX = 500
+
+
 def safe_next(target: str | None) -> str:
-    """Where to go after logging in: only a path on this site, never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Where to go after logging in: only a path on this site, never an open redirect; a path
+    too long or with control characters (never one of our links) is the start page."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and len(target) <= NEXT_PATH_MAX
+        and target.isprintable()
+    ):
         return target
     return "/"
 

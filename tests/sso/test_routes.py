@@ -150,7 +150,13 @@ def test_someone_of_an_organisation_casustafel_does_not_know_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("asked", "lands_on"), [("/overleggen", "/overleggen"), ("https://elders.example/", "/")]
+    ("asked", "lands_on"),
+    [
+        ("/overleggen", "/overleggen"),
+        ("https://elders.example/", "/"),
+        ("/overleggen" + "/x" * 300, "/"),
+        ("/overleggen\x00", "/"),
+    ],
 )
 def test_the_login_returns_to_the_page_asked_for_on_this_site_only(
     client: TestClient, session: Session, issuer: str, asked: str, lands_on: str
