@@ -203,6 +203,11 @@ class CaseBase(SQLModel):
 
     _lists = field_validator("categories", mode="before")(_as_list)
 
+    @field_validator("categories")
+    @classmethod
+    def _each_once(cls, value: list[CaseCategory]) -> list[CaseCategory]:
+        return list(dict.fromkeys(value))
+
 
 def checked_bsn(value: str | None) -> str | None:
     """A typed BSN as 9 digits (spaces and dots left out), None when empty; refused unless it

@@ -172,6 +172,21 @@ def test_the_form_starts_with_one_person_and_adding_one_keeps_everything_typed(
     assert session.exec(select(func.count()).select_from(Case)).one() == 0
 
 
+def test_a_category_sent_many_times_is_stored_once(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    log_in(client, table.member.email, PASSWORD)
+
+    response = post(
+        client,
+        f"/overleggen/{series.id}/casussen/nieuw",
+        form(open_meeting(session, series), categories=["overlast", "verslaving"] * 60),
+    )
+
+    assert response.status_code == 303
+    assert session.exec(select(Case)).one().category_list == ["overlast", "verslaving"]
+
+
 def test_children_are_a_question_of_their_own_and_a_submission_is_confirmed(
     client: TestClient, session: Session, table: Table, series: MeetingSeries
 ) -> None:
