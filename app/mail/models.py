@@ -8,6 +8,8 @@ from sqlmodel import Field, SQLModel
 
 from app.db import string_enum, utcnow
 
+SUBJECT_MAX = 300
+
 
 class OutboxStatus(StrEnum):
     PENDING = "wachtend"
@@ -22,7 +24,7 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     to_address: str = Field(max_length=254)
-    subject: str = Field(max_length=300)
+    subject: str = Field(max_length=SUBJECT_MAX)
     body_text: str = Field(sa_type=Text)
     attachment_filename: str | None = Field(default=None, max_length=200)
     attachment_content_type: str | None = Field(default=None, max_length=100)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail.models import SUBJECT_MAX, OutboxMessage, OutboxStatus
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,14 @@ class Attachment:
     filename: str
     content_type: str
     content: str
+
+
+def _one_line(subject: str) -> str:
+    """The subject on one line (a line break in a header would make the message unsendable on
+    every attempt), shortened to what the outbox keeps: an overleg's name and a place may
+    together be longer."""
+    line = " ".join(subject.split())
+    return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1] + "…"
 
 
 def enqueue(
@@ -30,8 +38,7 @@ def enqueue(
     (a one-time link) is blanked in the outbox once sent or given up on."""
     message = OutboxMessage(
         to_address=to.strip(),
-        # A line break in a header would make the message unsendable on every attempt.
-        subject=" ".join(subject.split()),
+        subject=_one_line(subject),
         body_text=body,
         attachment_filename=attachment.filename if attachment else None,
         attachment_content_type=attachment.content_type if attachment else None,

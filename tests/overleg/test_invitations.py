@@ -212,3 +212,37 @@ def test_who_joins_gets_the_series_and_the_extra_meeting_each_naming_them(
     [event] = extra_request.events
     assert str(event["UID"]) == f"meeting-{extra.id}@casustafel.example"
     assert event.start == local(extra.starts_at)
+
+
+def test_a_long_name_and_place_make_a_shortened_subject_not_a_failed_move(
+    session: Session,
+    engine: Engine,
+    mail_settings: Settings,
+    smtp_server: SmtpServer,
+    table: Table,
+    series: MeetingSeries,
+) -> None:
+    deliver_due(engine, mail_settings, now=utcnow() + timedelta(seconds=1))
+    smtp_server.received.clear()
+    series.name = "Integraal overleg " + "Dorpsveen-" * 18  # the longest a name may be
+    session.add(series)
+    session.commit()
+    first = planned(session, series)[0]
+    place = "Gemeentehuis, " + "vergaderzaal " * 14
+
+    service.move_meeting(
+        session,
+        series=series,
+        meeting=first,
+        by=table.admin,
+        mail=MAIL,
+        times=MeetingTimes(day=local(first.starts_at).date(), start_time="13:00", location=place),
+    )
+    deliver_due(engine, mail_settings, now=utcnow() + timedelta(seconds=1))
+
+    session.refresh(first)
+    assert local(first.starts_at).time() == time(13, 0)
+    subjects = {" ".join(str(mail["Subject"]).split()) for mail in smtp_server.mails()}
+    [subject] = subjects
+    assert len(subject) == 300 and subject.startswith(f"Bijeenkomst {series.name}: ")
+    assert subject.endswith("…")
