@@ -6,8 +6,9 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from app.cases.models import Case, CasePerson, CaseStatus
-from app.overleg.models import MeetingSeries
+from app.overleg.models import MeetingSeries, SeriesMember
 from app.retention.terms import after_months
+from app.users.models import User
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,17 @@ def due_cases(
         if day is not None and day <= until and case.id is not None:
             due.append(DueCase(case.id, case.series_id, case.reference, case.pseudonym, day, count))
     return sorted(due, key=lambda d: (d.due_on, d.reference))
+
+
+def series_and_membership(session: Session, *, user: User) -> list[tuple[MeetingSeries, bool]]:
+    """Every overleg by name, and whether the user sits at its table (only members reach its
+    casussen, where a casus is kept longer)."""
+    rows = session.exec(
+        select(MeetingSeries, SeriesMember.id)
+        .outerjoin(
+            SeriesMember,
+            (col(SeriesMember.series_id) == MeetingSeries.id) & (SeriesMember.user_id == user.id),
+        )
+        .order_by(col(MeetingSeries.name))
+    ).all()
+    return [(series, member_id is not None) for series, member_id in rows]

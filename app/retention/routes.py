@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.db import RowId, SessionDep, today
 from app.errors import NotFound
@@ -25,7 +25,8 @@ SOON_DAYS = 30
 @router.get("")
 def upcoming(request: Request, session: SessionDep, user: RetentionReader) -> Response:
     """'Wat wordt binnenkort verwijderd': reference, pseudonym and date; no names."""
-    series = session.exec(select(MeetingSeries).order_by(col(MeetingSeries.name))).all()
+    series_rows = queries.series_and_membership(session, user=user)
+    series = [row for row, _ in series_rows]
     until = today() + timedelta(days=SOON_DAYS)
     return render(
         request,
@@ -36,6 +37,7 @@ def upcoming(request: Request, session: SessionDep, user: RetentionReader) -> Re
             "series": series,
             "days": SOON_DAYS,
             "may_change": permissions.can_change_retention(user),
+            "member_of": {row.id for row, member in series_rows if member},
         },
     )
 

@@ -16,7 +16,8 @@ from app.db import today
 from app.demo_cases import DEMO_PEOPLE
 from app.overleg.models import MeetingSeries
 from app.retention.terms import after_months
-from tests.conftest import count_statements, csrf_from
+from tests.conftest import count_statements, csrf_from, log_in
+from tests.factories import PASSWORD, make_user
 from tests.minutes.demo import DemoMinutes, as_user
 from tests.retention.helpers import beheerder, by_pseudonym
 
@@ -88,6 +89,22 @@ def test_a_beheerder_keeps_a_casus_longer_with_a_reason(
     assert json.loads(event.detail)["tot"] == later.isoformat()
     assert "rechter" not in event.detail  # the log, kept without a term, holds no free text
     assert kees.reference not in admin.get("/bewaartermijnen").text
+
+
+def test_a_beheerder_outside_the_overleg_is_told_who_can_keep_a_casus_longer(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    kees = closed_long_ago(session, minutes)
+    outsider = make_user(
+        session, is_admin=True, organisation_id=beheerder(session).user.organisation_id
+    )
+    log_in(client, outsider.email, PASSWORD)
+
+    page = client.get("/bewaartermijnen").text
+
+    assert kees.reference in page and "Bewaartermijn verlengen" not in page
+    assert "Verlengen kan alleen een beheerder die lid is van dit overleg." in page
+    assert client.get(case_page(kees)).status_code == 404  # where the link would have led
 
 
 def test_a_chair_cannot_keep_a_casus_longer(
