@@ -1,7 +1,8 @@
 """The verslag under a bewaartermijn, or when a casus is anonymised: which stored versions name a
-casus, the redacted version that replaces them, and emptying a version (its PDF, and after the
-verslag term its snapshot) while its hash stays. The purge and anonymising call these, inside
-their own transaction on the purge path (the immutability triggers refuse them anywhere else)."""
+casus, storing the redacted version that replaces them (flows.render_replacement renders it),
+and emptying a version (its PDF, and after the verslag term its snapshot) while its hash stays.
+The purge and anonymising call these inside their own transaction, on the purge path (the
+immutability triggers refuse them anywhere else)."""
 
 import hashlib
 import json
@@ -11,11 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from app import pdf
 from app.agenda.models import AgendaItem
-from app.dates import local_datetime
-from app.db import utcnow
-from app.minutes import flows, snapshot
 from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
 from app.overleg.models import Meeting, MeetingSeries
 from app.retention.models import RetentionPurge
@@ -151,27 +148,6 @@ def past_term(session: Session, *, today: date) -> list[tuple[StoredVersion, dat
         if version.id is not None
     ]
     return [(version, day) for version, day in due if day <= today]
-
-
-def _render_redacted(redaction: Redaction, *, at: datetime) -> bytes:
-    """The PDF of the redacted version: the stored record without any resident's name."""
-    minutes = snapshot.restore(redaction.snapshot_content, names_allowed=False)
-    cause = redaction.cause
-    html = flows.minutes_html(
-        minutes,
-        concept=False,
-        status_line=f"Vastgesteld op {local_datetime(at)} door {cause.by_name}, "
-        f"versie {redaction.number}",
-        correction_reason=f"versie {redaction.number} vervangt versie {redaction.number - 1}: "
-        f"{cause.explanation}",
-    )
-    return pdf.pdf_of(html)
-
-
-def render_replacement(named: list[StoredVersion], redactions: list[Redaction]) -> Replacement:
-    """Render the redacted versions now; the caller has no transaction open meanwhile."""
-    at = utcnow()
-    return Replacement(named, [(r, _render_redacted(r, at=at)) for r in redactions], at)
 
 
 def open_purge_path(session: Session) -> None:

@@ -18,6 +18,7 @@ from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case, CaseEvent, CasePerson, CaseStatus
 from app.meetings.models import TEXT_FIELDS, ItemContribution, ItemRecord
+from app.minutes import flows as minutes_flows
 from app.minutes import retention as minutes_retention
 from app.minutes.retention import Redaction, StoredVersion
 from app.retention import queries
@@ -171,7 +172,7 @@ def reclaim_space(engine: Engine) -> None:
 def _purge(session: Session, planned: CasePlan, *, reason: str, by: Actor, today: date) -> bool:
     """One casus in one transaction; False when another process claimed it first."""
     session.commit()  # no transaction stays open while the redacted versions are rendered
-    replacement = minutes_retention.render_replacement(planned.named, planned.redactions)
+    replacement = minutes_flows.render_replacement(planned.named, planned.redactions)
     due = planned.due
     try:
         minutes_retention.open_purge_path(session)
