@@ -212,8 +212,13 @@ def anonymise(
         request,
         access,
         case,
-        lambda: service.anonymise(
-            session, case=case, details=details, reason=reason.change_reason, by=actor
+        lambda: flows.anonymise(
+            session,
+            case=case,
+            details=details,
+            reason=reason.change_reason,
+            by=actor,
+            today=today(),
         ),
         f"Casus {case.reference} geanonimiseerd.",
         page,

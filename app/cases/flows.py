@@ -1,5 +1,6 @@
 """Side effects around the casus use cases: a casus with urgency spoed alerts the chairs of the
-overleg at once, by e-mail through the outbox, with a link and nothing of the casus (rule 12)."""
+overleg at once, by e-mail through the outbox, with a link and nothing of the casus (rule 12);
+anonymising renders the redacted verslag versions that replace those naming the casus."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +19,8 @@ from app.cases.models import (
     Urgency,
 )
 from app.mail import service as mail_service
+from app.minutes import flows as minutes_flows
+from app.minutes import retention as minutes_retention
 from app.overleg.invitations import SIGNATURE, MailContext
 from app.overleg.models import MeetingSeries, MemberRole, SeriesMember
 from app.security.crypto import CaseCrypto
@@ -71,6 +74,28 @@ def correct(
     if case.urgency == Urgency.CRISIS and not was_urgent:
         alert_chairs(session, series_id=case.series_id, case_id=case.id, mail=mail)
     return case
+
+
+def anonymise(
+    session: Session,
+    *,
+    case: Case,
+    details: AnonymisedFields,
+    reason: str,
+    by: Actor,
+    today: date,
+) -> Case:
+    """Anonymise a casus (service.anonymise), the redacted verslag versions rendered first with
+    no transaction open."""
+    assert case.id is not None
+    named, redactions = minutes_retention.naming(
+        session, case_id=case.id, cause=minutes_retention.ANONYMISED
+    )
+    session.commit()
+    verslag = minutes_flows.render_replacement(named, redactions)
+    return service.anonymise(
+        session, case=case, details=details, reason=reason, verslag=verslag, on=today, by=by
+    )
 
 
 def alert_chairs(

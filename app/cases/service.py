@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import func, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app import audit
@@ -26,6 +27,8 @@ from app.cases.models import (
 )
 from app.db import utcnow
 from app.errors import DomainError, MeetingClosed
+from app.minutes import retention as minutes_retention
+from app.minutes.retention import Replacement
 from app.organisations.models import Organisation
 from app.overleg.models import (
     CLOSED,
@@ -431,14 +434,35 @@ def identify(
 
 
 def anonymise(
-    session: Session, *, case: Case, details: AnonymisedFields, reason: str, by: Actor
+    session: Session,
+    *,
+    case: Case,
+    details: AnonymisedFields,
+    reason: str,
+    verslag: Replacement,
+    on: date,
+    by: Actor,
 ) -> Case:
-    """Remove every identifying field of a casus for good, keeping age band and situation."""
+    """Remove every identifying field of a casus for good, keeping age band and situation; the
+    stored verslag versions that name it give way to the redacted ones in `verslag` (rendered
+    by flows.anonymise), as after a bewaartermijn."""
     if not case.identified:
         raise DomainError("Deze casus is al geanonimiseerd.")
-    _erase_people(session, case)
+    try:
+        minutes_retention.open_purge_path(session)
+        _erase_people(session, case)
+        minutes_retention.replace_named(session, replacement=verslag, on=on)
+        minutes_retention.close_purge_path(session)
+    except IntegrityError as exc:
+        session.rollback()
+        raise DomainError(
+            "Een verslag waarin deze casus staat is zojuist gecorrigeerd; er is niets "
+            "gewijzigd. Probeer het opnieuw."
+        ) from exc
     case.sqlmodel_update(details.model_dump())
-    _log(session, case, f"Geanonimiseerd: {reason}", "casus.geanonimiseerd", by)
+    numbers = [version.number for version in verslag.named]
+    detail: dict[str, object] | None = {"verslagversies": numbers} if numbers else None
+    _log(session, case, f"Geanonimiseerd: {reason}", "casus.geanonimiseerd", by, detail=detail)
     return _done(session, case)
 
 

@@ -1,6 +1,6 @@
 """The verslag as documents: render the record to PDF (in the rendering process, with no
 database transaction open meanwhile), store a vastgestelde version with what it was rendered
-from, stamp downloaded copies."""
+from, stamp downloaded copies, render the redacted versions that replace those naming a casus."""
 
 import re
 import unicodedata
@@ -16,6 +16,7 @@ from app.db import utcnow
 from app.minutes import queries, service, snapshot
 from app.minutes.models import MinutesVersion
 from app.minutes.queries import Kind, Minutes
+from app.minutes.retention import Redaction, Replacement, StoredVersion
 from app.overleg.access import SeriesAccess
 from app.overleg.invitations import MailContext
 from app.overleg.models import Meeting
@@ -205,3 +206,24 @@ def _render_and_store(
         by=by,
         mail=mail,
     )
+
+
+def _render_redacted(redaction: Redaction, *, at: datetime) -> bytes:
+    """The PDF of the redacted version: the stored record without any resident's name."""
+    minutes = snapshot.restore(redaction.snapshot_content, names_allowed=False)
+    cause = redaction.cause
+    html = minutes_html(
+        minutes,
+        concept=False,
+        status_line=f"Vastgesteld op {local_datetime(at)} door {cause.by_name}, "
+        f"versie {redaction.number}",
+        correction_reason=f"versie {redaction.number} vervangt versie {redaction.number - 1}: "
+        f"{cause.explanation}",
+    )
+    return pdf.pdf_of(html)
+
+
+def render_replacement(named: list[StoredVersion], redactions: list[Redaction]) -> Replacement:
+    """Render the redacted versions now; the caller has no transaction open meanwhile."""
+    at = utcnow()
+    return Replacement(named, [(r, _render_redacted(r, at=at)) for r in redactions], at)

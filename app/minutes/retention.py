@@ -1,7 +1,8 @@
-"""The verslag under a bewaartermijn: which stored versions name a casus, the redacted version
-that replaces them, and emptying a version (its PDF, and after the verslag term its snapshot)
-while its hash stays. Only the purge calls these, inside its own transaction (the immutability
-triggers refuse them anywhere else)."""
+"""The verslag under a bewaartermijn, or when a casus is anonymised: which stored versions name a
+casus, storing the redacted version that replaces them (flows.render_replacement renders it),
+and emptying a version (its PDF, and after the verslag term its snapshot) while its hash stays.
+The purge and anonymising call these inside their own transaction, on the purge path (the
+immutability triggers refuse them anywhere else)."""
 
 import hashlib
 import json
@@ -11,16 +12,33 @@ from datetime import date, datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from app import pdf
 from app.agenda.models import AgendaItem
-from app.dates import local_datetime
-from app.minutes import flows, snapshot
 from app.minutes.models import MinutesDocument, MinutesSnapshot, MinutesVersion
 from app.overleg.models import Meeting, MeetingSeries
+from app.retention.models import RetentionPurge
 from app.retention.terms import after_months
 
-REDACTION_REASON = "bewaartermijn"
-REDACTED_BY = "Casustafel (bewaartermijn)"
+
+@dataclass(frozen=True)
+class Cause:
+    """Why names go from a verslag: the correction reason of the redacted version, who it says
+    made it, and the line the PDF explains it with."""
+
+    reason: str
+    by_name: str
+    explanation: str
+
+
+TERM = Cause(
+    "bewaartermijn",
+    "Casustafel (bewaartermijn)",
+    "namen verwijderd na de bewaartermijn van een casus",
+)
+ANONYMISED = Cause(
+    "anonimisering",
+    "Casustafel (anonimisering)",
+    "namen verwijderd omdat een casus is geanonimiseerd",
+)
 
 
 @dataclass(frozen=True)
@@ -34,13 +52,24 @@ class StoredVersion:
 
 @dataclass(frozen=True)
 class Redaction:
-    """A meeting whose newest version names a purged casus: it gets version `number`, rendered
-    from `snapshot_content` without any resident's name."""
+    """A meeting whose newest version names a purged or anonymised casus: it gets version
+    `number`, rendered from `snapshot_content` without any resident's name."""
 
     meeting_id: int
     number: int
     snapshot_content: str
     finalised_by_user_id: int
+    cause: Cause
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """The stored versions that name a casus, and the redacted versions (rendered at `at`) that
+    take the place of the newest of each meeting."""
+
+    named: list[StoredVersion]
+    rendered: list[tuple[Redaction, bytes]]
+    at: datetime
 
 
 def _names_case(content: str, case_id: int) -> bool:
@@ -64,7 +93,9 @@ def _unnamed(content: str) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def naming(session: Session, *, case_id: int) -> tuple[list[StoredVersion], list[Redaction]]:
+def naming(
+    session: Session, *, case_id: int, cause: Cause
+) -> tuple[list[StoredVersion], list[Redaction]]:
     """The stored versions that name this casus, and the redacted versions that replace the
     newest of each meeting."""
     rows = session.exec(
@@ -85,7 +116,13 @@ def naming(session: Session, *, case_id: int) -> tuple[list[StoredVersion], list
         if version.id is not None and _names_case(content, case_id)
     ]
     redactions = [
-        Redaction(meeting_id, version.number + 1, _unnamed(content), version.finalised_by_user_id)
+        Redaction(
+            meeting_id,
+            version.number + 1,
+            _unnamed(content),
+            version.finalised_by_user_id,
+            cause,
+        )
         for meeting_id, (version, content) in newest.items()
         if _names_case(content, case_id)
     ]
@@ -113,21 +150,31 @@ def past_term(session: Session, *, today: date) -> list[tuple[StoredVersion, dat
     return [(version, day) for version, day in due if day <= today]
 
 
-def render_redacted(redaction: Redaction, *, at: datetime) -> bytes:
-    """The PDF of the redacted version: the stored record without any resident's name."""
-    minutes = snapshot.restore(redaction.snapshot_content, names_allowed=False)
-    html = flows.minutes_html(
-        minutes,
-        concept=False,
-        status_line=f"Vastgesteld op {local_datetime(at)} door {REDACTED_BY}, "
-        f"versie {redaction.number}",
-        correction_reason=f"versie {redaction.number} vervangt versie {redaction.number - 1}: "
-        "namen verwijderd na de bewaartermijn van een casus",
-    )
-    return pdf.pdf_of(html)
+def open_purge_path(session: Session) -> None:
+    """Let the immutability triggers pass a purge's changes in this transaction (until
+    close_purge_path), with deleted bytes overwritten on SQLite."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA secure_delete=ON").close()
+    session.add(RetentionPurge())
+    session.flush()
 
 
-def store_redacted(
+def close_purge_path(session: Session) -> None:
+    """Stored verslagen are immutable again once this transaction commits."""
+    session.execute(delete(RetentionPurge))
+
+
+def replace_named(session: Session, *, replacement: Replacement, on: date) -> None:
+    """Store the redacted versions and empty the PDFs of the versions that name the casus, their
+    hashes staying (in the caller's transaction, on the purge path). An IntegrityError means a
+    verslag was corrected meanwhile: the caller rolls back."""
+    for redaction, content in replacement.rendered:
+        _store_redacted(session, redaction=redaction, content=content, at=replacement.at)
+    named = [version.version_id for version in replacement.named]
+    empty(session, version_ids=named, on=on, snapshots=False)
+
+
+def _store_redacted(
     session: Session, *, redaction: Redaction, content: bytes, at: datetime
 ) -> MinutesVersion:
     """Add the redacted version (in the caller's transaction)."""
@@ -136,10 +183,10 @@ def store_redacted(
         number=redaction.number,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
-        correction_reason=REDACTION_REASON,
+        correction_reason=redaction.cause.reason,
         finalised_at=at,
         finalised_by_user_id=redaction.finalised_by_user_id,
-        finalised_by_name=REDACTED_BY,
+        finalised_by_name=redaction.cause.by_name,
     )
     session.add(version)
     session.flush()

@@ -17,12 +17,12 @@ from app import audit
 from app.agenda.models import AgendaItem
 from app.audit import Actor
 from app.cases.models import Case, CaseEvent, CasePerson, CaseStatus
-from app.db import utcnow
 from app.meetings.models import TEXT_FIELDS, ItemContribution, ItemRecord
+from app.minutes import flows as minutes_flows
 from app.minutes import retention as minutes_retention
 from app.minutes.retention import Redaction, StoredVersion
 from app.retention import queries
-from app.retention.models import REMOVED, RetentionPurge
+from app.retention.models import REMOVED
 from app.retention.queries import DueCase
 from app.tasks.models import Task
 
@@ -99,7 +99,9 @@ class Plan:
 def _case_plan(
     session: Session, due: DueCase, past_term: list[tuple[StoredVersion, date]]
 ) -> CasePlan:
-    named, redactions = minutes_retention.naming(session, case_id=due.case_id)
+    named, redactions = minutes_retention.naming(
+        session, case_id=due.case_id, cause=minutes_retention.TERM
+    )
     # A verslag past its own term is emptied anyway: no redacted version to replace it.
     past = {version.meeting_id for version, _ in past_term}
     return CasePlan(
@@ -170,19 +172,15 @@ def reclaim_space(engine: Engine) -> None:
 def _purge(session: Session, planned: CasePlan, *, reason: str, by: Actor, today: date) -> bool:
     """One casus in one transaction; False when another process claimed it first."""
     session.commit()  # no transaction stays open while the redacted versions are rendered
-    at = utcnow()
-    rendered = [(r, minutes_retention.render_redacted(r, at=at)) for r in planned.redactions]
+    replacement = minutes_flows.render_replacement(planned.named, planned.redactions)
     due = planned.due
     try:
-        _start(session)
+        minutes_retention.open_purge_path(session)
         if not _claim_case(session, due.case_id, today):
             session.rollback()
             return False
         _erase(session, due.case_id, due.reference)
-        for redaction, content in rendered:
-            minutes_retention.store_redacted(session, redaction=redaction, content=content, at=at)
-        named = [version.version_id for version in planned.named]
-        minutes_retention.empty(session, version_ids=named, on=today, snapshots=False)
+        minutes_retention.replace_named(session, replacement=replacement, on=today)
         audit.record(
             session,
             action="casus.bewaartermijn.gewist",
@@ -200,7 +198,7 @@ def _purge(session: Session, planned: CasePlan, *, reason: str, by: Actor, today
 
 def _empty_version(session: Session, version: StoredVersion, *, by: Actor, today: date) -> bool:
     """A version past the verslag term loses its PDF and snapshot; False when already done."""
-    _start(session)
+    minutes_retention.open_purge_path(session)
     removed = minutes_retention.empty(
         session, version_ids=[version.version_id], on=today, snapshots=True
     )
@@ -219,16 +217,8 @@ def _empty_version(session: Session, version: StoredVersion, *, by: Actor, today
     return True
 
 
-def _start(session: Session) -> None:
-    """Open the purge's transaction: secure deletion on SQLite, the triggers' marker row."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("PRAGMA secure_delete=ON").close()
-    session.add(RetentionPurge())
-    session.flush()
-
-
 def _finish(session: Session) -> None:
-    session.execute(delete(RetentionPurge))
+    minutes_retention.close_purge_path(session)
     session.commit()
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from app.agenda.models import AgendaItem, AgendaItemKind
 from app.audit import AuditEvent
-from app.cases import disclosure, service
+from app.cases import disclosure, flows, service
 from app.cases.models import (
     Case,
     CasePerson,
@@ -174,8 +174,13 @@ def test_identifying_and_anonymising_are_logged_and_anonymising_erases_the_peopl
     )
     assert case.identified and session.exec(select(CasePerson)).all()
 
-    service.anonymise(
-        session, case=case, details=ANONYMISED, reason="Niet meer nodig", by=member(table)
+    flows.anonymise(
+        session,
+        case=case,
+        details=ANONYMISED,
+        reason="Niet meer nodig",
+        by=member(table),
+        today=today(),
     )
 
     assert not case.identified and case.legal_basis is None
