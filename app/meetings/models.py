@@ -156,13 +156,3 @@ def missing_of(
 def thousands(number: int) -> str:
     """A count as Dutch writes it: 20.000."""
     return f"{number:,}".replace(",", ".")
-
-
-def too_long(text: str, length: int) -> str | None:
-    """Why a text typed at the table is refused as too long, or None when it fits."""
-    if len(text) <= length:
-        return None
-    return (
-        f"Hoogstens {thousands(length)} tekens (nu {thousands(len(text))}); er is niets "
-        "opgeslagen. Maak de tekst korter: wat u typte staat nog in het veld."
-    )

@@ -27,7 +27,7 @@ from app.meetings.models import (
     MeetingAttendance,
     NextStep,
     Presence,
-    too_long,
+    thousands,
     what_is_missing,
 )
 from app.overleg.invitations import MailContext
@@ -283,9 +283,11 @@ def save_text(
 
 
 def _check_length(text: str, length: int) -> None:
-    refusal = too_long(text, length)
-    if refusal:
-        raise TextTooLong(refusal)
+    if len(text) > length:
+        raise TextTooLong(
+            f"Hoogstens {thousands(length)} tekens (nu {thousands(len(text))}); er is niets "
+            "opgeslagen. Maak de tekst korter: wat u typte staat nog in het veld."
+        )
 
 
 def _bump(session: Session, record: ItemRecord) -> ItemRecord:
