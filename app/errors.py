@@ -15,6 +15,10 @@ class MeetingClosed(DomainError):
     chair's text corrections still are. Answered with 409, the message above the form."""
 
 
+class TextTooLong(DomainError):
+    """A typed text longer than its column holds; refused whole, never cut off."""
+
+
 class NotFound(Exception):
     """The object does not exist, or the user may not know that it does (shown as 404)."""
 

@@ -10,6 +10,10 @@ from sqlmodel import Field, SQLModel
 from app import bounds
 from app.db import string_enum, utcnow
 
+# The reason of an escalation or closing, however it is decided (on the casus page or by
+# finishing a meeting): the columns hold no more.
+REASON_LENGTH = 2000
+
 
 class CaseCategory(StrEnum):
     DOMESTIC_VIOLENCE = "huiselijk geweld"
@@ -123,9 +127,9 @@ class Case(SQLModel, table=True):
     owner_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     escalated_to: EscalationBody | None = Field(default=None, sa_type=string_enum(EscalationBody))
     escalated_on: date | None = None
-    escalation_reason: str | None = Field(default=None, max_length=2000)
+    escalation_reason: str | None = Field(default=None, max_length=REASON_LENGTH)
     closed_on: date | None = None
-    closed_reason: str | None = Field(default=None, max_length=2000)
+    closed_reason: str | None = Field(default=None, max_length=REASON_LENGTH)
     repeat_of_case_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
     last_discussed_on: date | None = None
     # Bewaartermijn: an extension keeps the casus at least until this day; once purged, only
@@ -281,14 +285,14 @@ class CaseOwnerChange(SQLModel):
 class CaseEscalation(SQLModel):
     escalated_to: EscalationBody
     escalated_on: date
-    escalation_reason: str = Field(min_length=5, max_length=2000)
+    escalation_reason: str = Field(min_length=5, max_length=REASON_LENGTH)
 
     _day = field_validator("escalated_on")(bounds.planning_day)
 
 
 class CaseClosing(SQLModel):
     closed_on: date
-    closed_reason: str = Field(min_length=5, max_length=2000)
+    closed_reason: str = Field(min_length=5, max_length=REASON_LENGTH)
 
     _day = field_validator("closed_on")(bounds.planning_day)
 

@@ -531,7 +531,8 @@ def apply_escalation(
         raise DomainError(f"Een {case.status} casus kan niet worden opgeschaald.")
     case.status, case.escalated_to, case.escalated_on = CaseStatus.ESCALATED, body, on
     case.escalation_reason = reason
-    _log(session, case, f"Opgeschaald naar {body}: {reason}", "casus.opgeschaald", by)
+    # The reason is on the casus itself: repeated here it would not fit the timeline's line.
+    _log(session, case, f"Opgeschaald naar {body}", "casus.opgeschaald", by)
 
 
 def apply_rectification(
@@ -577,7 +578,7 @@ def apply_closing(session: Session, *, case: Case, on: date, reason: str, by: Ac
         raise DomainError("Deze casus is al afgesloten.")
     _check_not_withdrawn(case)
     case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, on, reason
-    _log(session, case, f"Afgesloten: {reason}", "casus.afgesloten", by)
+    _log(session, case, "Afgesloten", "casus.afgesloten", by)
 
 
 def add_follow_ups(session: Session, *, meeting: Meeting, by: Actor) -> int:

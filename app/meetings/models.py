@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.cases.models import Case, EscalationBody, LegalBasis
+from app.cases.models import REASON_LENGTH, Case, EscalationBody, LegalBasis
 from app.db import string_enum, utcnow
 
 
@@ -93,6 +93,10 @@ class ItemContribution(SQLModel, table=True):
 
 
 TEXT_FIELDS = ("discussion", "decisions", "dissent", "outcome_reason", "informing_how")
+# How long a text typed at the table may be; the toelichting becomes the reason on the casus
+# when the meeting is finished, so it gets that column's length.
+TEXT_LENGTH = 20_000
+TEXT_LENGTHS = dict.fromkeys(TEXT_FIELDS, TEXT_LENGTH) | {"outcome_reason": REASON_LENGTH}
 
 # One name per part of an item: its label on the live page and its heading in every verslag,
 # so the chair fills in exactly what the minutes will say.
@@ -123,13 +127,18 @@ def what_is_missing(record: ItemRecord | None, case: Case) -> list[str]:
         case.owner_organisation_id,
         record.next_step if record else None,
         record.informing if record else None,
+        len(record.outcome_reason) if record else 0,
     )
 
 
 def missing_of(
-    owner_organisation_id: int | None, next_step: NextStep | None, informing: Informing | None
+    owner_organisation_id: int | None,
+    next_step: NextStep | None,
+    informing: Informing | None,
+    reason_length: int | None = 0,
 ) -> list[str]:
-    """What a casus with this owner, next step and informering still lacks."""
+    """What a casus with this owner, next step, informering and length of the toelichting
+    still lacks."""
     outcome = next_step in (NextStep.ESCALATE, NextStep.CLOSE)
     what = []
     if owner_organisation_id is None and not outcome:
@@ -138,4 +147,12 @@ def missing_of(
         what.append("vervolgstap")
     if informing is None:
         what.append("informering")
+    # Saved before the toelichting had its limit: it would not fit the casus' reason.
+    if outcome and (reason_length or 0) > REASON_LENGTH:
+        what.append(f"een kortere toelichting (hoogstens {thousands(REASON_LENGTH)} tekens)")
     return what
+
+
+def thousands(number: int) -> str:
+    """A count as Dutch writes it: 20.000."""
+    return f"{number:,}".replace(",", ".")

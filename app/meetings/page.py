@@ -20,7 +20,15 @@ from app.contacts.queries import Contact
 from app.db import SessionDep, today
 from app.errors import DomainError, NotFound
 from app.meetings import queries, service
-from app.meetings.models import TEXT_FIELDS, Informing, MeetingAttendance, NextStep, Presence
+from app.meetings.models import (
+    TEXT_FIELDS,
+    TEXT_LENGTH,
+    TEXT_LENGTHS,
+    Informing,
+    MeetingAttendance,
+    NextStep,
+    Presence,
+)
 from app.overleg.access import SeriesAccess
 from app.overleg.deps import ChairDep, MeetingDep
 from app.overleg.models import Meeting, MeetingStatus
@@ -131,6 +139,8 @@ def _context(
         "bases": enum_options(LegalBasis),
         "not_done_reasons": enum_options(NotDoneReason),
         "text_fields": TEXT_FIELDS,
+        "text_lengths": TEXT_LENGTHS,
+        "contribution_length": TEXT_LENGTH,
         "fingerprint": service.fingerprint,
         "owner_key": case_service.owner_key,
         "organisation_choices": [(o.id, o.name) for o in live.organisations],

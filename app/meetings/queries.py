@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from app.agenda.models import AgendaItem
 from app.cases.disclosure import Shown
@@ -513,6 +513,7 @@ def _entries(
             Case.owner_organisation_id,
             ItemRecord.next_step,
             ItemRecord.informing,
+            func.length(ItemRecord.outcome_reason).label("reason_length"),
         )
         .select_from(AgendaItem)
         .outerjoin(Case, col(Case.id) == AgendaItem.case_id)
@@ -532,7 +533,9 @@ def _entries(
             number,
             _state(
                 row.case_id is not None,
-                missing_of(row.owner_organisation_id, row.next_step, row.informing),
+                missing_of(
+                    row.owner_organisation_id, row.next_step, row.informing, row.reason_length
+                ),
             ),
             row.id in anonymous,
         )

@@ -10,7 +10,7 @@ from app import bounds
 from app.cases import service as case_service
 from app.cases.models import CaseOwnerChange, EscalationBody, LegalBasis
 from app.db import RowId, today, utcnow
-from app.errors import DomainError, MeetingClosed, NotFound
+from app.errors import DomainError, MeetingClosed, NotFound, TextTooLong
 from app.flash import flash
 from app.meetings import queries, service
 from app.meetings.models import TEXT_FIELDS, Informing, NextStep
@@ -92,7 +92,7 @@ def save_text(live: LiveDep, item_id: RowId, field: str, form: FormValues) -> Re
     if field not in TEXT_FIELDS:
         raise NotFound
     based_on = str(form.get("version", ""))
-    value = str(form.get("value", ""))[:20_000]
+    value = str(form.get("value", ""))
     context = {"item": item, "field": field, "saved_at": utcnow()}
     try:
         service.save_text(
@@ -222,7 +222,7 @@ def save_contribution(
                 meeting=live.meeting,
                 item=item,
                 organisation_id=organisation_id,
-                text=str(form.get("text", ""))[:20_000],
+                text=str(form.get("text", "")),
                 by=live.actor,
                 legal_basis=choice(LegalBasis, form.get("legal_basis"), field),
                 version=version_of(form),
@@ -231,6 +231,8 @@ def save_contribution(
             raise DomainError(
                 "Iemand anders heeft deze bijdrage intussen gewijzigd.", field=field
             ) from exc
+        except TextTooLong as exc:
+            raise TextTooLong(exc.message, field=field) from exc
 
     return live.act(
         form,

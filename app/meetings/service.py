@@ -14,10 +14,12 @@ from app.cases import service as case_service
 from app.cases.models import Case, EscalationBody, LegalBasis
 from app.dates import long_date
 from app.db import utcnow
-from app.errors import DomainError, MeetingClosed
+from app.errors import DomainError, MeetingClosed, TextTooLong
 from app.meetings import queries
 from app.meetings.models import (
     TEXT_FIELDS,
+    TEXT_LENGTH,
+    TEXT_LENGTHS,
     Informing,
     ItemAbsence,
     ItemContribution,
@@ -25,6 +27,7 @@ from app.meetings.models import (
     MeetingAttendance,
     NextStep,
     Presence,
+    thousands,
     what_is_missing,
 )
 from app.overleg.invitations import MailContext
@@ -268,6 +271,7 @@ def save_text(
         raise DomainError("Deze bijeenkomst is niet bezig; er kan niets meer worden vastgelegd.")
     if field not in TEXT_FIELDS:
         raise DomainError("Onbekend veld.")
+    _check_length(value, TEXT_LENGTHS[field])
     record = record_of(session, item=item)
     current = getattr(record, field)
     if value == current:
@@ -276,6 +280,14 @@ def save_text(
         raise VersionConflict(current, fingerprint(current))
     setattr(record, field, value)
     return _bump(session, record)
+
+
+def _check_length(text: str, length: int) -> None:
+    if len(text) > length:
+        raise TextTooLong(
+            f"Hoogstens {thousands(length)} tekens (nu {thousands(len(text))}); er is niets "
+            "opgeslagen. Maak de tekst korter: wat u typte staat nog in het veld."
+        )
 
 
 def _bump(session: Session, record: ItemRecord) -> ItemRecord:
@@ -334,6 +346,7 @@ def save_contribution(
     _check_recording(meeting)
     if not _at_table(session, meeting, organisation_id):
         raise DomainError("Deze organisatie zit niet aan tafel bij dit overleg.")
+    _check_length(text, TEXT_LENGTH)
     row = session.exec(
         select(ItemContribution).where(
             ItemContribution.agenda_item_id == item.id,

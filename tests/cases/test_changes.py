@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 from app.agenda import service as agenda_service
 from app.audit import AuditEvent
 from app.cases.models import Case, CasePerson, CaseStatus
+from app.db import today
 from app.overleg.models import MeetingSeries
 from tests.cases.forms import form, open_meeting, post
 from tests.conftest import log_in
@@ -187,3 +188,35 @@ def test_a_decision_of_the_chair_is_confirmed(
 
     reference = the_case(session).reference
     assert f"Casus-eigenaar van {reference} vastgelegd." in client.get(path).text
+
+
+def test_a_reason_as_long_as_the_form_allows_is_kept_whole_on_escalating_and_closing(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    path = submitted(client, session, table, series)
+    # As long as the form and the columns allow: 2,000 characters.
+    escalation_reason = ("Acute onveiligheid. " * 100)[:1999] + "!"
+    closing_reason = ("Veilig Thuis heeft regie. " * 77)[:1999] + "!"
+
+    escalated = post(
+        client,
+        f"{path}/opschalen",
+        {
+            "escalated_to": "Veilig Thuis",
+            "escalated_on": today().isoformat(),
+            "escalation_reason": escalation_reason,
+        },
+    )
+    closed = post(
+        client,
+        f"{path}/afsluiten",
+        {"closed_on": today().isoformat(), "closed_reason": closing_reason},
+    )
+
+    assert len(escalation_reason) == len(closing_reason) == 2000
+    assert escalated.status_code == closed.status_code == 303
+    case = the_case(session)
+    assert (case.escalation_reason, case.closed_reason) == (escalation_reason, closing_reason)
+    page = client.get(path).text
+    assert escalation_reason in page and closing_reason in page
+    assert "Opgeschaald naar Veilig Thuis</li>" in page and " Afgesloten</li>" in page

@@ -33,7 +33,13 @@ from app.db import today
 from app.errors import DomainError
 from app.mail.models import OutboxMessage
 from app.meetings import queries, service
-from app.meetings.models import Informing, MeetingAttendance, NextStep, Presence
+from app.meetings.models import (
+    Informing,
+    ItemContribution,
+    MeetingAttendance,
+    NextStep,
+    Presence,
+)
 from app.meetings.page import revealed
 from app.minutes import queries as minutes_queries
 from app.overleg.access import SeriesAccess
@@ -839,3 +845,119 @@ def test_only_people_at_the_table_are_offered_but_earlier_owners_keep_their_name
     assert colleague.id not in {person.id for person in loaded.choosable_people}
     assert table.chair.id in {person.id for person in loaded.choosable_people}
     assert minutes.items[0].owner is not None and "Cor Collega" in minutes.items[0].owner
+
+
+def text_of(length: int) -> str:
+    """A typed text of exactly this many characters."""
+    return ("Zorgen gedeeld aan tafel. " * (length // 26 + 1))[:length]
+
+
+def save_reason(session: Session, table: Table, meeting: Meeting, item, text: str) -> None:
+    record = service.record_of(session, item=item)
+    service.save_text(
+        session,
+        meeting=meeting,
+        item=item,
+        field="outcome_reason",
+        value=text,
+        based_on=service.fingerprint(record.outcome_reason),
+        by=chair(table),
+    )
+
+
+def test_a_toelichting_as_long_as_allowed_escalates_and_closes_the_casus_whole(
+    session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    escalated, closed = (case_on(session, table, series, meeting) for _ in range(2))
+    started(session, table, meeting)
+    items = live(session, table, series, meeting).items
+    for live_item, step in zip(items, (NextStep.ESCALATE, NextStep.CLOSE), strict=True):
+        decide(session, table, meeting, live_item, step)
+        save_reason(session, table, meeting, live_item.item, text_of(2000))
+
+    service.finish(
+        session,
+        series=series,
+        meeting=meeting,
+        by=chair(table),
+        mail=MAIL,
+        anonymous_item_ids=set(),
+    )
+
+    session.refresh(escalated)
+    session.refresh(closed)
+    assert meeting.status == MeetingStatus.FINISHED
+    assert (escalated.status, escalated.escalation_reason) == (CaseStatus.ESCALATED, text_of(2000))
+    assert (closed.status, closed.closed_reason) == (CaseStatus.CLOSED, text_of(2000))
+
+
+def test_a_longer_toelichting_is_refused_and_one_stored_before_holds_back_finishing(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    case = case_on(session, table, series, meeting)
+    started(session, table, meeting)
+    [live_item] = live(session, table, series, meeting).items
+    decide(session, table, meeting, live_item, NextStep.ESCALATE)
+
+    with pytest.raises(DomainError, match=r"Hoogstens 2\.000 tekens \(nu 2\.001\)"):
+        save_reason(session, table, meeting, live_item.item, text_of(2001))
+    assert service.record_of(session, item=live_item.item).outcome_reason == ""
+    # As saved before the toelichting had its limit.
+    record = service.record_of(session, item=live_item.item)
+    record.outcome_reason = text_of(2500)
+    session.add(record)
+    session.commit()
+    log_in(client, table.chair.email, PASSWORD)
+    base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+    response = client.post(f"{base}/afronden", data={"csrf_token": csrf_from(client, base)})
+
+    assert [m.what for m in service.missing_for_finish(session, meeting=meeting)] == [
+        ["een kortere toelichting (hoogstens 2.000 tekens)"]
+    ]
+    assert response.status_code == 422
+    assert "een kortere toelichting (hoogstens 2.000 tekens)" in response.text
+    session.refresh(meeting)
+    session.refresh(case)
+    assert meeting.status == MeetingStatus.IN_PROGRESS and case.status == CaseStatus.SUBMITTED
+
+
+def test_a_text_longer_than_allowed_is_refused_whole_and_stays_in_the_field(
+    client: TestClient, session: Session, table: Table, series: MeetingSeries
+) -> None:
+    meeting = open_meeting(session, series)
+    item = agenda_service.add_item(
+        session, meeting=meeting, by=chair(table), data=AgendaItemCreate(title="Rondvraag")
+    )
+    started(session, table, meeting)
+    log_in(client, table.chair.email, PASSWORD)
+    base = f"/overleggen/{series.id}/bijeenkomsten/{meeting.id}/live"
+    token = csrf_from(client, base)
+    pasted = text_of(20_001)
+
+    autosave = client.post(
+        f"{base}/punten/{item.id}/tekst/discussion",
+        data={"value": pasted, "version": service.fingerprint(""), "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    contribution = client.post(
+        f"{base}/punten/{item.id}/bijdrage/{table.police_id}",
+        data={"text": pasted, "legal_basis": "convenant", "version": "0", "csrf_token": token},
+        headers={"HX-Request": "true", "HX-Target": f"bijdrage-{item.id}-{table.police_id}"},
+    )
+    page = client.get(f"{base}?punt={item.id}").text
+
+    refusal = "Hoogstens 20.000 tekens (nu 20.001); er is niets opgeslagen."
+    assert autosave.status_code == 422 and f"Niet opgeslagen: {refusal}" in autosave.text
+    assert f'value="{service.fingerprint("")}" data-hx-swap-oob="true"' in autosave.text
+    assert contribution.status_code == 422
+    key = f"contribution-{item.id}-{table.police_id}"
+    assert f'id="{key}-error">{refusal}' in contribution.text
+    assert f">{pasted}</textarea>" in contribution.text  # what was typed stays in the field
+    assert "Opgeslagen tekst van de ander" not in contribution.text
+    record = service.record_of(session, item=item)
+    assert record.discussion == "" and session.exec(select(ItemContribution)).all() == []
+    assert f'id="veld-{item.id}-discussion" name="value" rows="3" maxlength="20000"' in page
+    assert f'id="veld-{item.id}-outcome_reason" name="value" rows="3" maxlength="2000"' in page
+    assert f'id="{key}-text" name="text" rows="2" maxlength="20000"' in page
