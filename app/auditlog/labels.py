@@ -21,6 +21,7 @@ ACTION_LABELS: dict[str, str] = {
     "avg-verzoek.gerectificeerd": "Rectificatie bij AVG-verzoek doorgevoerd",
     "avg-verzoek.geregistreerd": "AVG-verzoek geregistreerd",
     "avg-verzoek.overzicht.definitief": "Inzage-overzicht definitief gemaakt",
+    "avg-verzoek.overzicht.gedownload": "Definitief inzage-overzicht gedownload",
     "avg-verzoek.overzicht.weggelaten": "Onderdeel weggelaten uit inzage-overzicht",
     "avg-verzoek.persoon.gekoppeld": "Persoon gekoppeld aan AVG-verzoek",
     "avg-verzoek.persoon.gezocht": "Persoon gezocht voor AVG-verzoek",

@@ -18,7 +18,6 @@ from app.factors.models import FactorKind, SecondFactor
 from app.flash import flash
 from app.security.crypto import DataCipher
 from app.security.deps import (
-    AccountManager,
     Confirmed,
     CurrentActor,
     CurrentUser,
@@ -436,7 +435,6 @@ def reset_factors(
     request: Request,
     session: SessionDep,
     user: UserDep,
-    _: AccountManager,
     _confirmed: Confirmed,
     actor: CurrentActor,
 ) -> Response:

@@ -95,7 +95,12 @@ def _page(
     reader = _reader_or_404(session, access, meeting)
     # Logged first: the commit would otherwise expire everything loaded for the page.
     service.read_on_screen(session, meeting=meeting, by=actor)
-    minutes = _named(request, session, access, _minutes(session, access, meeting), actor)
+    recorded = meeting.status in RECORDED
+    minutes = _minutes(session, access, meeting)
+    if recorded:
+        # Only a held meeting's body is shown: a name read for a hidden one would be a false
+        # entry in the resident's inzage-overzicht.
+        minutes = _named(request, session, access, minutes, actor)
     stored = service.versions(session, meeting=meeting)
     status_line = f"Vastgesteld, versie {stored[0].number}" if stored else flows.CONCEPT_STATUS
     return render(
@@ -106,6 +111,7 @@ def _page(
             "access": access,
             "meeting": meeting,
             "minutes": minutes,
+            "recorded": recorded,
             "status_line": status_line,
             "correction_reason": None,
             "versions": stored,

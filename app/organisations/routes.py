@@ -100,7 +100,6 @@ def edit_organisation(
     request: Request,
     session: SessionDep,
     organisation: OrganisationDep,
-    _: AccountManager,
     _confirmed: Confirmed,
 ) -> Response:
     return _form(request, session, organisation.model_dump(), {}, organisation=organisation)
@@ -111,7 +110,6 @@ def update_organisation(
     request: Request,
     session: SessionDep,
     organisation: OrganisationDep,
-    _: AccountManager,
     _confirmed: Confirmed,
     actor: CurrentActor,
     form: FormValues,

@@ -281,9 +281,12 @@ def finalise(
 
 
 @router.get("/{request_id}/overzicht.pdf")
-def final_overview(request: Request, rights_request: RequestDep) -> Response:
+def final_overview(
+    request: Request, session: SessionDep, rights_request: RequestDep, actor: CurrentActor
+) -> Response:
     if rights_request.overview_pdf is None:
         return redirect(request, f"/avg-verzoeken/{rights_request.id}")
+    service.log_overview_download(session, request=rights_request, by=actor)
     return attachment(
         rights_request.overview_pdf,
         media_type="application/pdf",

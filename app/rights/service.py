@@ -2,6 +2,7 @@
 leave parts out of the inzage-overzicht, keep it final, rectify, decide. The FG's own work."""
 
 import calendar
+import hashlib
 from datetime import date
 
 from sqlalchemy import func
@@ -156,6 +157,15 @@ def keep_final(
     request.overview_final_at = utcnow()
     _log(session, request, by, action="avg-verzoek.overzicht.definitief", bytes=len(overview_pdf))
     return _done(session, request)
+
+
+def log_overview_download(session: Session, *, request: RightsRequest, by: Actor) -> None:
+    """Every download of the final inzage-overzicht is an audit event: it holds the resident's
+    person and casussen."""
+    assert request.overview_pdf is not None
+    sha256 = hashlib.sha256(request.overview_pdf).hexdigest()
+    _log(session, request, by, action="avg-verzoek.overzicht.gedownload", sha256=sha256)
+    session.commit()
 
 
 def rectify(

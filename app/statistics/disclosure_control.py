@@ -4,7 +4,8 @@ Suppress and round, as the CBS does: a count below the minimum shows "< N"; ever
 is rounded on its own true value to the nearest multiple of N (halves up). Because each
 published count is rounded separately — a month, a total, another period, another overleg —
 subtracting two published figures never gives back a hidden one. Rates, medians and
-percentiles rest on at least N items or are not shown. Nothing here reads the database.
+percentiles rest on at least N items or are not shown; a percentage also needs N items in its
+part and in the rest, or it would give back a count shown as "< N". Nothing here reads the database.
 """
 
 import statistics
@@ -40,8 +41,9 @@ def unsuppressed(n: int) -> Figure:
 
 def percentage(part: int, whole: int, min_count: int) -> Figure:
     """`part` of `whole` as a whole percentage rounded to a multiple of 5 ("80 %"), shown only
-    when `whole` holds at least the minimum number of items."""
-    if whole < min_count:
+    when the part and the rest of `whole` each hold at least the minimum number of items: 1 of 5
+    as "20 %" would give away the 1 that its count hides as "< 5"."""
+    if min(part, whole - part) < min_count:
         return hidden(min_count)
     shown = rounded(round(100 * part / whole), PERCENT_STEP)
     return Figure(text=f"{shown} %", value=float(shown))

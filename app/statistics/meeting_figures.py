@@ -152,7 +152,7 @@ def tasks(
             "staan terwijl de uiterste datum voorbij is (te laat), en hoeveel "
             f"{CARRY_FORWARD_FLAG} keer of vaker naar een volgende bijeenkomst zijn "
             "doorgeschoven. Vervallen acties tellen niet mee. Het aandeel staat er alleen als "
-            f"het op minstens {min_count} acties berust."
+            f"minstens {min_count} acties gereed zijn en minstens {min_count} niet."
         ),
         row_header="Organisatie",
         columns=(

@@ -317,8 +317,9 @@ class CaseFigures:
                 "persoon herkent Casustafel aan het BSN of aan naam en geboortedatum, via "
                 "versleutelde zoeksleutels: niets wordt ontsleuteld. Geanonimiseerde casussen "
                 "en casussen waarvan de gegevens al zijn verwijderd tellen mee als ze aan die "
-                "eerdere casus gekoppeld zijn. Het aandeel staat er alleen als het op minstens "
-                f"{self.min_count} nieuwe casussen berust. {COUNTED}"
+                "eerdere casus gekoppeld zijn. Het aandeel staat er alleen als minstens "
+                f"{self.min_count} nieuwe casussen wel en minstens {self.min_count} niet "
+                f"herhaald besproken zijn. {COUNTED}"
             ),
             row_header="Periode",
             columns=("Nieuwe casussen", "Herhaald besproken", "Aandeel herhaald"),

@@ -1,4 +1,4 @@
-"""Load a user from the path, or 404."""
+"""Load a user from the path for an account manager: 403 for anyone else, 404 if not found."""
 
 from typing import Annotated
 
@@ -6,10 +6,13 @@ from fastapi import Depends
 
 from app.db import RowId, SessionDep
 from app.errors import NotFound
+from app.security.deps import AccountManager
 from app.users.models import User
 
 
-def user_or_404(user_id: RowId, session: SessionDep) -> User:
+def user_or_404(user_id: RowId, session: SessionDep, _: AccountManager) -> User:
+    """An account; whoever may not manage accounts gets the same 403 whether or not it exists
+    (the permission is a sub-dependency, so it is checked before the id is even parsed)."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound

@@ -115,7 +115,7 @@ def create_user(
 
 @router.get("/{user_id}")
 def edit_user(
-    request: Request, session: SessionDep, user: UserDep, _: AccountManager, _confirmed: Confirmed
+    request: Request, session: SessionDep, user: UserDep, _confirmed: Confirmed
 ) -> Response:
     return _form(request, session, user.model_dump(), {}, user=user)
 
@@ -125,7 +125,6 @@ def update_user(
     request: Request,
     session: SessionDep,
     user: UserDep,
-    _: AccountManager,
     _confirmed: Confirmed,
     actor: CurrentActor,
     form: FormValues,
@@ -170,7 +169,6 @@ def send_invitation(
     request: Request,
     session: SessionDep,
     user: UserDep,
-    _: AccountManager,
     _confirmed: Confirmed,
     actor: CurrentActor,
 ) -> Response:
@@ -182,7 +180,6 @@ def send_password_reset(
     request: Request,
     session: SessionDep,
     user: UserDep,
-    _: AccountManager,
     _confirmed: Confirmed,
     actor: CurrentActor,
 ) -> Response:

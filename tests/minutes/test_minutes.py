@@ -749,6 +749,29 @@ def test_with_names_on_only_the_casussen_shown_are_logged_as_read(
     assert reads_by("Wim Wijkagent") == [str(kees.id)]
 
 
+def test_the_page_of_a_meeting_not_yet_held_logs_no_read_of_its_casussen(
+    session: Session, client: TestClient, minutes: DemoMinutes
+) -> None:
+    names_in_minutes(session, minutes, on=True)
+    upcoming, path = next_planned_meeting(session)
+    on_agenda = session.exec(
+        select(AgendaItem.case_id).where(
+            AgendaItem.meeting_id == upcoming.id, col(AgendaItem.case_id).is_not(None)
+        )
+    ).all()
+
+    page = as_user(client, "voorzitter@dorpsveen.example").get(path)
+
+    reads = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == disclosure.READ, AuditEvent.context == "verslag"
+        )
+    ).all()
+    assert on_agenda  # casussen the page could have named
+    assert page.status_code == 200 and "nog geen verslag" in page.text
+    assert reads == []
+
+
 def test_a_name_that_does_not_open_is_shown_as_damaged_in_the_verslag(
     session: Session, client: TestClient, minutes: DemoMinutes
 ) -> None:

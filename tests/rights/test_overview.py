@@ -1,6 +1,7 @@
 """Find the person by blind index (logged with the request), the inzage-overzicht with every
 access by organisation, role and date and nothing of anyone else, redaction and rectification."""
 
+import hashlib
 import json
 
 from fastapi import FastAPI
@@ -147,6 +148,28 @@ def test_a_redacted_part_is_not_in_the_final_overzicht(
         {"part": part, "redaction_reason": "Nog een keer"},
     )
     assert after.status_code == 422 and "al definitief" in after.text
+
+
+def test_every_download_of_the_final_overzicht_is_logged_with_its_request(
+    client: TestClient, session: Session, inzage: RightsRequest
+) -> None:
+    as_user(client, FG)
+    search(client, inzage, bsn=KEES.bsn or "")
+    post(client, f"/avg-verzoeken/{inzage.id}/definitief")
+
+    downloads = [client.get(f"/avg-verzoeken/{inzage.id}/overzicht.pdf") for _ in range(2)]
+
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "avg-verzoek.overzicht.gedownload")
+    ).all()
+    assert [response.status_code for response in downloads] == [200, 200]
+    assert [(event.object_type, event.object_id) for event in events] == [
+        ("avg-verzoek", str(inzage.id))
+    ] * 2
+    assert {event.actor_name for event in events} == {"Fenna Gegevens"}
+    assert json.loads(events[0].detail) == {
+        "sha256": hashlib.sha256(downloads[0].content).hexdigest()
+    }
 
 
 def test_rectification_corrects_the_field_with_a_reason_and_is_logged(

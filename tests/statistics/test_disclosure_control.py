@@ -38,10 +38,19 @@ def test_a_hidden_overleg_cannot_be_recovered_from_the_total_and_the_other_overl
 
 def test_a_percentage_rests_on_at_least_five_items_and_moves_in_steps_of_five() -> None:
     assert dc.percentage(3, 4, 5).text == "< 5"
-    assert dc.percentage(4, 5, 5).text == "80 %"
-    assert dc.percentage(1, 7, 5).text == "15 %"  # 14.3 %
-    assert dc.percentage(0, 9, 5).text == "0 %"
+    assert dc.percentage(5, 10, 5).text == "50 %"
+    assert dc.percentage(5, 14, 5).text == "35 %"  # 35.7 %
+    assert dc.percentage(11, 16, 5).text == "70 %"  # 68.75 %
     assert dc.percentage(5, 20, 5).value == 25.0
+
+
+@pytest.mark.parametrize(
+    ("part", "whole"),
+    [(1, 5), (4, 5), (1, 7), (0, 9), (9, 9), (4, 20), (16, 20), (2, 10), (8, 10)],
+)
+def test_a_percentage_never_gives_away_a_part_or_rest_below_five(part: int, whole: int) -> None:
+    """1 of 5 shown as "< 5" next to "20 %" would give the 1 back; so would 4 of 5 as "80 %"."""
+    assert dc.percentage(part, whole, 5) == dc.hidden(5)
 
 
 def test_a_median_or_percentile_of_fewer_than_five_is_hidden() -> None:

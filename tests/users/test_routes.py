@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 
 from app.audit import AuditEvent
 from app.auth.routes import PASSWORD_CHANGED
+from app.db import MAX_ROW_ID
 from app.security.sessions import UserSession
 from app.users.models import User
 from tests.conftest import csrf_from, log_in
@@ -165,6 +166,38 @@ def test_a_deelnemer_gets_403_on_account_management(
         data={"csrf_token": csrf_from(client, "/")},
     )
     assert refused.status_code in (403, 405)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/gebruikers/{user}"),
+        ("POST", "/gebruikers/{user}"),
+        ("POST", "/gebruikers/{user}/uitnodiging"),
+        ("POST", "/gebruikers/{user}/wachtwoordherstel"),
+        ("POST", "/gebruikers/{user}/tweede-factor/herstellen"),
+        ("GET", "/organisaties/{organisation}"),
+        ("POST", "/organisaties/{organisation}"),
+    ],
+)
+def test_a_deelnemer_cannot_tell_an_existing_account_or_organisation_from_a_missing_one(
+    client: TestClient, session: Session, method: str, path: str
+) -> None:
+    other = make_user(session)
+    log_in(client, make_user(session).email, PASSWORD)
+    csrf = {"csrf_token": csrf_from(client, "/")}
+
+    def answer(user: object, organisation: object) -> tuple[int, str]:
+        url = path.format(user=user, organisation=organisation)
+        response = client.request(method, url, data=csrf if method == "POST" else None)
+        return response.status_code, response.text
+
+    existing = answer(other.id, other.organisation_id)
+    missing = answer(MAX_ROW_ID, MAX_ROW_ID)
+    out_of_range = answer(MAX_ROW_ID + 1, "abc")
+
+    assert existing[0] == 403
+    assert existing == missing == out_of_range
 
 
 def test_unknown_user_id_is_a_dutch_404(admin_client: TestClient) -> None:
